@@ -1,0 +1,162 @@
+# OSIB - Open Seismic Imaging Benchmark
+#
+#   make                  build everything into build/ (programs in build/bin/)
+#   make demo             the default case's oracle and its shot record as a PNG
+#   make test             unit and end-to-end tests (what CI runs)
+#   make oracles          regenerate oracles/*.h5 and oracles/MANIFEST
+#   make verify-oracles   regenerate into build/ and compare with MANIFEST bit for bit
+#   make check-long       long scientific checks (finer convergence levels)
+#   make format           clang-format every C file
+#
+# The simple reference is compiled without fast-math and without FMA
+# contraction (-ffp-contract=off): oracles must be the same bits everywhere.
+
+CC      ?= gcc
+BUILD   := build
+PKGS    := hdf5 yaml-0.1 gsl libcrypto
+
+# Recursive (=) so that `make deps all` sees packages installed by deps.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+# Messages and paths are truncated on purpose where they would not fit
+# (snprintf), so gcc's guess that they might is not a warning here.
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-format-truncation
+STD     := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+FPFLAGS := -ffp-contract=off -fno-fast-math
+OPT     ?= -O2 -g
+INCLUDES = -Iconformance/lib -Ireference/simple -Ireference/driver -Ireference/cpu -Itests/support -I$(BUILD)/gen
+CFLAGS_ALL = $(STD) $(OPT) $(FPFLAGS) $(WARN) $(INCLUDES) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lm $(EXTRA_LDFLAGS)
+
+KIT_SRC  := $(wildcard conformance/lib/*.c)
+REF_SRC  := $(filter-out reference/simple/main.c,$(wildcard reference/simple/*.c)) $(wildcard reference/driver/*.c)
+CLI_SRC  := $(wildcard conformance/cli/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+# One static library holds the kit (conformance/lib: cases, files, hashes,
+# cost model, plots) and the simple reference (reference/simple): the kit's
+# case validator uses the reference's exact FD weights, and the reference's
+# driver reads cases and writes HDF5 through the kit.
+LIB      := $(BUILD)/lib/libosib.a
+LIBS     := $(LIB)
+
+# The float32 CPU kernels are built for this machine's instruction set with
+# OpenMP; they are judged by tolerances, not bits, so FMA contraction is fine.
+CPU_SRC    := $(filter-out reference/cpu/main.c,$(wildcard reference/cpu/*.c))
+CPU_LIB    := $(BUILD)/lib/libosibcpu.a
+CPU_CFLAGS ?= -O3 -march=native -fopenmp -ffp-contract=fast
+$(BUILD)/obj/reference/cpu/%.o: OPT := $(CPU_CFLAGS) -g
+$(BUILD)/obj/reference/cpu/%.o: FPFLAGS := -fno-fast-math
+
+PROGRAMS := $(BUILD)/bin/osib-ref $(BUILD)/bin/osib $(BUILD)/bin/osib-cpu
+
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+TEST_SUPPORT := $(call obj,$(wildcard tests/support/*.c))
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+BUILD_INFO := $(BUILD)/gen/osib_build_info.h
+
+.SECONDARY:
+.PHONY: all deps demo test test-unit test-e2e oracles verify-oracles check-long format clean FORCE
+all: $(PROGRAMS) $(UNIT_BINS)
+
+deps:
+	@tools/install-deps
+
+# ---------------------------------------------------------------------------
+# Build information: regenerated on every make, replaced only when it changes.
+$(BUILD_INFO): FORCE
+	@mkdir -p $(@D)
+	@commit=$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown); \
+	 if [ "$$commit" != unknown ] && ! git diff --quiet HEAD -- 2>/dev/null; then commit="$$commit-dirty"; fi; \
+	 { printf '#define OSIB_BUILD_KIT_VERSION "%s"\n' "$$(cat VERSION)"; \
+	   printf '#define OSIB_BUILD_SPEC_VERSION "%s"\n' "$$(cat spec/VERSION)"; \
+	   printf '#define OSIB_BUILD_GIT_COMMIT "%s"\n' "$$commit"; } > $@.tmp; \
+	 if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(call obj,conformance/lib/version.c): $(BUILD_INFO)
+
+# ---------------------------------------------------------------------------
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(LIB): $(call obj,$(KIT_SRC) $(REF_SRC))
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/bin/osib-ref: $(call obj,reference/simple/main.c) $(LIBS)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(LIBS) $(LDLIBS_ALL)
+
+$(CPU_LIB): $(call obj,$(CPU_SRC))
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/bin/osib-cpu: $(call obj,reference/cpu/main.c) $(CPU_LIB) $(LIBS)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -fopenmp -o $@ $< $(CPU_LIB) $(LIBS) $(LDLIBS_ALL)
+
+$(BUILD)/bin/osib: $(call obj,$(CLI_SRC)) $(LIBS)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $(call obj,$(CLI_SRC)) $(LIBS) $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(TEST_SUPPORT) $(LIBS)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(TEST_SUPPORT) $(LIBS) $(LDLIBS_ALL) -lcmocka
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------------------
+# The main job on the built-in default case.
+DEFAULT_CASE := spec/cases/acoustic-2d-layers-so4.yaml
+demo: $(PROGRAMS)
+	@mkdir -p $(BUILD)/demo
+	$(BUILD)/bin/osib-ref oracle --case $(DEFAULT_CASE) --out $(BUILD)/demo/oracle.h5
+	$(BUILD)/bin/osib plot shot $(BUILD)/demo/oracle.h5 --out $(BUILD)/demo/shot.png
+	@echo "demo: shot record in $(BUILD)/demo/shot.png"
+
+# ---------------------------------------------------------------------------
+ORACLE_CASES := $(shell grep -l '^oracle: *true' spec/cases/*.yaml 2>/dev/null)
+ORACLE_IDS   := $(basename $(notdir $(ORACLE_CASES)))
+
+oracles: $(PROGRAMS)
+	@for c in $(ORACLE_CASES); do \
+	   id=$$(basename $$c .yaml); \
+	   $(BUILD)/bin/osib-ref oracle --case $$c --out oracles/$$id.h5 || exit $$?; \
+	 done
+	$(BUILD)/bin/osib oracle manifest --out oracles/MANIFEST $(addprefix oracles/,$(addsuffix .h5,$(ORACLE_IDS)))
+
+verify-oracles: $(PROGRAMS)
+	@mkdir -p $(BUILD)/oracles-check
+	@for c in $(ORACLE_CASES); do \
+	   id=$$(basename $$c .yaml); \
+	   $(BUILD)/bin/osib-ref oracle --case $$c --out $(BUILD)/oracles-check/$$id.h5 || exit $$?; \
+	 done
+	$(BUILD)/bin/osib oracle check --manifest oracles/MANIFEST $(addprefix oracles/,$(addsuffix .h5,$(ORACLE_IDS)))
+	$(BUILD)/bin/osib oracle check --manifest oracles/MANIFEST $(addprefix $(BUILD)/oracles-check/,$(addsuffix .h5,$(ORACLE_IDS)))
+
+# ---------------------------------------------------------------------------
+test: all
+	@tests/run-tests
+
+check-long: all
+	@OSIB_LONG=1 tests/run-tests
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)

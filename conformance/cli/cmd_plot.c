@@ -1,0 +1,93 @@
+/* osib plot shot */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "h5io.h"
+#include "plot.h"
+
+static const char *const plot_usage =
+    "usage: osib plot shot FILE.h5 --out OUT.png|OUT.svg [--dataset PATH] [--clip C]\n"
+    "\n"
+    "Draw a shot record (time down, receivers across) from an oracle or output\n"
+    "file. PATH defaults to /outputs/forward_data; receiver positions come from\n"
+    "/inputs/rec_coords when present, dt from the file's dt_ms attribute.\n"
+    "C sets the colour scale to +-C (default: 99th percentile of |d|).\n";
+
+int cmd_plot(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
+        fputs(plot_usage, stdout);
+        return 0;
+    }
+    if (argc < 3 || strcmp(argv[1], "shot") != 0)
+        return cli_error(OSIB_E_USAGE, "plot shot FILE.h5 --out OUT.png (see osib plot --help)");
+    static const struct option options[] = {{"out", required_argument, NULL, 'o'},
+                                            {"dataset", required_argument, NULL, 'd'},
+                                            {"clip", required_argument, NULL, 'c'},
+                                            {NULL, 0, NULL, 0}};
+    const char *file = argv[2], *out = NULL, *dataset = "/outputs/forward_data";
+    double clip = 0.0;
+    int opt;
+    optind = 3;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (opt) {
+        case 'o': out = optarg; break;
+        case 'd': dataset = optarg; break;
+        case 'c': clip = strtod(optarg, NULL); break;
+        default: return cli_error(OSIB_E_USAGE, "plot shot: unknown option (see osib plot --help)");
+        }
+    }
+    if (!out)
+        return cli_error(OSIB_E_USAGE, "plot shot: --out is required");
+
+    osib_h5file f = {.id = -1};
+    osib_err err = {0};
+    int rank;
+    size_t dims[OSIB_MAX_RANK];
+    double *data = NULL, *coords = NULL, *x = NULL, dt_ms = 1.0;
+    char case_id[64] = "", title[256];
+    osib_status st = osib_h5_open(&f, file, &err);
+    if (st == OSIB_OK)
+        st = osib_h5_shape(&f, dataset, &rank, dims, &err);
+    if (st == OSIB_OK && rank != 2)
+        st = osib_fail(&err, OSIB_E_DATA, "%s: %s is not a 2D (time x trace) array", file, dataset);
+    if (st == OSIB_OK)
+        st = osib_h5_read_alloc(&f, dataset, 2, dims, &data, &err);
+    if (st == OSIB_OK && osib_h5_get_attr_double(&f, "/", "dt_ms", &dt_ms, NULL) != OSIB_OK)
+        dt_ms = 1.0;
+    osib_h5_get_attr_string(&f, "/", "case_id", case_id, sizeof case_id, NULL);
+    if (st == OSIB_OK && osib_h5_exists(&f, "/inputs/rec_coords")) {
+        int crank;
+        size_t cdims[OSIB_MAX_RANK];
+        if (osib_h5_shape(&f, "/inputs/rec_coords", &crank, cdims, NULL) == OSIB_OK && crank == 2 &&
+            cdims[0] == dims[1] && osib_h5_read_alloc(&f, "/inputs/rec_coords", 2, cdims, &coords, NULL) == OSIB_OK) {
+            x = malloc(dims[1] * sizeof *x);
+            for (size_t r = 0; x && r < dims[1]; r++)
+                x[r] = coords[r * cdims[1]];
+        }
+    }
+    osib_h5_close(&f, NULL);
+    if (st == OSIB_OK) {
+        snprintf(title, sizeof title, "%s %s", case_id[0] ? case_id : file, dataset);
+        osib_shot_plot p = {.data = data,
+                            .nt = dims[0],
+                            .ntrace = dims[1],
+                            .dt_ms = dt_ms,
+                            .trace_x_m = x,
+                            .title = title,
+                            .out_path = out,
+                            .clip = clip};
+        st = osib_plot_shot(&p, &err);
+    }
+    free(data);
+    free(coords);
+    free(x);
+    if (st != OSIB_OK)
+        return cli_report(&err);
+    printf("shot record -> %s\n", out);
+    return 0;
+}

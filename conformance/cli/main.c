@@ -1,0 +1,111 @@
+/*
+ * osib - the OSIB kit's command-line tool: cases, oracles, plots (and, in
+ * later versions of the kit, certification of implementations).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "version.h"
+
+static const char *const usage_text =
+    "usage: osib COMMAND [ARGS...]\n"
+    "\n"
+    "commands:\n"
+    "  cases [--suite S] [--oracle]     list the cases in spec/cases\n"
+    "  describe CASE                    what a case computes: sizes, time step,\n"
+    "                                   memory, flops and traffic per operator\n"
+    "  validate CASE...                 check case files; one line per file\n"
+    "  oracle manifest --out FILE H5... write the SHA-256 of every oracle array\n"
+    "  oracle check --manifest FILE H5...\n"
+    "                                   compare oracle arrays with a manifest\n"
+    "  compare ORACLE.h5 OTHER.h5       relative errors of every output against an oracle\n"
+    "  plot shot FILE.h5 --out PNG|SVG [--dataset PATH] [--case CASE]\n"
+    "                                   draw a shot record\n"
+    "\n"
+    "CASE is a path to a case file or a case id in spec/cases.\n"
+    "Run `osib COMMAND --help` for a command's options.\n"
+    "\n"
+    "Exit codes: 0 ok, 2 usage, 3 invalid case, 4 file error, 5 not enough\n"
+    "memory, 6 bad data, 7 hash mismatch, 8 external program failed.\n";
+
+int cli_error(osib_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("osib: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return osib_exit_code(st);
+}
+
+int cli_report(const osib_err *err)
+{
+    fprintf(stderr, "osib: %s\n", err->msg);
+    return osib_exit_code(err->status);
+}
+
+const char *cli_kit_root(void)
+{
+    static char root[4096];
+    const char *env = getenv("OSIB_ROOT");
+    if (env && env[0])
+        return env;
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return ".";
+    exe[n] = '\0';
+    /* <root>/build/bin/osib */
+    for (int up = 0; up < 3; up++) {
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            return ".";
+        *slash = '\0';
+    }
+    snprintf(root, sizeof root, "%s", exe[0] ? exe : "/");
+    return root;
+}
+
+osib_status cli_load_case(const char *path_or_id, osib_case *c, osib_err *err)
+{
+    struct stat sb;
+    if (stat(path_or_id, &sb) == 0 || strchr(path_or_id, '/') || strstr(path_or_id, ".yaml"))
+        return osib_case_load(path_or_id, c, err);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/spec/cases/%s.yaml", cli_kit_root(), path_or_id);
+    if (stat(path, &sb) != 0)
+        return osib_fail(err, OSIB_E_IO, "%s: no such case file, and no case with that id in %s/spec/cases", path_or_id,
+                         cli_kit_root());
+    return osib_case_load(path, c, err);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } commands[] = {
+        {"cases", cmd_cases},   {"describe", cmd_describe}, {"validate", cmd_validate},
+        {"oracle", cmd_oracle}, {"plot", cmd_plot},         {"compare", cmd_compare},
+    };
+    if (argc < 2)
+        return cli_error(OSIB_E_USAGE, "missing command (see osib --help)");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("osib %s (spec %s, commit %s)\n", osib_kit_version(), osib_spec_version(), osib_git_commit());
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    return cli_error(OSIB_E_USAGE, "unknown command \"%s\" (see osib --help)", argv[1]);
+}

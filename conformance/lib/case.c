@@ -1,0 +1,682 @@
+#include "case.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fd_weights.h"
+#include "hash.h"
+
+/* ---------------------------------------------------------------------------
+ * Small parsing helpers
+ * ------------------------------------------------------------------------- */
+
+static int is_valid_id(const char *s)
+{
+    if (!s[0] || !(islower((unsigned char)s[0]) || isdigit((unsigned char)s[0])))
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-'))
+            return 0;
+    return 1;
+}
+
+static osib_status get_id(const osib_ynode *map, const char *key, char *out, osib_err *err)
+{
+    osib_ynode n;
+    osib_status st = osib_ymap_get(map, key, 1, &n, err);
+    if (st == OSIB_OK)
+        st = osib_yget_string(&n, out, OSIB_ID_MAX, err);
+    if (st == OSIB_OK && !is_valid_id(out))
+        return osib_yfail(err, &n, "\"%s\" is not a valid id (lower-case letters, digits and '-')", out);
+    return st;
+}
+
+/* An integer member in [lo, hi]. */
+static osib_status get_int_in(const osib_ynode *map, const char *key, long long lo, long long hi, long long *out,
+                              osib_err *err)
+{
+    osib_ynode n;
+    osib_status st = osib_ymap_get(map, key, 1, &n, err);
+    if (st == OSIB_OK)
+        st = osib_yget_int(&n, out, err);
+    if (st == OSIB_OK && (*out < lo || *out > hi))
+        return osib_yfail(err, &n, "%lld is out of range [%lld, %lld]", *out, lo, hi);
+    return st;
+}
+
+/* A number member in (lo, hi] (lo exclusive when open_lo). */
+static osib_status get_double_in(const osib_ynode *map, const char *key, int required, double lo, int open_lo,
+                                 double hi, double *out, osib_err *err)
+{
+    osib_ynode n;
+    osib_status st = osib_ymap_get(map, key, required, &n, err);
+    if (st != OSIB_OK || !n.node)
+        return st;
+    st = osib_yget_double(&n, out, err);
+    if (st == OSIB_OK && ((open_lo ? *out <= lo : *out < lo) || *out > hi))
+        return osib_yfail(err, &n, "%g is out of range %s%g, %g]", *out, open_lo ? "(" : "[", lo, hi);
+    return st;
+}
+
+/* ---------------------------------------------------------------------------
+ * Sections
+ * ------------------------------------------------------------------------- */
+
+static osib_status parse_grid(const osib_ynode *root, osib_case *c, osib_err *err)
+{
+    static const char *const keys[] = {"shape", "spacing_m", "origin_m", "nbl", NULL};
+    osib_ynode g, item;
+    osib_status st = osib_ymap_get(root, "grid", 1, &g, err);
+    if (st == OSIB_OK)
+        st = osib_ymap_check_keys(&g, keys, err);
+    if (st != OSIB_OK)
+        return st;
+
+    long long shape[3];
+    st = osib_ymap_int_list(&g, "shape", (size_t)c->ndim, 3, shape, NULL, err);
+    if (st != OSIB_OK)
+        return st;
+    osib_ynode list;
+    osib_ymap_get(&g, "shape", 1, &list, NULL);
+    for (int d = 0; d < c->ndim; d++) {
+        if (shape[d] < 2 || (unsigned long long)shape[d] > OSIB_MAX_AXIS_POINTS) {
+            osib_yseq_at(&list, (size_t)d, &item, NULL);
+            return osib_yfail(err, &item, "%lld points: each axis needs 2 to %llu points", shape[d],
+                              OSIB_MAX_AXIS_POINTS);
+        }
+        c->shape[d] = (size_t)shape[d];
+    }
+
+    st = osib_ymap_double_list(&g, "spacing_m", (size_t)c->ndim, 3, c->spacing_m, NULL, err);
+    if (st != OSIB_OK)
+        return st;
+    osib_ymap_get(&g, "spacing_m", 1, &list, NULL);
+    for (int d = 0; d < c->ndim; d++)
+        if (!(c->spacing_m[d] > 0.0 && c->spacing_m[d] <= 1e5)) {
+            osib_yseq_at(&list, (size_t)d, &item, NULL);
+            return osib_yfail(err, &item, "spacing %g m: must be in (0, 100000]", c->spacing_m[d]);
+        }
+
+    osib_ynode origin;
+    osib_ymap_get(&g, "origin_m", 0, &origin, NULL);
+    if (origin.node) {
+        st = osib_ymap_double_list(&g, "origin_m", (size_t)c->ndim, 3, c->origin_m, NULL, err);
+        if (st != OSIB_OK)
+            return st;
+        for (int d = 0; d < c->ndim; d++)
+            if (fabs(c->origin_m[d]) > 1e8)
+                return osib_yfail(err, &origin, "origin %g m is absurd (|origin| > 1e8 m)", c->origin_m[d]);
+    }
+
+    long long nbl;
+    st = get_int_in(&g, "nbl", 0, OSIB_MAX_NBL, &nbl, err);
+    if (st != OSIB_OK)
+        return st;
+    c->nbl = (int)nbl;
+
+    /* The padded grid must be countable: a 10^12-point grid is beyond any
+     * machine, and its product must not wrap around. */
+    double padded = 1.0;
+    for (int d = 0; d < c->ndim; d++)
+        padded *= (double)c->shape[d] + 2.0 * c->nbl;
+    if (padded > (double)OSIB_MAX_PADDED_POINTS)
+        return osib_yfail(err, &g, "the padded grid has %.4g points, more than the %.0e any machine can hold", padded,
+                          (double)OSIB_MAX_PADDED_POINTS);
+    return OSIB_OK;
+}
+
+static osib_status parse_model(const osib_ynode *root, osib_case *c, osib_err *err)
+{
+    osib_ynode m;
+    char preset[OSIB_ID_MAX];
+    osib_status st = osib_ymap_get(root, "model", 1, &m, err);
+    if (st == OSIB_OK)
+        st = osib_ymap_string(&m, "preset", 1, preset, sizeof preset, err);
+    if (st != OSIB_OK)
+        return st;
+
+    if (strcmp(preset, "constant") == 0) {
+        static const char *const keys[] = {"preset", "vp_kms", NULL};
+        c->model.kind = OSIB_MODEL_CONSTANT;
+        st = osib_ymap_check_keys(&m, keys, err);
+        if (st == OSIB_OK)
+            st = get_double_in(&m, "vp_kms", 1, 0.0, 1, OSIB_MAX_VP_KMS, &c->model.vp_kms, err);
+        return st;
+    }
+    if (strcmp(preset, "layers-isotropic") == 0) {
+        static const char *const keys[] = {"preset", "vp_top_kms", "vp_bottom_kms", "nlayers", NULL};
+        c->model.kind = OSIB_MODEL_LAYERS;
+        long long nlayers;
+        st = osib_ymap_check_keys(&m, keys, err);
+        if (st == OSIB_OK)
+            st = get_double_in(&m, "vp_top_kms", 1, 0.0, 1, OSIB_MAX_VP_KMS, &c->model.vp_top_kms, err);
+        if (st == OSIB_OK)
+            st = get_double_in(&m, "vp_bottom_kms", 1, 0.0, 1, OSIB_MAX_VP_KMS, &c->model.vp_bottom_kms, err);
+        if (st == OSIB_OK)
+            st = get_int_in(&m, "nlayers", 1, (long long)c->shape[c->ndim - 1], &nlayers, err);
+        c->model.nlayers = (int)nlayers;
+        return st;
+    }
+    osib_ynode p;
+    osib_ymap_get(&m, "preset", 1, &p, NULL);
+    return osib_yfail(err, &p, "unknown model preset \"%s\" (known: constant, layers-isotropic)", preset);
+}
+
+static osib_status parse_wavelet(const osib_ynode *root, osib_case *c, osib_err *err)
+{
+    static const char *const keys[] = {"kind", "f0_khz", "t0_ms", "amplitude", NULL};
+    osib_ynode w, kind;
+    char name[OSIB_ID_MAX];
+    osib_status st = osib_ymap_get(root, "wavelet", 1, &w, err);
+    if (st == OSIB_OK)
+        st = osib_ymap_check_keys(&w, keys, err);
+    if (st == OSIB_OK)
+        st = osib_ymap_get(&w, "kind", 1, &kind, err);
+    if (st == OSIB_OK)
+        st = osib_yget_string(&kind, name, sizeof name, err);
+    if (st != OSIB_OK)
+        return st;
+    if (strcmp(name, "ricker") != 0)
+        return osib_yfail(err, &kind, "unknown wavelet \"%s\" (known: ricker)", name);
+    st = get_double_in(&w, "f0_khz", 1, 0.0, 1, 1.0, &c->f0_khz, err);
+    if (st != OSIB_OK)
+        return st;
+    c->t0_ms = 1.0 / c->f0_khz;
+    c->amplitude = 1.0;
+    st = get_double_in(&w, "t0_ms", 0, -1e9, 0, 1e9, &c->t0_ms, err);
+    if (st == OSIB_OK)
+        st = get_double_in(&w, "amplitude", 0, -1e30, 0, 1e30, &c->amplitude, err);
+    return st;
+}
+
+/* sources / receivers: {points: [[x, z], ...]} or {lattice: [[start, end, count], ...]} */
+static osib_status parse_points(const osib_ynode *root, const char *key, const osib_case *c, osib_points *pts,
+                                osib_err *err)
+{
+    static const char *const keys[] = {"points", "lattice", NULL};
+    osib_ynode s, list, item, val;
+    osib_status st = osib_ymap_get(root, key, 1, &s, err);
+    if (st == OSIB_OK)
+        st = osib_ymap_check_keys(&s, keys, err);
+    if (st != OSIB_OK)
+        return st;
+    osib_ynode points, lattice;
+    osib_ymap_get(&s, "points", 0, &points, NULL);
+    osib_ymap_get(&s, "lattice", 0, &lattice, NULL);
+    if ((points.node != NULL) == (lattice.node != NULL))
+        return osib_yfail(err, &s, "give exactly one of \"points\" or \"lattice\"");
+
+    size_t n;
+    if (lattice.node) {
+        pts->kind = OSIB_POINTS_LATTICE;
+        st = osib_yseq_len(&lattice, &n, err);
+        if (st != OSIB_OK)
+            return st;
+        if (n != (size_t)c->ndim)
+            return osib_yfail(err, &lattice, "expected one [start_m, end_m, count] per axis (%d), got %zu", c->ndim, n);
+        double total = 1.0;
+        for (int d = 0; d < c->ndim; d++) {
+            size_t len;
+            long long count;
+            osib_axis_range *ax = &pts->axis[d];
+            if ((st = osib_yseq_at(&lattice, (size_t)d, &item, err)) != OSIB_OK ||
+                (st = osib_yseq_len(&item, &len, err)) != OSIB_OK)
+                return st;
+            if (len != 3)
+                return osib_yfail(err, &item, "expected [start_m, end_m, count]");
+            if ((st = osib_yseq_at(&item, 0, &val, err)) != OSIB_OK ||
+                (st = osib_yget_double(&val, &ax->start_m, err)) != OSIB_OK ||
+                (st = osib_yseq_at(&item, 1, &val, err)) != OSIB_OK ||
+                (st = osib_yget_double(&val, &ax->end_m, err)) != OSIB_OK ||
+                (st = osib_yseq_at(&item, 2, &val, err)) != OSIB_OK ||
+                (st = osib_yget_int(&val, &count, err)) != OSIB_OK)
+                return st;
+            if (count < 1 || (unsigned long long)count > OSIB_MAX_SPARSE_POINTS)
+                return osib_yfail(err, &val, "count %lld: must be 1 to %llu", count, OSIB_MAX_SPARSE_POINTS);
+            if (count == 1 && ax->start_m != ax->end_m)
+                return osib_yfail(err, &item, "a single point needs start_m == end_m");
+            ax->count = (size_t)count;
+            total *= (double)count;
+        }
+        if (total > (double)OSIB_MAX_SPARSE_POINTS)
+            return osib_yfail(err, &lattice, "%.3g points: at most %llu allowed", total, OSIB_MAX_SPARSE_POINTS);
+        pts->count = (size_t)total;
+        return OSIB_OK;
+    }
+
+    pts->kind = OSIB_POINTS_LIST;
+    st = osib_yseq_len(&points, &n, err);
+    if (st != OSIB_OK)
+        return st;
+    if (n < 1 || n > 100000)
+        return osib_yfail(err, &points, "%zu points: an explicit list holds 1 to 100000 (use a lattice for more)", n);
+    pts->list_m = malloc(n * (size_t)c->ndim * sizeof(double));
+    if (!pts->list_m)
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory");
+    pts->count = n;
+    for (size_t i = 0; i < n; i++) {
+        if ((st = osib_yseq_at(&points, i, &list, err)) != OSIB_OK)
+            return st;
+        size_t len;
+        if ((st = osib_yseq_len(&list, &len, err)) != OSIB_OK)
+            return st;
+        if (len != (size_t)c->ndim)
+            return osib_yfail(err, &list, "expected %d coordinates, got %zu", c->ndim, len);
+        for (int d = 0; d < c->ndim; d++)
+            if ((st = osib_yseq_at(&list, (size_t)d, &val, err)) != OSIB_OK ||
+                (st = osib_yget_double(&val, &pts->list_m[i * (size_t)c->ndim + (size_t)d], err)) != OSIB_OK)
+                return st;
+    }
+    return OSIB_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * Whole-case checks
+ * ------------------------------------------------------------------------- */
+
+static double lattice_coord(const osib_axis_range *ax, size_t i)
+{
+    /* numpy.linspace: start + i*step, the last point exactly end. */
+    if (ax->count == 1)
+        return ax->start_m;
+    if (i == ax->count - 1)
+        return ax->end_m;
+    double step = (ax->end_m - ax->start_m) / (double)(ax->count - 1);
+    return (double)i * step + ax->start_m;
+}
+
+void osib_points_expand(const osib_points *p, int ndim, double *out)
+{
+    if (p->kind == OSIB_POINTS_LIST) {
+        memcpy(out, p->list_m, p->count * (size_t)ndim * sizeof *out);
+        return;
+    }
+    for (size_t k = 0; k < p->count; k++) {
+        size_t rem = k;
+        for (int d = ndim - 1; d >= 0; d--) {
+            size_t i = rem % p->axis[d].count;
+            rem /= p->axis[d].count;
+            out[k * (size_t)ndim + (size_t)d] = lattice_coord(&p->axis[d], i);
+        }
+    }
+}
+
+/* Every point must lie in the closed physical box, where the damping is
+ * zero: that is what makes the stated adjoints exact. For a lattice, the
+ * extreme coordinates of each axis decide. */
+static osib_status check_positions(const osib_ynode *root, const char *key, const osib_case *c, const osib_points *p,
+                                   osib_err *err)
+{
+    osib_ynode at;
+    osib_ymap_get(root, key, 1, &at, NULL);
+    for (int d = 0; d < c->ndim; d++) {
+        double lo = c->origin_m[d], hi = c->origin_m[d] + (double)(c->shape[d] - 1) * c->spacing_m[d];
+        if (p->kind == OSIB_POINTS_LATTICE) {
+            double a = p->axis[d].start_m, b = p->axis[d].end_m;
+            if (a < lo || a > hi || b < lo || b > hi)
+                return osib_yfail(err, &at,
+                                  "axis %d spans [%g, %g] m, outside the physical grid [%g, %g] m "
+                                  "(points in the absorbing layer are not allowed)",
+                                  d, a < b ? a : b, a < b ? b : a, lo, hi);
+            continue;
+        }
+        for (size_t i = 0; i < p->count; i++) {
+            double x = p->list_m[i * (size_t)c->ndim + (size_t)d];
+            if (x < lo || x > hi)
+                return osib_yfail(err, &at,
+                                  "point %zu: coordinate %d = %g m is outside the physical grid [%g, %g] m "
+                                  "(points in the absorbing layer are not allowed)",
+                                  i, d, x, lo, hi);
+        }
+    }
+    return OSIB_OK;
+}
+
+double osib_case_vp_max(const osib_case *c)
+{
+    if (c->model.kind == OSIB_MODEL_CONSTANT)
+        return c->model.vp_kms;
+    return fmax(c->model.vp_top_kms, c->model.vp_bottom_kms);
+}
+
+double osib_case_dt_stability_ms(const osib_case *c)
+{
+    double s = fd2_abs_sum(c->space_order / 2), sum = 0.0;
+    for (int d = 0; d < c->ndim; d++)
+        sum += s / (c->spacing_m[d] * c->spacing_m[d]);
+    return 2.0 / (osib_case_vp_max(c) * sqrt(sum));
+}
+
+double osib_case_dt_default_ms(const osib_case *c)
+{
+    double hmin = c->spacing_m[0];
+    for (int d = 1; d < c->ndim; d++)
+        hmin = fmin(hmin, c->spacing_m[d]);
+    /* Devito's rule: the sum of |weights| of the stencil of order 2*so. */
+    double cfl = sqrt(4.0 / (c->ndim * fd2_abs_sum(c->space_order)));
+    double dt = cfl * hmin / osib_case_vp_max(c);
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.3e", dt);
+    return strtod(buf, NULL);
+}
+
+static osib_status parse_time(const osib_ynode *root, osib_case *c, osib_err *err)
+{
+    static const char *const keys[] = {"dt_ms", "nt", NULL};
+    osib_ynode t, dtn;
+    osib_status st = osib_ymap_get(root, "time", 1, &t, err);
+    if (st == OSIB_OK)
+        st = osib_ymap_check_keys(&t, keys, err);
+    long long nt;
+    if (st == OSIB_OK)
+        st = get_int_in(&t, "nt", 3, (long long)OSIB_MAX_NT, &nt, err);
+    if (st == OSIB_OK)
+        st = get_double_in(&t, "dt_ms", 1, 0.0, 1, 1e6, &c->dt_ms, err);
+    if (st != OSIB_OK)
+        return st;
+    c->nt = (size_t)nt;
+    double limit = osib_case_dt_stability_ms(c);
+    if (c->dt_ms >= limit) {
+        osib_ymap_get(&t, "dt_ms", 1, &dtn, NULL);
+        return osib_yfail(err, &dtn,
+                          "%g ms is not below the stability limit %.6g ms for space order %d and vp max %g km/s "
+                          "(the spec's rule gives %g ms)",
+                          c->dt_ms, limit, c->space_order, osib_case_vp_max(c), osib_case_dt_default_ms(c));
+    }
+    return OSIB_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * Entry points
+ * ------------------------------------------------------------------------- */
+
+osib_status osib_case_from_node(const osib_ynode *root, osib_case *c, osib_err *err)
+{
+    static const char *const keys[] = {"osib_case", "id",         "title",       "description", "suites", "oracle",
+                                       "physics",   "dimensions", "space_order", "grid",        "time",   "model",
+                                       "wavelet",   "sources",    "receivers",   NULL};
+    char path_saved[sizeof c->path];
+    memcpy(path_saved, c->path, sizeof path_saved);
+    memset(c, 0, sizeof *c);
+    memcpy(c->path, path_saved, sizeof path_saved);
+
+    osib_status st = osib_ymap_check_keys(root, keys, err);
+    if (st != OSIB_OK)
+        return st;
+
+    long long v;
+    osib_ynode n;
+    if ((st = osib_ymap_int(root, "osib_case", 1, &v, err)) != OSIB_OK)
+        return st;
+    if (v != OSIB_CASE_SCHEMA) {
+        osib_ymap_get(root, "osib_case", 1, &n, NULL);
+        return osib_yfail(err, &n, "schema version %lld is not supported (this kit reads version %d)", v,
+                          OSIB_CASE_SCHEMA);
+    }
+    if ((st = get_id(root, "id", c->id, err)) != OSIB_OK)
+        return st;
+    if ((st = osib_ymap_string(root, "title", 0, c->title, sizeof c->title, err)) != OSIB_OK)
+        return st;
+    osib_ymap_get(root, "description", 0, &n, NULL);
+    if (n.node && n.node->type != YAML_SCALAR_NODE)
+        return osib_yfail(err, &n, "expected text");
+
+    osib_ynode suites;
+    osib_ymap_get(root, "suites", 0, &suites, NULL);
+    if (suites.node) {
+        size_t ns;
+        if ((st = osib_yseq_len(&suites, &ns, err)) != OSIB_OK)
+            return st;
+        if (ns > OSIB_MAX_SUITES)
+            return osib_yfail(err, &suites, "at most %d suites", OSIB_MAX_SUITES);
+        for (size_t i = 0; i < ns; i++) {
+            if ((st = osib_yseq_at(&suites, i, &n, err)) != OSIB_OK ||
+                (st = osib_yget_string(&n, c->suites[i], OSIB_ID_MAX, err)) != OSIB_OK)
+                return st;
+            if (!is_valid_id(c->suites[i]))
+                return osib_yfail(err, &n, "\"%s\" is not a valid suite name", c->suites[i]);
+        }
+        c->nsuites = (int)ns;
+    }
+    if ((st = osib_ymap_bool(root, "oracle", 0, &c->oracle, err)) != OSIB_OK)
+        return st;
+
+    char physics[OSIB_ID_MAX];
+    if ((st = osib_ymap_string(root, "physics", 1, physics, sizeof physics, err)) != OSIB_OK)
+        return st;
+    if (strcmp(physics, "acoustic-iso") != 0) {
+        osib_ymap_get(root, "physics", 1, &n, NULL);
+        return osib_yfail(err, &n, "unknown physics \"%s\" (this kit implements acoustic-iso)", physics);
+    }
+    if ((st = get_int_in(root, "dimensions", 2, 3, &v, err)) != OSIB_OK)
+        return st;
+    c->ndim = (int)v;
+    if ((st = get_int_in(root, "space_order", 2, FD_MAX_ORDER, &v, err)) != OSIB_OK)
+        return st;
+    if (!fd_order_is_valid((int)v)) {
+        osib_ymap_get(root, "space_order", 1, &n, NULL);
+        return osib_yfail(err, &n, "%lld: space orders are even, 2 to 16", v);
+    }
+    c->space_order = (int)v;
+
+    if ((st = parse_grid(root, c, err)) != OSIB_OK || (st = parse_model(root, c, err)) != OSIB_OK ||
+        (st = parse_time(root, c, err)) != OSIB_OK || (st = parse_wavelet(root, c, err)) != OSIB_OK ||
+        (st = parse_points(root, "sources", c, &c->sources, err)) != OSIB_OK ||
+        (st = parse_points(root, "receivers", c, &c->receivers, err)) != OSIB_OK ||
+        (st = check_positions(root, "sources", c, &c->sources, err)) != OSIB_OK ||
+        (st = check_positions(root, "receivers", c, &c->receivers, err)) != OSIB_OK) {
+        osib_case_free(c);
+        return st;
+    }
+    return OSIB_OK;
+}
+
+osib_status osib_case_load(const char *path, osib_case *c, osib_err *err)
+{
+    memset(c, 0, sizeof *c);
+    osib_yaml y;
+    osib_ynode root;
+    osib_status st = osib_yaml_load_file(&y, path, err);
+    if (st != OSIB_OK)
+        return st;
+    snprintf(c->path, sizeof c->path, "%s", path);
+    st = osib_yaml_root(&y, &root, err);
+    if (st == OSIB_OK)
+        st = osib_case_from_node(&root, c, err);
+    osib_yaml_free(&y);
+    return st;
+}
+
+void osib_case_free(osib_case *c)
+{
+    free(c->sources.list_m);
+    free(c->receivers.list_m);
+    c->sources.list_m = c->receivers.list_m = NULL;
+}
+
+int osib_case_in_suite(const osib_case *c, const char *suite)
+{
+    for (int i = 0; i < c->nsuites; i++)
+        if (strcmp(c->suites[i], suite) == 0)
+            return 1;
+    return 0;
+}
+
+size_t osib_case_padded_points(const osib_case *c)
+{
+    size_t n = 1;
+    for (int d = 0; d < c->ndim; d++)
+        n *= c->shape[d] + 2 * (size_t)c->nbl;
+    return n;
+}
+
+size_t osib_case_physical_points(const osib_case *c)
+{
+    size_t n = 1;
+    for (int d = 0; d < c->ndim; d++)
+        n *= c->shape[d];
+    return n;
+}
+
+osib_status osib_case_model_vp(const osib_case *c, double *vp, osib_err *err)
+{
+    const size_t npts = osib_case_physical_points(c);
+    const size_t nz = c->shape[c->ndim - 1];
+    if (c->model.kind == OSIB_MODEL_CONSTANT) {
+        for (size_t k = 0; k < npts; k++)
+            vp[k] = c->model.vp_kms;
+        return OSIB_OK;
+    }
+    if (c->model.kind == OSIB_MODEL_LAYERS) {
+        /* Devito's layers-isotropic: layer i (of nlayers) starts at depth
+         * index i * floor(nz / nlayers) and has the i-th of nlayers evenly
+         * spaced velocities from top to bottom (numpy.linspace). */
+        const int nl = c->model.nlayers;
+        const size_t thickness = nz / (size_t)nl;
+        const double top = c->model.vp_top_kms, bottom = c->model.vp_bottom_kms;
+        for (size_t k = 0; k < npts; k++) {
+            size_t iz = k % nz;
+            int layer = 0;
+            for (int i = 1; i < nl; i++)
+                if (iz >= (size_t)i * thickness)
+                    layer = i;
+            double v;
+            if (layer == 0)
+                v = top;
+            else if (layer == nl - 1)
+                v = bottom;
+            else
+                v = (double)layer * ((bottom - top) / (double)(nl - 1)) + top;
+            vp[k] = v;
+        }
+        return OSIB_OK;
+    }
+    return osib_fail(err, OSIB_E_INTERNAL, "case %s: unknown model kind", c->id);
+}
+
+/* ---------------------------------------------------------------------------
+ * Canonical form
+ * ------------------------------------------------------------------------- */
+
+void osib_format_double(double v, char *buf, size_t cap)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, cap, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+typedef struct {
+    char *buf;
+    size_t cap, len;
+    int overflow;
+} textbuf;
+
+static void put(textbuf *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(textbuf *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= t->cap - t->len) {
+        t->overflow = 1;
+        return;
+    }
+    t->len += (size_t)n;
+}
+
+static void put_num(textbuf *t, double v)
+{
+    char b[40];
+    osib_format_double(v, b, sizeof b);
+    put(t, "%s", b);
+}
+
+static void put_nums(textbuf *t, const char *key, const double *v, int n)
+{
+    put(t, "%s", key);
+    for (int i = 0; i < n; i++) {
+        put(t, " ");
+        put_num(t, v[i]);
+    }
+    put(t, "\n");
+}
+
+static osib_status put_points(textbuf *t, const char *key, const osib_points *p, int ndim, osib_err *err)
+{
+    if (p->kind == OSIB_POINTS_LATTICE) {
+        put(t, "%s lattice", key);
+        for (int d = 0; d < ndim; d++) {
+            put(t, " ");
+            put_num(t, p->axis[d].start_m);
+            put(t, ":");
+            put_num(t, p->axis[d].end_m);
+            put(t, ":%zu", p->axis[d].count);
+        }
+        put(t, "\n");
+        return OSIB_OK;
+    }
+    char hex[OSIB_SHA256_HEX];
+    osib_status st = osib_sha256_doubles(p->list_m, p->count * (size_t)ndim, hex, err);
+    if (st == OSIB_OK)
+        put(t, "%s list count=%zu sha256=%s\n", key, p->count, hex);
+    return st;
+}
+
+osib_status osib_case_canonical(const osib_case *c, char *buf, size_t cap, osib_err *err)
+{
+    textbuf t = {buf, cap, 0, 0};
+    put(&t, "osib-case-canonical %d\n", OSIB_CASE_SCHEMA);
+    put(&t, "physics acoustic-iso\n");
+    put(&t, "dimensions %d\n", c->ndim);
+    put(&t, "space_order %d\n", c->space_order);
+    put(&t, "shape");
+    for (int d = 0; d < c->ndim; d++)
+        put(&t, " %zu", c->shape[d]);
+    put(&t, "\n");
+    put_nums(&t, "spacing_m", c->spacing_m, c->ndim);
+    put_nums(&t, "origin_m", c->origin_m, c->ndim);
+    put(&t, "nbl %d\n", c->nbl);
+    put_nums(&t, "dt_ms", &c->dt_ms, 1);
+    put(&t, "nt %zu\n", c->nt);
+    if (c->model.kind == OSIB_MODEL_CONSTANT) {
+        put(&t, "model constant vp_kms=");
+        put_num(&t, c->model.vp_kms);
+    } else {
+        put(&t, "model layers-isotropic vp_top_kms=");
+        put_num(&t, c->model.vp_top_kms);
+        put(&t, " vp_bottom_kms=");
+        put_num(&t, c->model.vp_bottom_kms);
+        put(&t, " nlayers=%d", c->model.nlayers);
+    }
+    put(&t, "\nwavelet ricker f0_khz=");
+    put_num(&t, c->f0_khz);
+    put(&t, " t0_ms=");
+    put_num(&t, c->t0_ms);
+    put(&t, " amplitude=");
+    put_num(&t, c->amplitude);
+    put(&t, "\n");
+    osib_status st = put_points(&t, "sources", &c->sources, c->ndim, err);
+    if (st == OSIB_OK)
+        st = put_points(&t, "receivers", &c->receivers, c->ndim, err);
+    if (st != OSIB_OK)
+        return st;
+    if (t.overflow)
+        return osib_fail(err, OSIB_E_INTERNAL, "case %s: canonical form longer than %zu bytes", c->id, cap);
+    return OSIB_OK;
+}
+
+osib_status osib_case_hash(const osib_case *c, char hex[65], osib_err *err)
+{
+    char text[OSIB_CANONICAL_MAX];
+    osib_status st = osib_case_canonical(c, text, sizeof text, err);
+    if (st == OSIB_OK)
+        st = osib_sha256_bytes(text, strlen(text), hex, err);
+    return st;
+}

@@ -1,0 +1,126 @@
+/*
+ * case.h - OSIB benchmark cases (spec/cases.md): loading, validation,
+ * canonical form and hash, model and geometry expansion.
+ *
+ * A case says everything an implementation needs to compute one benchmark:
+ * grid, absorbing layer, space order, time axis, velocity model, wavelet,
+ * and source and receiver positions. Loading a case validates it completely
+ * (schema, ranges, the stability limit of dt, positions inside the physical
+ * grid); a loaded osib_case is always valid.
+ *
+ * The canonical form is a short text listing every field that changes the
+ * numbers, in a fixed order and number format; its SHA-256 is the case hash
+ * recorded in oracles and reports. Titles, descriptions and suite tags are
+ * not part of it.
+ */
+#ifndef OSIB_CASE_H
+#define OSIB_CASE_H
+
+#include <stddef.h>
+
+#include "osib_err.h"
+#include "yaml_tree.h"
+
+enum { OSIB_CASE_SCHEMA = 1, OSIB_ID_MAX = 64, OSIB_TEXT_MAX = 512, OSIB_MAX_SUITES = 8, OSIB_CANONICAL_MAX = 4096 };
+
+/* Limits a case must respect (spec/cases.md, "Validation"). */
+#define OSIB_MAX_AXIS_POINTS 1000000ULL
+#define OSIB_MAX_PADDED_POINTS 1000000000000ULL /* 10^12: beyond any machine */
+#define OSIB_MAX_NT 10000000ULL
+#define OSIB_MAX_NBL 1000
+#define OSIB_MAX_SPARSE_POINTS 100000000ULL
+#define OSIB_MAX_VP_KMS 20.0
+
+typedef enum { OSIB_MODEL_CONSTANT, OSIB_MODEL_LAYERS } osib_model_kind;
+
+typedef struct {
+    osib_model_kind kind;
+    double vp_kms;        /* constant */
+    double vp_top_kms;    /* layers-isotropic */
+    double vp_bottom_kms; /* layers-isotropic */
+    int nlayers;          /* layers-isotropic */
+} osib_model;
+
+/* A set of points: an explicit list, or a lattice (the Cartesian product of
+ * one linspace per axis, last axis fastest). */
+typedef enum { OSIB_POINTS_LIST, OSIB_POINTS_LATTICE } osib_points_kind;
+
+typedef struct {
+    double start_m, end_m;
+    size_t count;
+} osib_axis_range;
+
+typedef struct {
+    osib_points_kind kind;
+    size_t count;            /* total points */
+    double *list_m;          /* LIST: count x ndim coordinates (owned) */
+    osib_axis_range axis[3]; /* LATTICE */
+} osib_points;
+
+typedef struct {
+    char id[OSIB_ID_MAX];
+    char title[OSIB_TEXT_MAX];
+    char suites[OSIB_MAX_SUITES][OSIB_ID_MAX];
+    int nsuites;
+    int oracle; /* whether `make oracles` computes an oracle for it */
+
+    int ndim;
+    int space_order;
+    size_t shape[3];
+    double spacing_m[3];
+    double origin_m[3];
+    int nbl;
+
+    double dt_ms;
+    size_t nt;
+
+    osib_model model;
+
+    double f0_khz, t0_ms, amplitude; /* Ricker wavelet */
+
+    osib_points sources, receivers;
+
+    char path[512]; /* where it was loaded from, for messages; not canonical */
+} osib_case;
+
+/* Load and fully validate a case file. On failure err names the file, line
+ * and key, and *c holds nothing to free. */
+osib_status osib_case_load(const char *path, osib_case *c, osib_err *err);
+
+/* The same from an already parsed mapping (a case embedded in a request). */
+osib_status osib_case_from_node(const osib_ynode *root, osib_case *c, osib_err *err);
+
+void osib_case_free(osib_case *c);
+
+/* Whether the case is tagged with a suite. */
+int osib_case_in_suite(const osib_case *c, const char *suite);
+
+/* Derived sizes. */
+size_t osib_case_padded_points(const osib_case *c);
+size_t osib_case_physical_points(const osib_case *c);
+
+/* Largest velocity of the model, km/s. */
+double osib_case_vp_max(const osib_case *c);
+
+/* vp on the physical grid (C order, z fastest), km/s; vp has
+ * osib_case_physical_points values. */
+osib_status osib_case_model_vp(const osib_case *c, double *vp, osib_err *err);
+
+/* Coordinates of every source / receiver, count x ndim, metres. */
+void osib_points_expand(const osib_points *p, int ndim, double *out);
+
+/* Time-step limits (spec/acoustic.md, "Time step"): the stability bound of
+ * the leapfrog scheme with this Laplacian, and the default dt of the spec's
+ * rule (Devito's critical_dt, rounded to 4 significant digits). */
+double osib_case_dt_stability_ms(const osib_case *c);
+double osib_case_dt_default_ms(const osib_case *c);
+
+/* Canonical text (NUL-terminated, at most OSIB_CANONICAL_MAX bytes) and its
+ * SHA-256 as 64 lower-case hex digits. */
+osib_status osib_case_canonical(const osib_case *c, char *buf, size_t cap, osib_err *err);
+osib_status osib_case_hash(const osib_case *c, char hex[65], osib_err *err);
+
+/* Shortest decimal that reads back as exactly v (as "%.{1..17}g"). */
+void osib_format_double(double v, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,69 @@
+#include "estimate.h"
+
+double osib_flops_per_point_step(int ndim, int space_order, osib_op op)
+{
+    /* Laplacian with symmetric pairs: per axis p pair sums, p products, p
+     * accumulations, plus the centre product (3 D p + 1); the update
+     * a L + b u - c u_prev with precomputed a, b, c adds 5. */
+    const double prop = 3.0 * ndim * (space_order / 2) + 6.0;
+    switch (op) {
+    case OSIB_OP_FORWARD:
+    case OSIB_OP_ADJOINT: return prop;
+    case OSIB_OP_BORN: return 2.0 * prop + 6.0; /* Born source: u+ - 2u + u- (3), x dm (1), into the update (2) */
+    case OSIB_OP_BORN_ADJOINT:
+    case OSIB_OP_GRADIENT: return 2.0 * prop + 5.0; /* imaging: v+ - 2v + v- (3), x u (1), accumulate (1) */
+    case OSIB_OP_COUNT: break;
+    }
+    return 0.0;
+}
+
+double osib_values_per_point_step(osib_op op)
+{
+    switch (op) {
+    case OSIB_OP_FORWARD:
+    case OSIB_OP_ADJOINT: return 4.0; /* read u^n, u^{n-1}, m; write u^{n+1} over u^{n-1} */
+    case OSIB_OP_BORN: return 8.0;    /* the forward 4, plus du^n, du^{n-1} -> du^{n+1}, and dm */
+    case OSIB_OP_BORN_ADJOINT:
+    case OSIB_OP_GRADIENT:
+        /* forward sweep keeping u: read u^n, u^{n-1}, m, write u^{n+1} (4);
+         * adjoint sweep: read v^n, v^{n+1} -> write v^{n-1}, m, u^n, and
+         * the image read and written (7). */
+        return 11.0;
+    case OSIB_OP_COUNT: break;
+    }
+    return 0.0;
+}
+
+double osib_footprint_arrays(const osib_case *c, osib_op op)
+{
+    switch (op) {
+    case OSIB_OP_FORWARD:
+    case OSIB_OP_ADJOINT: return 3.0; /* m and two time levels */
+    case OSIB_OP_BORN: return 6.0;    /* m, dm, two levels of u and of du */
+    case OSIB_OP_BORN_ADJOINT:
+    case OSIB_OP_GRADIENT: return (double)c->nt + 4.0; /* history of u, m, two levels of v, image */
+    case OSIB_OP_COUNT: break;
+    }
+    return 0.0;
+}
+
+osib_estimate osib_estimate_op(const osib_case *c, osib_op op, int value_bytes)
+{
+    osib_estimate e;
+    e.padded_points = (double)osib_case_padded_points(c);
+    e.time_steps = (double)(c->nt - 2);
+    e.flops_per_point_step = osib_flops_per_point_step(c->ndim, c->space_order, op);
+    e.values_per_point_step = osib_values_per_point_step(op);
+    e.bytes_per_point_step = e.values_per_point_step * value_bytes;
+    double sparse_values = (double)c->nt * (double)(c->sources.count + c->receivers.count);
+    e.footprint_bytes = (osib_footprint_arrays(c, op) * e.padded_points + sparse_values) * value_bytes;
+    e.total_flops = e.flops_per_point_step * e.padded_points * e.time_steps;
+    e.total_bytes = e.bytes_per_point_step * e.padded_points * e.time_steps;
+    return e;
+}
+
+double osib_roofline_gpts(const osib_case *c, osib_op op, int value_bytes, double bandwidth_gbs)
+{
+    (void)c;
+    return bandwidth_gbs / (osib_values_per_point_step(op) * value_bytes);
+}

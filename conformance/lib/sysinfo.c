@@ -1,0 +1,19 @@
+#include "sysinfo.h"
+
+#include <time.h>
+#include <unistd.h>
+
+double osib_physical_memory_bytes(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || size <= 0)
+        return 0.0;
+    return (double)pages * (double)size;
+}
+
+double osib_now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}

@@ -1,0 +1,17 @@
+/*
+ * sysinfo.h - facts about this machine that OSIB programs need before they
+ * start work: physical memory (to refuse runs that cannot fit) and whether
+ * stderr is a terminal (progress is shown only there).
+ */
+#ifndef OSIB_SYSINFO_H
+#define OSIB_SYSINFO_H
+
+#include <stddef.h>
+
+/* Physical memory in bytes, or 0 if unknown. */
+double osib_physical_memory_bytes(void);
+
+/* Monotonic wall-clock seconds. */
+double osib_now_seconds(void);
+
+#endif

@@ -1,0 +1,195 @@
+#include "cpu_problem.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "damping.h"
+
+/* Internal axis of case axis d: (x,z) -> (0,2), (x,y,z) -> (0,1,2). */
+static int axis_of(int ndim, int d) { return (ndim == 2 && d == 1) ? 2 : d; }
+
+static size_t round_up(size_t v, size_t m) { return (v + m - 1) / m * m; }
+
+static osib_status layout(cpu_problem *p, const osib_setup *s, osib_err *err)
+{
+    if (s->ndim != 2 && s->ndim != 3)
+        return osib_fail(err, OSIB_E_CASE, "dimensions = %d", s->ndim);
+    if (!fd_order_is_valid(s->space_order))
+        return osib_fail(err, OSIB_E_CASE, "space_order = %d", s->space_order);
+    if (s->nt < 3)
+        return osib_fail(err, OSIB_E_CASE, "nt = %zu: at least 3", s->nt);
+    p->ndim = s->ndim;
+    p->space_order = s->space_order;
+    p->half = s->space_order / 2;
+    p->nbl = s->nbl;
+    p->dt_ms = s->dt_ms;
+    p->nt = s->nt;
+    for (int a = 0; a < 3; a++) {
+        p->n[a] = p->N[a] = 1;
+        p->halo[a] = (s->ndim == 3 || a != 1) ? p->half : 0;
+    }
+    for (int d = 0; d < s->ndim; d++) {
+        int a = axis_of(s->ndim, d);
+        p->n[a] = s->shape[d];
+        p->N[a] = s->shape[d] + 2 * (size_t)s->nbl;
+    }
+    for (int a = 0; a < 3; a++)
+        p->ext[a] = p->N[a] + 2 * (size_t)p->halo[a];
+    p->ext[2] = round_up(p->ext[2], CPU_ALIGN_FLOATS);
+    p->stride[2] = 1;
+    p->stride[1] = p->ext[2];
+    p->stride[0] = p->ext[1] * p->ext[2];
+    double total = (double)p->ext[0] * (double)p->ext[1] * (double)p->ext[2];
+    if (total > (double)(SIZE_MAX / 8))
+        return osib_fail(err, OSIB_E_NOMEM, "grid too large");
+    p->nstore = p->ext[0] * p->stride[0];
+    return OSIB_OK;
+}
+
+float *cpu_field_alloc(const cpu_problem *p)
+{
+    size_t bytes = round_up(p->nstore * sizeof(float), 64);
+    float *f = aligned_alloc(64, bytes);
+    if (f)
+        memset(f, 0, bytes);
+    return f;
+}
+
+static osib_status sparse_init(cpu_sparse *sp, const cpu_problem *p, const osib_setup *s, size_t npoint,
+                               const double *coords, osib_err *err)
+{
+    sp->npoint = npoint;
+    sp->ncorner = 1 << p->ndim;
+    sp->offset = calloc(npoint * (size_t)sp->ncorner + 1, sizeof *sp->offset);
+    sp->weight = calloc(npoint * (size_t)sp->ncorner + 1, sizeof *sp->weight);
+    if (!sp->offset || !sp->weight)
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory for %zu sparse points", npoint);
+    for (size_t i = 0; i < npoint; i++) {
+        long base[3] = {0, 0, 0};
+        double w[3][2] = {{1, 0}, {1, 0}, {1, 0}};
+        for (int d = 0; d < p->ndim; d++) {
+            int a = axis_of(p->ndim, d);
+            double h = s->spacing_m[d];
+            double pos = (coords[i * (size_t)p->ndim + (size_t)d] - (s->origin_m[d] - s->nbl * h)) / h;
+            if (!(pos >= 0.0 && pos <= (double)(p->N[a] - 1)))
+                return osib_fail(err, OSIB_E_CASE, "sparse point %zu outside the padded grid", i);
+            double fl = floor(pos);
+            base[a] = (long)fl;
+            w[a][0] = 1.0 - (pos - fl);
+            w[a][1] = pos - fl;
+        }
+        for (int c = 0; c < sp->ncorner; c++) {
+            long idx[3] = {base[0], base[1], base[2]};
+            double weight = 1.0;
+            for (int d = 0; d < p->ndim; d++) {
+                int a = axis_of(p->ndim, d), bit = (c >> (p->ndim - 1 - d)) & 1;
+                idx[a] += bit;
+                weight *= w[a][bit];
+            }
+            size_t k = i * (size_t)sp->ncorner + (size_t)c;
+            if (weight == 0.0)
+                continue;
+            sp->weight[k] = (float)weight;
+            sp->offset[k] = cpu_at(p, (size_t)idx[0], (size_t)idx[1], (size_t)idx[2]);
+        }
+    }
+    return OSIB_OK;
+}
+
+osib_status cpu_problem_init(cpu_problem *p, const osib_setup *s, osib_err *err)
+{
+    memset(p, 0, sizeof *p);
+    osib_status st = layout(p, s, err);
+    if (st != OSIB_OK)
+        return st;
+    double w[FD_MAX_HALF + 1];
+    fd2_weights(s->space_order, w);
+    double h[3] = {1, 1, 1};
+    for (int d = 0; d < s->ndim; d++)
+        h[axis_of(s->ndim, d)] = s->spacing_m[d];
+    for (int a = 0; a < 3; a++)
+        p->spacing_m[a] = h[a];
+    for (int k = 0; k <= p->half; k++) {
+        p->wx[k] = (float)(w[k] / (h[0] * h[0]));
+        p->wy[k] = s->ndim == 3 ? (float)(w[k] / (h[1] * h[1])) : 0.0f;
+        p->wz[k] = (float)(w[k] / (h[2] * h[2]));
+    }
+    p->alpha = cpu_field_alloc(p);
+    p->beta = cpu_field_alloc(p);
+    p->gamma = cpu_field_alloc(p);
+    p->inj_scale = cpu_field_alloc(p);
+    if (!p->alpha || !p->beta || !p->gamma || !p->inj_scale) {
+        cpu_problem_free(p);
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory for the coefficients (%zu points)", p->nstore);
+    }
+    st = sparse_init(&p->src, p, s, s->nsrc, s->src_coords_m, err);
+    if (st == OSIB_OK)
+        st = sparse_init(&p->rec, p, s, s->nrec, s->rec_coords_m, err);
+    if (st != OSIB_OK) {
+        cpu_problem_free(p);
+        return st;
+    }
+    return OSIB_OK;
+}
+
+/* The damping profile at padded index i of internal axis a. */
+static double damping_1d(const cpu_problem *p, int a, size_t i, double h)
+{
+    if (p->nbl == 0 || (p->ndim == 2 && a == 1))
+        return 0.0;
+    size_t nbl = (size_t)p->nbl;
+    if (i < nbl)
+        return ref_damping_profile(p->nbl, (int)i, h);
+    if (i >= p->N[a] - nbl)
+        return ref_damping_profile(p->nbl, (int)(p->N[a] - 1 - i), h);
+    return 0.0;
+}
+
+static size_t clamp_phys(const cpu_problem *p, int a, size_t i)
+{
+    size_t nbl = (p->ndim == 3 || a != 1) ? (size_t)p->nbl : 0;
+    if (i < nbl)
+        return 0;
+    return (i - nbl >= p->n[a]) ? p->n[a] - 1 : i - nbl;
+}
+
+osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_err *err)
+{
+    const size_t nphys = p->n[0] * p->n[1] * p->n[2];
+    for (size_t k = 0; k < nphys; k++)
+        if (!(vp_phys[k] > 0.0) || !isfinite(vp_phys[k]))
+            return osib_fail(err, OSIB_E_DATA, "vp[%zu] = %g: velocities must be positive and finite", k, vp_phys[k]);
+    const double dt = p->dt_ms;
+    for (size_t ix = 0; ix < p->N[0]; ix++) {
+        double eta_x = damping_1d(p, 0, ix, p->spacing_m[0]);
+        for (size_t iy = 0; iy < p->N[1]; iy++) {
+            double eta_xy = eta_x + damping_1d(p, 1, iy, p->spacing_m[1]);
+            for (size_t iz = 0; iz < p->N[2]; iz++) {
+                double eta = eta_xy + damping_1d(p, 2, iz, p->spacing_m[2]);
+                size_t k = (clamp_phys(p, 0, ix) * p->n[1] + clamp_phys(p, 1, iy)) * p->n[2] + clamp_phys(p, 2, iz);
+                double vp = vp_phys[k], m = 1.0 / (vp * vp), C = m + dt * eta;
+                size_t x = cpu_at(p, ix, iy, iz);
+                p->alpha[x] = (float)(dt * dt / C);
+                p->beta[x] = (float)((2.0 * m + dt * eta) / C);
+                p->gamma[x] = (float)(m / C);
+                p->inj_scale[x] = (float)(dt * dt * vp * vp);
+            }
+        }
+    }
+    return OSIB_OK;
+}
+
+void cpu_problem_free(cpu_problem *p)
+{
+    free(p->alpha);
+    free(p->beta);
+    free(p->gamma);
+    free(p->inj_scale);
+    free(p->src.offset);
+    free(p->src.weight);
+    free(p->rec.offset);
+    free(p->rec.weight);
+    memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,75 @@
+/*
+ * cpu_problem.h - the float32 CPU implementation of the acoustic operators
+ * (reference/cpu): data layout, precomputed coefficients, sparse points.
+ *
+ * Layout. Fields are float32 on the padded grid plus a halo of so/2 zeros
+ * on each active axis; the z extent of a stored row is rounded up to a
+ * multiple of 16 floats and every field is 64-byte aligned, so each z row
+ * starts on a cache line and the inner loop vectorises without peeling.
+ * 2D cases use the same 3D layout with one y plane and no y halo.
+ *
+ * Coefficients. One step of spec/acoustic.md section 6 is evaluated as
+ *
+ *     u_next = alpha (L u) + beta u - gamma u_prev,
+ *     alpha = dt^2 / C,  beta = (2m + dt eta) / C,  gamma = m / C,  C = m + dt eta,
+ *
+ * with alpha, beta, gamma precomputed per point in float64 and stored in
+ * float32. Injection scales by dt^2 vp^2 (= alpha at source points, where
+ * eta = 0) and the Born source enters as alpha b / dt^2.
+ */
+#ifndef CPU_PROBLEM_H
+#define CPU_PROBLEM_H
+
+#include <stddef.h>
+
+#include "fd_weights.h"
+#include "osib_err.h"
+#include "osib_ops.h"
+#include "setup.h"
+
+enum { CPU_ALIGN_FLOATS = 16 };
+
+typedef struct {
+    size_t npoint;
+    int ncorner;
+    size_t *offset; /* npoint x ncorner */
+    float *weight;  /* npoint x ncorner; 0 for skipped corners */
+} cpu_sparse;
+
+typedef struct {
+    int ndim, space_order, half; /* half = so/2 */
+    size_t N[3];                 /* padded points per internal axis (x, y, z) */
+    size_t n[3];                 /* physical points */
+    int nbl;
+    int halo[3];
+    size_t ext[3];       /* stored extents: N + 2 halo, z rounded up */
+    size_t stride[3];    /* element strides */
+    size_t nstore;       /* floats per stored field */
+    double spacing_m[3]; /* per internal axis */
+    double dt_ms;
+    size_t nt;
+    float wx[FD_MAX_HALF + 1], wy[FD_MAX_HALF + 1], wz[FD_MAX_HALF + 1]; /* w_k / h^2 per axis */
+    float *alpha, *beta, *gamma, *inj_scale;
+    cpu_sparse src, rec;
+    osib_progress_fn progress;
+    void *progress_ctx;
+} cpu_problem;
+
+osib_status cpu_problem_init(cpu_problem *p, const osib_setup *s, osib_err *err);
+osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_err *err);
+void cpu_problem_free(cpu_problem *p);
+
+/* Bytes allocated for an operator. */
+size_t cpu_operator_bytes(const osib_setup *s, osib_op op);
+
+/* A zeroed, aligned field, or NULL. */
+float *cpu_field_alloc(const cpu_problem *p);
+
+/* Offset of padded index (ix, iy, iz). */
+static inline size_t cpu_at(const cpu_problem *p, size_t ix, size_t iy, size_t iz)
+{
+    return (ix + (size_t)p->halo[0]) * p->stride[0] + (iy + (size_t)p->halo[1]) * p->stride[1] + iz +
+           (size_t)p->halo[2];
+}
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * backend.h - what the driver (run, oracle, protocol) needs from an
+ * implementation of the acoustic operators. The simple reference and the
+ * optimised CPU kernels each provide one table of these functions; the
+ * driver does everything else (cases, inputs, files, memory checks).
+ *
+ * Arrays cross this interface as float64 in C order, whatever precision the
+ * implementation computes in: wavelets (nt x nsrc), data (nt x nrec),
+ * models, perturbations and images on the physical grid
+ * (spec/acoustic.md, section 9).
+ */
+#ifndef OSIB_BACKEND_H
+#define OSIB_BACKEND_H
+
+#include "osib_err.h"
+#include "osib_ops.h"
+#include "setup.h"
+
+typedef struct {
+    const char *name;        /* program name, e.g. "osib-ref" */
+    const char *description; /* one line: where it lives, precision, threads */
+    const char *precision;   /* "float64" or "float32" */
+
+    /* Bytes this implementation allocates for op, so a run that cannot fit
+     * is refused before it starts. */
+    size_t (*memory_bytes)(const osib_setup *s, osib_op op);
+
+    osib_status (*create)(void **state, const osib_setup *s, osib_err *err);
+    void (*destroy)(void *state);
+    /* vp (km/s) on the physical grid; may be called again to change it. */
+    osib_status (*set_model)(void *state, const double *vp, osib_err *err);
+    void (*set_progress)(void *state, osib_progress_fn fn, void *ctx);
+
+    osib_status (*forward)(void *state, const double *q, double *d, osib_err *err);
+    osib_status (*adjoint)(void *state, const double *d, double *q, osib_err *err);
+    osib_status (*born)(void *state, const double *q, const double *dm, double *d, osib_err *err);
+    osib_status (*born_adjoint)(void *state, const double *q, const double *r, double *image, osib_err *err);
+    osib_status (*gradient)(void *state, const double *q, const double *d_obs, double *phi, double *grad,
+                            osib_err *err);
+} osib_backend;
+
+#endif
