@@ -1,0 +1,27 @@
+# Every program answers --help and --version, and refuses bad command lines
+# with exit code 2 and one line of explanation.
+. tests/support/e2e-lib.sh
+
+for p in osib osib-ref osib-cpu; do
+    check "$p --help" "$BIN/$p" --help
+    check "$p --version" "$BIN/$p" --version
+    expect_fail "$p with no arguments" 2 "$p" "$BIN/$p"
+    expect_fail "$p with an unknown command" 2 "unknown" "$BIN/$p" frobnicate
+done
+for c in cases describe validate oracle plot compare; do
+    check "osib $c --help" "$BIN/osib" "$c" --help
+done
+expect_fail "osib-ref run without --case" 2 "--case is required" "$BIN/osib-ref" run --op forward --out "$TMP/x.h5"
+expect_fail "osib-ref run with a bad operator" 2 "--op must be" "$BIN/osib-ref" run --case acoustic-2d-layers-so4 \
+    --case spec/cases/acoustic-2d-layers-so4.yaml --op sideways --out "$TMP/x.h5"
+expect_fail "osib-ref with an unknown option" 2 "unknown or incomplete option" "$BIN/osib-ref" run --bogus
+expect_fail "osib describe with no case" 2 "describe takes one case" "$BIN/osib" describe
+expect_fail "osib describe an unknown id" 4 "no such case" "$BIN/osib" describe no-such-case
+
+out=$("$BIN/osib" cases)
+case "$out" in *acoustic-2d-layers-so4*ladder-3d-seam-size*) ok "osib cases lists the cases" ;;
+*) not_ok "osib cases lists the cases" ;; esac
+out=$("$BIN/osib" describe acoustic-3d-layers-so8)
+case "$out" in *"gradient"*"flop/pt"*) ok "osib describe prints the cost model" ;;
+*"flop/pt"*"gradient"*) ok "osib describe prints the cost model" ;;
+*) not_ok "osib describe prints the cost model" ;; esac

@@ -1,0 +1,35 @@
+# Helpers for the end-to-end tests: each check prints "ok - what" or
+# "not ok - what" (tests/run-tests counts them) and the evidence on failure.
+# Run from the repository root.
+BIN=build/bin
+TMP=$(mktemp -d /tmp/osib-e2e.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+
+# check WHAT CMD...: the command must succeed.
+check() {
+    local what=$1
+    shift
+    if "$@" >"$TMP/out" 2>"$TMP/err"; then ok "$what"; else
+        not_ok "$what (exit $?)"
+        sed 's/^/#   /' "$TMP/out" "$TMP/err"
+    fi
+}
+
+# expect_fail WHAT CODE NEEDLE CMD...: the command must exit with CODE and
+# print exactly one line on stderr containing NEEDLE.
+expect_fail() {
+    local what=$1 code=$2 needle=$3
+    shift 3
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    local rc=$? lines
+    lines=$(wc -l <"$TMP/err")
+    if [ "$rc" -eq "$code" ] && [ "$lines" -eq 1 ] && grep -qF -- "$needle" "$TMP/err"; then
+        ok "$what"
+    else
+        not_ok "$what: exit $rc (want $code), $lines stderr line(s), want one containing \"$needle\""
+        sed 's/^/#   /' "$TMP/err"
+    fi
+}
