@@ -7,139 +7,96 @@
 #include "case_setup.h"
 #include "fileutil.h"
 #include "h5io.h"
+#include "inputs.h"
 #include "version.h"
 
-/* Every array of an oracle, inputs and outputs. */
+/* Every output of an oracle. */
 typedef struct {
-    double *vp, *q, *adjoint_data, *dm, *vp_obs, *observed_data;
     double *forward_data, *adjoint_wavelet, *born_data, *born_adjoint_image, *gradient;
     double objective;
-} oracle_arrays;
+} oracle_outputs;
 
-static void arrays_free(oracle_arrays *a)
+static void outputs_free(oracle_outputs *o)
 {
-    free(a->vp);
-    free(a->q);
-    free(a->adjoint_data);
-    free(a->dm);
-    free(a->vp_obs);
-    free(a->observed_data);
-    free(a->forward_data);
-    free(a->adjoint_wavelet);
-    free(a->born_data);
-    free(a->born_adjoint_image);
-    free(a->gradient);
+    free(o->forward_data);
+    free(o->adjoint_wavelet);
+    free(o->born_data);
+    free(o->born_adjoint_image);
+    free(o->gradient);
 }
 
-static osib_status arrays_alloc(oracle_arrays *a, const osib_case *c, osib_err *err)
+static osib_status outputs_alloc(oracle_outputs *o, const osib_case *c, osib_err *err)
 {
-    memset(a, 0, sizeof *a);
+    memset(o, 0, sizeof *o);
     const size_t nphys = osib_case_physical_points(c);
     const size_t nsrc = c->nt * c->sources.count, nrec = c->nt * c->receivers.count;
-    a->vp = malloc(nphys * sizeof(double));
-    a->dm = malloc(nphys * sizeof(double));
-    a->vp_obs = malloc(nphys * sizeof(double));
-    a->gradient = malloc(nphys * sizeof(double));
-    a->born_adjoint_image = malloc(nphys * sizeof(double));
-    a->q = malloc(nsrc * sizeof(double));
-    a->adjoint_wavelet = malloc(nsrc * sizeof(double));
-    a->adjoint_data = malloc(nrec * sizeof(double));
-    a->observed_data = malloc(nrec * sizeof(double));
-    a->forward_data = malloc(nrec * sizeof(double));
-    a->born_data = malloc(nrec * sizeof(double));
-    if (!a->vp || !a->dm || !a->vp_obs || !a->gradient || !a->born_adjoint_image || !a->q || !a->adjoint_wavelet ||
-        !a->adjoint_data || !a->observed_data || !a->forward_data || !a->born_data) {
-        arrays_free(a);
-        return osib_fail(err, OSIB_E_NOMEM, "case %s: out of memory for the oracle arrays", c->id);
+    o->forward_data = malloc(nrec * sizeof(double));
+    o->adjoint_wavelet = malloc(nsrc * sizeof(double));
+    o->born_data = malloc(nrec * sizeof(double));
+    o->born_adjoint_image = malloc(nphys * sizeof(double));
+    o->gradient = malloc(nphys * sizeof(double));
+    if (!o->forward_data || !o->adjoint_wavelet || !o->born_data || !o->born_adjoint_image || !o->gradient) {
+        outputs_free(o);
+        return osib_fail(err, OSIB_E_NOMEM, "case %s: out of memory for the oracle outputs", c->id);
     }
     return OSIB_OK;
 }
 
-/* Read the inputs of an oracle file into a. */
-static osib_status read_inputs(const osib_case *c, const char *oracle_path, oracle_arrays *a, osib_err *err)
+static void stage_begin(osib_progress *progress, const osib_case *c, const char *name)
 {
-    const size_t src_dims[2] = {c->nt, c->sources.count}, rec_dims[2] = {c->nt, c->receivers.count};
-    osib_h5file f = {.id = -1};
-    osib_status st = osib_h5_open(&f, oracle_path, err);
-    if (st == OSIB_OK)
-        st = osib_h5_read(&f, "/inputs/vp", c->ndim, c->shape, a->vp, err);
-    if (st == OSIB_OK)
-        st = osib_h5_read(&f, "/inputs/src_wavelet", 2, src_dims, a->q, err);
-    if (st == OSIB_OK)
-        st = osib_h5_read(&f, "/inputs/adjoint_data", 2, rec_dims, a->adjoint_data, err);
-    if (st == OSIB_OK)
-        st = osib_h5_read(&f, "/inputs/dm", c->ndim, c->shape, a->dm, err);
-    if (st == OSIB_OK)
-        st = osib_h5_read(&f, "/inputs/observed_data", 2, rec_dims, a->observed_data, err);
-    osib_h5_close(&f, NULL);
-    return st;
+    if (progress) {
+        char label[160];
+        snprintf(label, sizeof label, "%s: %s", c->id, name);
+        osib_progress_begin(progress, label);
+    }
 }
 
-/* The documented inputs; the observed data need a forward run in the true
- * model, done by the backend. */
-static osib_status documented_inputs(const osib_backend *b, const osib_case *c, const osib_case_setup *cs,
-                                     oracle_arrays *a, osib_progress *progress, osib_err *err)
+static void stage_end(osib_progress *progress)
 {
-    osib_status st = osib_case_model_vp(c, a->vp, err);
-    if (st != OSIB_OK)
-        return st;
-    osib_input_wavelets(c, a->q);
-    osib_input_adjoint_data(c, a->adjoint_data);
-    osib_input_dm(c, a->dm);
-    osib_input_observed_model(c, a->vp, a->vp_obs);
-    void *state = NULL;
-    st = osib_backend_open(b, cs, a->vp_obs, &state, err);
-    if (st != OSIB_OK)
-        return st;
-    char label[160];
-    if (progress) {
-        snprintf(label, sizeof label, "oracle %s: observed data", c->id);
-        osib_progress_begin(progress, label);
-        b->set_progress(state, osib_progress_callback, progress);
-    }
-    st = b->forward(state, a->q, a->observed_data, err);
     if (progress)
         osib_progress_end(progress);
-    b->destroy(state);
-    return st;
 }
 
-/* Every operator on the inputs in a. */
-static osib_status compute(const osib_backend *b, const osib_case *c, const osib_case_setup *cs, oracle_arrays *a,
-                           osib_progress *progress, osib_err *err)
+/* Every operator on the inputs. */
+static osib_status compute(const osib_backend *b, const osib_case *c, const osib_case_setup *cs, const osib_inputs *in,
+                           oracle_outputs *o, osib_progress *progress, osib_err *err)
 {
     void *state = NULL;
-    osib_status st = osib_backend_open(b, cs, a->vp, &state, err);
+    osib_status st = osib_backend_open(b, cs, in->vp, &state, err);
     if (st != OSIB_OK)
         return st;
     if (progress)
         b->set_progress(state, osib_progress_callback, progress);
-    char label[160];
-#define STAGE(name, call)                                                                                              \
-    do {                                                                                                               \
-        if (st == OSIB_OK) {                                                                                           \
-            if (progress) {                                                                                            \
-                snprintf(label, sizeof label, "oracle %s: %s", c->id, name);                                           \
-                osib_progress_begin(progress, label);                                                                  \
-            }                                                                                                          \
-            st = (call);                                                                                               \
-            if (progress)                                                                                              \
-                osib_progress_end(progress);                                                                           \
-        }                                                                                                              \
-    } while (0)
 
-    STAGE("forward", b->forward(state, a->q, a->forward_data, err));
-    STAGE("adjoint", b->adjoint(state, a->adjoint_data, a->adjoint_wavelet, err));
-    STAGE("born", b->born(state, a->q, a->dm, a->born_data, err));
-    STAGE("born_adjoint", b->born_adjoint(state, a->q, a->adjoint_data, a->born_adjoint_image, err));
-    STAGE("gradient", b->gradient(state, a->q, a->observed_data, &a->objective, a->gradient, err));
-#undef STAGE
+    stage_begin(progress, c, "forward");
+    st = b->forward(state, in->src_wavelet, o->forward_data, err);
+    stage_end(progress);
+    if (st == OSIB_OK) {
+        stage_begin(progress, c, "adjoint");
+        st = b->adjoint(state, in->adjoint_data, o->adjoint_wavelet, err);
+        stage_end(progress);
+    }
+    if (st == OSIB_OK) {
+        stage_begin(progress, c, "born");
+        st = b->born(state, in->src_wavelet, in->dm, o->born_data, err);
+        stage_end(progress);
+    }
+    if (st == OSIB_OK) {
+        stage_begin(progress, c, "born_adjoint");
+        st = b->born_adjoint(state, in->src_wavelet, in->adjoint_data, o->born_adjoint_image, err);
+        stage_end(progress);
+    }
+    if (st == OSIB_OK) {
+        stage_begin(progress, c, "gradient");
+        st = b->gradient(state, in->src_wavelet, in->observed_data, &o->objective, o->gradient, err);
+        stage_end(progress);
+    }
     b->destroy(state);
     return st;
 }
 
-static osib_status write_file(const osib_backend *b, const osib_case *c, const oracle_arrays *a, const char *path,
-                              osib_err *err)
+static osib_status write_file(const osib_backend *b, const osib_case *c, const osib_inputs *in, const oracle_outputs *o,
+                              const char *path, osib_err *err)
 {
     char hash[65], canonical[OSIB_CANONICAL_MAX];
     osib_status st = osib_case_hash(c, hash, err);
@@ -163,30 +120,28 @@ static osib_status write_file(const osib_backend *b, const osib_case *c, const o
     osib_points_expand(&c->sources, D, src_coords);
     osib_points_expand(&c->receivers, D, rec_coords);
 
-    char tmp[OSIB_PATH_MAX] = "";
-    osib_h5file f = {.id = -1};
-    st = osib_atomic_tmpname(path, tmp, sizeof tmp, err);
-    if (st == OSIB_OK)
-        st = osib_h5_create(&f, tmp, err);
-
-#define W(name, data, rank, dims, units)                                                                               \
-    if (st == OSIB_OK)                                                                                                 \
-    st = osib_h5_write(&f, name, data, rank, dims, units, 1, err)
-    W("/inputs/vp", a->vp, D, c->shape, "km/s");
-    W("/inputs/src_wavelet", a->q, 2, src_dims, "1");
-    W("/inputs/src_coords", src_coords, 2, src_xy, "m");
-    W("/inputs/rec_coords", rec_coords, 2, rec_xy, "m");
-    W("/inputs/adjoint_data", a->adjoint_data, 2, rec_dims, "1");
-    W("/inputs/dm", a->dm, D, c->shape, "s^2/km^2");
-    W("/inputs/observed_data", a->observed_data, 2, rec_dims, "1");
-    W("/outputs/forward_data", a->forward_data, 2, rec_dims, "1");
-    W("/outputs/adjoint_wavelet", a->adjoint_wavelet, 2, src_dims, "1");
-    W("/outputs/born_data", a->born_data, 2, rec_dims, "1");
-    W("/outputs/born_adjoint_image", a->born_adjoint_image, D, c->shape, "km^2/s^2");
-    W("/outputs/objective", &a->objective, 1, &one, "1");
-    W("/outputs/gradient", a->gradient, D, c->shape, "km^2/s^2");
-#undef W
-    struct {
+    const struct {
+        const char *name;
+        const double *data;
+        int rank;
+        const size_t *dims;
+        const char *units;
+    } datasets[] = {
+        {"/inputs/vp", in->vp, D, c->shape, "km/s"},
+        {"/inputs/src_wavelet", in->src_wavelet, 2, src_dims, "1"},
+        {"/inputs/src_coords", src_coords, 2, src_xy, "m"},
+        {"/inputs/rec_coords", rec_coords, 2, rec_xy, "m"},
+        {"/inputs/adjoint_data", in->adjoint_data, 2, rec_dims, "1"},
+        {"/inputs/dm", in->dm, D, c->shape, "s^2/km^2"},
+        {"/inputs/observed_data", in->observed_data, 2, rec_dims, "1"},
+        {"/outputs/forward_data", o->forward_data, 2, rec_dims, "1"},
+        {"/outputs/adjoint_wavelet", o->adjoint_wavelet, 2, src_dims, "1"},
+        {"/outputs/born_data", o->born_data, 2, rec_dims, "1"},
+        {"/outputs/born_adjoint_image", o->born_adjoint_image, D, c->shape, "km^2/s^2"},
+        {"/outputs/objective", &o->objective, 1, &one, "1"},
+        {"/outputs/gradient", o->gradient, D, c->shape, "km^2/s^2"},
+    };
+    const struct {
         const char *k, *v;
     } attrs[] = {
         {"osib_file", "oracle"},
@@ -201,9 +156,17 @@ static osib_status write_file(const osib_backend *b, const osib_case *c, const o
         {"generator_commit", osib_git_commit()},
         {"precision", b->precision},
     };
+
+    char tmp[OSIB_PATH_MAX] = "";
+    osib_h5file f = {.id = -1};
+    st = osib_atomic_tmpname(path, tmp, sizeof tmp, err);
+    if (st == OSIB_OK)
+        st = osib_h5_create(&f, tmp, err);
+    for (size_t i = 0; st == OSIB_OK && i < sizeof datasets / sizeof datasets[0]; i++)
+        st = osib_h5_write(&f, datasets[i].name, datasets[i].data, datasets[i].rank, datasets[i].dims,
+                           datasets[i].units, 1, err);
     for (size_t i = 0; st == OSIB_OK && i < sizeof attrs / sizeof attrs[0]; i++)
         st = osib_h5_set_attr_string(&f, "/", attrs[i].k, attrs[i].v, err);
-
     if (st == OSIB_OK)
         st = osib_h5_set_attr_double(&f, "/", "dt_ms", c->dt_ms, err);
     osib_status close_st = osib_h5_close(&f, st == OSIB_OK ? err : NULL);
@@ -218,44 +181,39 @@ static osib_status write_file(const osib_backend *b, const osib_case *c, const o
     return st;
 }
 
-osib_status osib_oracle_write(const osib_backend *b, const osib_case *c, const char *path, osib_progress *progress,
-                              osib_err *err)
+/* The inputs (documented, or from an oracle file), every output, the file. */
+static osib_status produce(const osib_backend *b, const osib_case *c, const char *oracle_path, const char *path,
+                           osib_progress *progress, osib_err *err)
 {
-    oracle_arrays a;
     osib_case_setup cs;
-    osib_status st = arrays_alloc(&a, c, err);
+    osib_inputs in = {0};
+    oracle_outputs o;
+    osib_status st = outputs_alloc(&o, c, err);
     if (st != OSIB_OK)
         return st;
     st = osib_case_setup_init(&cs, c, err);
     if (st == OSIB_OK) {
-        st = documented_inputs(b, c, &cs, &a, progress, err);
+        st = oracle_path ? osib_inputs_read(&in, c, oracle_path, OSIB_IN_ALL, err)
+                         : osib_inputs_documented(&in, c, &cs, b, OSIB_IN_ALL, progress, err);
         if (st == OSIB_OK)
-            st = compute(b, c, &cs, &a, progress, err);
+            st = compute(b, c, &cs, &in, &o, progress, err);
         if (st == OSIB_OK)
-            st = write_file(b, c, &a, path, err);
+            st = write_file(b, c, &in, &o, path, err);
+        osib_inputs_free(&in);
         osib_case_setup_free(&cs);
     }
-    arrays_free(&a);
+    outputs_free(&o);
     return st;
+}
+
+osib_status osib_oracle_write(const osib_backend *b, const osib_case *c, const char *path, osib_progress *progress,
+                              osib_err *err)
+{
+    return produce(b, c, NULL, path, progress, err);
 }
 
 osib_status osib_oracle_replay(const osib_backend *b, const osib_case *c, const char *oracle_path, const char *path,
                                osib_progress *progress, osib_err *err)
 {
-    oracle_arrays a;
-    osib_case_setup cs;
-    osib_status st = arrays_alloc(&a, c, err);
-    if (st != OSIB_OK)
-        return st;
-    st = osib_case_setup_init(&cs, c, err);
-    if (st == OSIB_OK) {
-        st = read_inputs(c, oracle_path, &a, err);
-        if (st == OSIB_OK)
-            st = compute(b, c, &cs, &a, progress, err);
-        if (st == OSIB_OK)
-            st = write_file(b, c, &a, path, err);
-        osib_case_setup_free(&cs);
-    }
-    arrays_free(&a);
-    return st;
+    return produce(b, c, oracle_path, path, progress, err);
 }

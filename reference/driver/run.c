@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "case_setup.h"
+#include "inputs.h"
 #include "fileutil.h"
 #include "h5io.h"
 #include "sysinfo.h"
@@ -33,94 +34,12 @@ osib_status osib_check_memory(const osib_backend *b, const osib_case *c, osib_op
     return OSIB_OK;
 }
 
+/* The output arrays of one operator. */
 typedef struct {
-    double *vp, *q, *adjoint_data, *dm, *observed_data;
     double *out, objective;
-} run_arrays;
+} run_output;
 
-static void run_arrays_free(run_arrays *a)
-{
-    free(a->vp);
-    free(a->q);
-    free(a->adjoint_data);
-    free(a->dm);
-    free(a->observed_data);
-    free(a->out);
-}
-
-static int needs(osib_op op, const char *input)
-{
-    if (strcmp(input, "src_wavelet") == 0)
-        return op != OSIB_OP_ADJOINT;
-    if (strcmp(input, "adjoint_data") == 0)
-        return op == OSIB_OP_ADJOINT || op == OSIB_OP_BORN_ADJOINT;
-    if (strcmp(input, "dm") == 0)
-        return op == OSIB_OP_BORN;
-    if (strcmp(input, "observed_data") == 0)
-        return op == OSIB_OP_GRADIENT;
-    return 1;
-}
-
-static osib_status read_inputs(const osib_run_request *r, run_arrays *a, osib_err *err)
-{
-    const osib_case *c = r->c;
-    const size_t src_dims[2] = {c->nt, c->sources.count}, rec_dims[2] = {c->nt, c->receivers.count};
-    osib_h5file f = {.id = -1};
-    osib_status st = osib_h5_open(&f, r->inputs_path, err);
-    if (st != OSIB_OK)
-        return st;
-    st = osib_h5_read_alloc(&f, "/inputs/vp", c->ndim, c->shape, &a->vp, err);
-    if (st == OSIB_OK && needs(r->op, "src_wavelet"))
-        st = osib_h5_read_alloc(&f, "/inputs/src_wavelet", 2, src_dims, &a->q, err);
-    if (st == OSIB_OK && needs(r->op, "adjoint_data"))
-        st = osib_h5_read_alloc(&f, "/inputs/adjoint_data", 2, rec_dims, &a->adjoint_data, err);
-    if (st == OSIB_OK && needs(r->op, "dm"))
-        st = osib_h5_read_alloc(&f, "/inputs/dm", c->ndim, c->shape, &a->dm, err);
-    if (st == OSIB_OK && needs(r->op, "observed_data"))
-        st = osib_h5_read_alloc(&f, "/inputs/observed_data", 2, rec_dims, &a->observed_data, err);
-    osib_h5_close(&f, NULL);
-    return st;
-}
-
-/* The documented inputs of spec/acoustic.md; observed data need a forward
- * run in the true model. */
-static osib_status documented_inputs(const osib_run_request *r, const osib_case_setup *cs, run_arrays *a, osib_err *err)
-{
-    const osib_case *c = r->c;
-    const size_t nphys = osib_case_physical_points(c);
-    a->vp = malloc(nphys * sizeof(double));
-    a->q = malloc(c->nt * c->sources.count * sizeof(double));
-    a->adjoint_data = malloc(c->nt * c->receivers.count * sizeof(double));
-    a->dm = malloc(nphys * sizeof(double));
-    if (!a->vp || !a->q || !a->adjoint_data || !a->dm)
-        return osib_fail(err, OSIB_E_NOMEM, "out of memory for the inputs");
-    osib_status st = osib_case_model_vp(c, a->vp, err);
-    if (st != OSIB_OK)
-        return st;
-    osib_input_wavelets(c, a->q);
-    osib_input_adjoint_data(c, a->adjoint_data);
-    osib_input_dm(c, a->dm);
-    if (r->op != OSIB_OP_GRADIENT)
-        return OSIB_OK;
-
-    double *vp_obs = malloc(nphys * sizeof(double));
-    a->observed_data = malloc(c->nt * c->receivers.count * sizeof(double));
-    if (!vp_obs || !a->observed_data) {
-        free(vp_obs);
-        return osib_fail(err, OSIB_E_NOMEM, "out of memory for the observed data");
-    }
-    osib_input_observed_model(c, a->vp, vp_obs);
-    void *state = NULL;
-    st = osib_backend_open(r->backend, cs, vp_obs, &state, err);
-    if (st == OSIB_OK) {
-        st = r->backend->forward(state, a->q, a->observed_data, err);
-        r->backend->destroy(state);
-    }
-    free(vp_obs);
-    return st;
-}
-
-static osib_status write_output(const osib_run_request *r, const run_arrays *a, osib_err *err)
+static osib_status write_output(const osib_run_request *r, const run_output *o, osib_err *err)
 {
     const osib_case *c = r->c;
     const size_t src_dims[2] = {c->nt, c->sources.count}, rec_dims[2] = {c->nt, c->receivers.count};
@@ -132,30 +51,34 @@ static osib_status write_output(const osib_run_request *r, const run_arrays *a, 
         st = osib_h5_create(&f, tmp, err);
     if (st == OSIB_OK) {
         switch (r->op) {
-        case OSIB_OP_FORWARD: st = osib_h5_write(&f, "/outputs/forward_data", a->out, 2, rec_dims, "1", 0, err); break;
+        case OSIB_OP_FORWARD: st = osib_h5_write(&f, "/outputs/forward_data", o->out, 2, rec_dims, "1", 0, err); break;
         case OSIB_OP_ADJOINT:
-            st = osib_h5_write(&f, "/outputs/adjoint_wavelet", a->out, 2, src_dims, "1", 0, err);
+            st = osib_h5_write(&f, "/outputs/adjoint_wavelet", o->out, 2, src_dims, "1", 0, err);
             break;
-        case OSIB_OP_BORN: st = osib_h5_write(&f, "/outputs/born_data", a->out, 2, rec_dims, "1", 0, err); break;
+        case OSIB_OP_BORN: st = osib_h5_write(&f, "/outputs/born_data", o->out, 2, rec_dims, "1", 0, err); break;
         case OSIB_OP_BORN_ADJOINT:
-            st = osib_h5_write(&f, "/outputs/born_adjoint_image", a->out, c->ndim, c->shape, "km^2/s^2", 0, err);
+            st = osib_h5_write(&f, "/outputs/born_adjoint_image", o->out, c->ndim, c->shape, "km^2/s^2", 0, err);
             break;
         case OSIB_OP_GRADIENT:
-            st = osib_h5_write(&f, "/outputs/objective", &a->objective, 1, &one, "1", 0, err);
+            st = osib_h5_write(&f, "/outputs/objective", &o->objective, 1, &one, "1", 0, err);
             if (st == OSIB_OK)
-                st = osib_h5_write(&f, "/outputs/gradient", a->out, c->ndim, c->shape, "km^2/s^2", 0, err);
+                st = osib_h5_write(&f, "/outputs/gradient", o->out, c->ndim, c->shape, "km^2/s^2", 0, err);
             break;
         case OSIB_OP_COUNT: break;
         }
     }
-    if (st == OSIB_OK)
-        st = osib_h5_set_attr_string(&f, "/", "case_id", c->id, err);
-    if (st == OSIB_OK)
-        st = osib_h5_set_attr_string(&f, "/", "operator", osib_op_name(r->op), err);
-    if (st == OSIB_OK)
-        st = osib_h5_set_attr_string(&f, "/", "generator", r->backend->description, err);
-    if (st == OSIB_OK)
-        st = osib_h5_set_attr_string(&f, "/", "generator_commit", osib_git_commit(), err);
+    const struct {
+        const char *k, *v;
+    } attrs[] = {
+        {"case_id", c->id},
+        {"operator", osib_op_name(r->op)},
+        {"generator", r->backend->name},
+        {"generator_description", r->backend->description},
+        {"generator_commit", osib_git_commit()},
+        {"precision", r->backend->precision},
+    };
+    for (size_t i = 0; st == OSIB_OK && i < sizeof attrs / sizeof attrs[0]; i++)
+        st = osib_h5_set_attr_string(&f, "/", attrs[i].k, attrs[i].v, err);
     if (st == OSIB_OK)
         st = osib_h5_set_attr_double(&f, "/", "compute_seconds", r->compute_seconds, err);
     if (st == OSIB_OK)
@@ -167,6 +90,33 @@ static osib_status write_output(const osib_run_request *r, const run_arrays *a, 
         return osib_atomic_commit(tmp, r->out_path, err);
     if (tmp[0])
         osib_atomic_abort(tmp);
+    return st;
+}
+
+static osib_status compute(osib_run_request *r, void *state, const osib_inputs *in, run_output *o, osib_err *err)
+{
+    const osib_backend *b = r->backend;
+    if (r->progress) {
+        char label[160];
+        snprintf(label, sizeof label, "%s %s", osib_op_name(r->op), r->c->id);
+        osib_progress_begin(r->progress, label);
+        b->set_progress(state, osib_progress_callback, r->progress);
+    }
+    osib_status st;
+    double t0 = osib_now_seconds();
+    switch (r->op) {
+    case OSIB_OP_FORWARD: st = b->forward(state, in->src_wavelet, o->out, err); break;
+    case OSIB_OP_ADJOINT: st = b->adjoint(state, in->adjoint_data, o->out, err); break;
+    case OSIB_OP_BORN: st = b->born(state, in->src_wavelet, in->dm, o->out, err); break;
+    case OSIB_OP_BORN_ADJOINT: st = b->born_adjoint(state, in->src_wavelet, in->adjoint_data, o->out, err); break;
+    case OSIB_OP_GRADIENT:
+        st = b->gradient(state, in->src_wavelet, in->observed_data, &o->objective, o->out, err);
+        break;
+    default: st = osib_fail(err, OSIB_E_INTERNAL, "no operator"); break;
+    }
+    r->compute_seconds = osib_now_seconds() - t0;
+    if (r->progress)
+        osib_progress_end(r->progress);
     return st;
 }
 
@@ -182,8 +132,10 @@ osib_status osib_run(osib_run_request *r, osib_err *err)
     st = osib_case_setup_init(&cs, c, err);
     if (st != OSIB_OK)
         return st;
-    run_arrays a = {0};
-    st = r->inputs_path ? read_inputs(r, &a, err) : documented_inputs(r, &cs, &a, err);
+    osib_inputs in = {0};
+    unsigned which = osib_inputs_needed(r->op);
+    st = r->inputs_path ? osib_inputs_read(&in, c, r->inputs_path, which, err)
+                        : osib_inputs_documented(&in, c, &cs, b, which, r->progress, err);
 
     size_t out_count = 0;
     switch (r->op) {
@@ -192,37 +144,21 @@ osib_status osib_run(osib_run_request *r, osib_err *err)
     case OSIB_OP_ADJOINT: out_count = c->nt * c->sources.count; break;
     default: out_count = osib_case_physical_points(c); break;
     }
-    if (st == OSIB_OK && !(a.out = malloc(out_count * sizeof(double))))
+    run_output o = {0};
+    if (st == OSIB_OK && !(o.out = malloc(out_count * sizeof(double))))
         st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the output");
 
     void *state = NULL;
     if (st == OSIB_OK)
-        st = osib_backend_open(b, &cs, a.vp, &state, err);
-    if (st == OSIB_OK) {
-        if (r->progress) {
-            char label[160];
-            snprintf(label, sizeof label, "%s %s", osib_op_name(r->op), c->id);
-            osib_progress_begin(r->progress, label);
-            b->set_progress(state, osib_progress_callback, r->progress);
-        }
-        double t0 = osib_now_seconds();
-        switch (r->op) {
-        case OSIB_OP_FORWARD: st = b->forward(state, a.q, a.out, err); break;
-        case OSIB_OP_ADJOINT: st = b->adjoint(state, a.adjoint_data, a.out, err); break;
-        case OSIB_OP_BORN: st = b->born(state, a.q, a.dm, a.out, err); break;
-        case OSIB_OP_BORN_ADJOINT: st = b->born_adjoint(state, a.q, a.adjoint_data, a.out, err); break;
-        case OSIB_OP_GRADIENT: st = b->gradient(state, a.q, a.observed_data, &a.objective, a.out, err); break;
-        case OSIB_OP_COUNT: st = osib_fail(err, OSIB_E_INTERNAL, "no operator"); break;
-        }
-        r->compute_seconds = osib_now_seconds() - t0;
-        if (r->progress)
-            osib_progress_end(r->progress);
-    }
+        st = osib_backend_open(b, &cs, in.vp, &state, err);
     if (st == OSIB_OK)
-        st = write_output(r, &a, err);
+        st = compute(r, state, &in, &o, err);
+    if (st == OSIB_OK)
+        st = write_output(r, &o, err);
     if (state)
         b->destroy(state);
-    run_arrays_free(&a);
+    free(o.out);
+    osib_inputs_free(&in);
     osib_case_setup_free(&cs);
     return st;
 }

@@ -11,6 +11,7 @@
 
 #include "case.h"
 #include "case_setup.h"
+#include "inputs.h"
 #include "operators.h"
 
 /* Parse a case from YAML text; returns the status, fills err. */

@@ -1,0 +1,173 @@
+#include "inputs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "h5io.h"
+#include "wavelet.h"
+
+unsigned osib_inputs_needed(osib_op op)
+{
+    switch (op) {
+    case OSIB_OP_FORWARD: return OSIB_IN_VP | OSIB_IN_SRC_WAVELET;
+    case OSIB_OP_ADJOINT: return OSIB_IN_VP | OSIB_IN_ADJOINT_DATA;
+    case OSIB_OP_BORN: return OSIB_IN_VP | OSIB_IN_SRC_WAVELET | OSIB_IN_DM;
+    case OSIB_OP_BORN_ADJOINT: return OSIB_IN_VP | OSIB_IN_SRC_WAVELET | OSIB_IN_ADJOINT_DATA;
+    case OSIB_OP_GRADIENT: return OSIB_IN_VP | OSIB_IN_SRC_WAVELET | OSIB_IN_OBSERVED_DATA;
+    case OSIB_OP_COUNT: break;
+    }
+    return 0;
+}
+
+void osib_inputs_free(osib_inputs *in)
+{
+    free(in->vp);
+    free(in->src_wavelet);
+    free(in->adjoint_data);
+    free(in->dm);
+    free(in->observed_data);
+    memset(in, 0, sizeof *in);
+}
+
+osib_status osib_inputs_read(osib_inputs *in, const osib_case *c, const char *path, unsigned which, osib_err *err)
+{
+    const size_t src_dims[2] = {c->nt, c->sources.count}, rec_dims[2] = {c->nt, c->receivers.count};
+    struct {
+        unsigned bit;
+        const char *name;
+        int rank;
+        const size_t *dims;
+        double **dst;
+    } table[] = {
+        {OSIB_IN_VP, "/inputs/vp", c->ndim, c->shape, &in->vp},
+        {OSIB_IN_SRC_WAVELET, "/inputs/src_wavelet", 2, src_dims, &in->src_wavelet},
+        {OSIB_IN_ADJOINT_DATA, "/inputs/adjoint_data", 2, rec_dims, &in->adjoint_data},
+        {OSIB_IN_DM, "/inputs/dm", c->ndim, c->shape, &in->dm},
+        {OSIB_IN_OBSERVED_DATA, "/inputs/observed_data", 2, rec_dims, &in->observed_data},
+    };
+    osib_h5file f = {.id = -1};
+    osib_status st = osib_h5_open(&f, path, err);
+    for (size_t i = 0; st == OSIB_OK && i < sizeof table / sizeof table[0]; i++)
+        if (which & table[i].bit)
+            st = osib_h5_read_alloc(&f, table[i].name, table[i].rank, table[i].dims, table[i].dst, err);
+    osib_h5_close(&f, NULL);
+    if (st != OSIB_OK)
+        osib_inputs_free(in);
+    return st;
+}
+
+static double *alloc_doubles(size_t n) { return malloc((n ? n : 1) * sizeof(double)); }
+
+osib_status osib_inputs_documented(osib_inputs *in, const osib_case *c, const osib_case_setup *cs,
+                                   const osib_backend *b, unsigned which, osib_progress *progress, osib_err *err)
+{
+    const size_t nphys = osib_case_physical_points(c);
+    const size_t nsrc = c->nt * c->sources.count, nrec = c->nt * c->receivers.count;
+    memset(in, 0, sizeof *in);
+    /* vp is needed to derive the observed data, whether asked for or not. */
+    in->vp = alloc_doubles(nphys);
+    if ((which & OSIB_IN_SRC_WAVELET) || (which & OSIB_IN_OBSERVED_DATA))
+        in->src_wavelet = alloc_doubles(nsrc);
+    if (which & OSIB_IN_ADJOINT_DATA)
+        in->adjoint_data = alloc_doubles(nrec);
+    if (which & OSIB_IN_DM)
+        in->dm = alloc_doubles(nphys);
+    if (which & OSIB_IN_OBSERVED_DATA)
+        in->observed_data = alloc_doubles(nrec);
+    if (!in->vp || (((which & OSIB_IN_SRC_WAVELET) || (which & OSIB_IN_OBSERVED_DATA)) && !in->src_wavelet) ||
+        ((which & OSIB_IN_ADJOINT_DATA) && !in->adjoint_data) || ((which & OSIB_IN_DM) && !in->dm) ||
+        ((which & OSIB_IN_OBSERVED_DATA) && !in->observed_data)) {
+        osib_inputs_free(in);
+        return osib_fail(err, OSIB_E_NOMEM, "case %s: out of memory for the inputs", c->id);
+    }
+
+    osib_status st = osib_case_model_vp(c, in->vp, err);
+    if (st == OSIB_OK && in->src_wavelet)
+        osib_input_wavelets(c, in->src_wavelet);
+    if (st == OSIB_OK && in->adjoint_data)
+        osib_input_adjoint_data(c, in->adjoint_data);
+    if (st == OSIB_OK && in->dm)
+        osib_input_dm(c, in->dm);
+    if (st == OSIB_OK && in->observed_data) {
+        double *vp_obs = alloc_doubles(nphys);
+        void *state = NULL;
+        if (!vp_obs)
+            st = osib_fail(err, OSIB_E_NOMEM, "case %s: out of memory for the observed-data model", c->id);
+        if (st == OSIB_OK) {
+            osib_input_observed_model(c, in->vp, vp_obs);
+            st = osib_backend_open(b, cs, vp_obs, &state, err);
+        }
+        if (st == OSIB_OK) {
+            if (progress) {
+                char label[160];
+                snprintf(label, sizeof label, "%s: observed data", c->id);
+                osib_progress_begin(progress, label);
+                b->set_progress(state, osib_progress_callback, progress);
+            }
+            st = b->forward(state, in->src_wavelet, in->observed_data, err);
+            if (progress)
+                osib_progress_end(progress);
+            b->destroy(state);
+        }
+        free(vp_obs);
+    }
+    if (st == OSIB_OK && !(which & OSIB_IN_SRC_WAVELET)) {
+        free(in->src_wavelet);
+        in->src_wavelet = NULL;
+    }
+    if (st != OSIB_OK)
+        osib_inputs_free(in);
+    return st;
+}
+
+/* ---------------------------------------------------------------------------
+ * The documented inputs, one by one
+ * ------------------------------------------------------------------------- */
+
+void osib_input_wavelets(const osib_case *c, double *q)
+{
+    const size_t ns = c->sources.count;
+    for (size_t n = 0; n < c->nt; n++) {
+        double s = ref_ricker((double)n * c->dt_ms, c->f0_khz, c->t0_ms, c->amplitude);
+        for (size_t p = 0; p < ns; p++)
+            q[n * ns + p] = s;
+    }
+}
+
+void osib_input_adjoint_data(const osib_case *c, double *d)
+{
+    const size_t nr = c->receivers.count;
+    for (size_t n = 0; n < c->nt; n++) {
+        double s = ref_ricker((double)(c->nt - 1 - n) * c->dt_ms, c->f0_khz, c->t0_ms, c->amplitude);
+        for (size_t r = 0; r < nr; r++)
+            d[n * nr + r] = s;
+    }
+}
+
+void osib_input_dm(const osib_case *c, double *dm)
+{
+    size_t n[3] = {1, 1, 1};
+    for (int d = 0; d < c->ndim; d++)
+        n[d] = c->shape[d];
+    const size_t total = osib_case_physical_points(c);
+    for (size_t k = 0; k < total; k++) {
+        /* Unravel k (C order, last axis fastest) and test each axis. */
+        size_t rem = k;
+        int inside = 1;
+        for (int d = c->ndim - 1; d >= 0; d--) {
+            size_t i = rem % n[d];
+            rem /= n[d];
+            if (i < n[d] / 3 || i >= 2 * n[d] / 3)
+                inside = 0;
+        }
+        dm[k] = inside ? OSIB_DM_AMPLITUDE : 0.0;
+    }
+}
+
+void osib_input_observed_model(const osib_case *c, const double *vp, double *vp_obs)
+{
+    const size_t total = osib_case_physical_points(c), nz = c->shape[c->ndim - 1];
+    for (size_t k = 0; k < total; k++)
+        vp_obs[k] = OSIB_OBSERVED_VP_FACTOR * vp[k - k % nz]; /* the column's top value */
+}

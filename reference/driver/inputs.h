@@ -1,0 +1,68 @@
+/*
+ * inputs.h - the inputs of the acoustic operators: the spec's documented
+ * inputs (spec/acoustic.md, section 11), or the same datasets read from an
+ * HDF5 file (an oracle, or a file prepared by the conformance runner).
+ *
+ *   name            shape          operators that need it
+ *   vp              physical grid  all
+ *   src_wavelet     nt x nsrc      forward, born, born_adjoint, gradient
+ *   adjoint_data    nt x nrec      adjoint, born_adjoint
+ *   dm              physical grid  born
+ *   observed_data   nt x nrec      gradient
+ *
+ * In a file they are /inputs/<name>. Arrays are float64, C order.
+ */
+#ifndef OSIB_INPUTS_H
+#define OSIB_INPUTS_H
+
+#include "backend.h"
+#include "case.h"
+#include "case_setup.h"
+#include "progress.h"
+
+enum {
+    OSIB_IN_VP = 1,
+    OSIB_IN_SRC_WAVELET = 2,
+    OSIB_IN_ADJOINT_DATA = 4,
+    OSIB_IN_DM = 8,
+    OSIB_IN_OBSERVED_DATA = 16,
+    OSIB_IN_ALL = 31
+};
+
+typedef struct {
+    double *vp, *src_wavelet, *adjoint_data, *dm, *observed_data; /* NULL unless loaded */
+} osib_inputs;
+
+/* The inputs an operator reads (a mask of OSIB_IN_*). */
+unsigned osib_inputs_needed(osib_op op);
+
+/* Read the selected inputs from /inputs/... of an HDF5 file, checking shapes
+ * and finiteness. */
+osib_status osib_inputs_read(osib_inputs *in, const osib_case *c, const char *path, unsigned which, osib_err *err);
+
+/* Compute the selected documented inputs. The observed data need a forward
+ * run, done by backend b (progress may be NULL). */
+osib_status osib_inputs_documented(osib_inputs *in, const osib_case *c, const osib_case_setup *cs,
+                                   const osib_backend *b, unsigned which, osib_progress *progress, osib_err *err);
+
+void osib_inputs_free(osib_inputs *in);
+
+/* The documented inputs one by one, into caller-provided arrays:
+ *   wavelets        nt x nsrc   the case's Ricker wavelet at every source
+ *   adjoint data    nt x nrec   the same wavelet reversed in time at every receiver
+ *   dm              physical    OSIB_DM_AMPLITUDE inside the middle third of
+ *                               every axis, 0 elsewhere
+ *   observed model  physical    vp_obs(x, y, z) = 0.9 vp(x, y, top row): a near
+ *                               surface 10% slower and no structure below it, so
+ *                               that the residual is as large as the data */
+void osib_input_wavelets(const osib_case *c, double *q);
+void osib_input_adjoint_data(const osib_case *c, double *d);
+void osib_input_dm(const osib_case *c, double *dm);
+void osib_input_observed_model(const osib_case *c, const double *vp, double *vp_obs);
+
+/* Amplitude of the documented perturbation, s^2/km^2. */
+#define OSIB_DM_AMPLITUDE 0.01
+/* Velocity factor of the observed-data model (slower: always stable). */
+#define OSIB_OBSERVED_VP_FACTOR 0.9
+
+#endif
