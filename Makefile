@@ -25,11 +25,11 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 STD     := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 FPFLAGS := -ffp-contract=off -fno-fast-math
 OPT     ?= -O2 -g
-INCLUDES = -Iconformance/lib -Ireference/simple -Ireference/driver -Ireference/cpu -Itests/support -I$(BUILD)/gen
+INCLUDES = -Iconformance/lib -Iconformance/runner -Ireference/simple -Ireference/driver -Ireference/cpu -Itests/support -I$(BUILD)/gen
 CFLAGS_ALL = $(STD) $(OPT) $(FPFLAGS) $(WARN) $(INCLUDES) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm $(EXTRA_LDFLAGS)
 
-KIT_SRC  := $(wildcard conformance/lib/*.c)
+KIT_SRC  := $(wildcard conformance/lib/*.c) $(wildcard conformance/runner/*.c)
 REF_SRC  := $(filter-out reference/simple/main.c,$(wildcard reference/simple/*.c)) $(wildcard reference/driver/*.c)
 CLI_SRC  := $(wildcard conformance/cli/*.c)
 
@@ -53,6 +53,7 @@ $(BUILD)/obj/reference/cpu/%.o: FPFLAGS := -fno-fast-math
 PROGRAMS := $(BUILD)/bin/osib-ref $(BUILD)/bin/osib $(BUILD)/bin/osib-cpu
 
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+FAULTY     := $(BUILD)/tests/osib-faulty
 TEST_SUPPORT := $(call obj,$(wildcard tests/support/*.c))
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
@@ -60,7 +61,7 @@ BUILD_INFO := $(BUILD)/gen/osib_build_info.h
 
 .SECONDARY:
 .PHONY: all deps demo test test-unit test-e2e oracles verify-oracles check-long format clean FORCE
-all: $(PROGRAMS) $(UNIT_BINS)
+all: $(PROGRAMS) $(UNIT_BINS) $(FAULTY)
 
 deps:
 	@tools/install-deps
@@ -116,6 +117,11 @@ $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(TEST_SUPPORT) $(LIBS)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(TEST_SUPPORT) $(LIBS) $(LDLIBS_ALL) -lcmocka
+
+$(FAULTY): $(call obj,tests/faulty/osib-faulty.c) $(LIBS)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(LIBS) $(LDLIBS_ALL)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 

@@ -16,6 +16,9 @@ static const char *const usage_text =
     "usage: osib COMMAND [ARGS...]\n"
     "\n"
     "commands:\n"
+    "  certify --impl IMPL.yaml (--suite S | --case ID...) --out DIR\n"
+    "                                   certify an implementation (spec/protocol.md)\n"
+    "  verify DIR                       re-check a certification report from its files\n"
     "  cases [--suite S] [--oracle]     list the cases in spec/cases\n"
     "  describe CASE                    what a case computes: sizes, time step,\n"
     "                                   memory, flops and traffic per operator\n"
@@ -30,7 +33,8 @@ static const char *const usage_text =
     "CASE is a path to a case file or a case id in spec/cases.\n"
     "Run `osib COMMAND --help` for a command's options.\n"
     "\n"
-    "Exit codes: 0 ok, 2 usage, 3 invalid case, 4 file error, 5 not enough\n"
+    "Exit codes: 0 ok (CONFORMANT, CONFIRMED), 1 NON-CONFORMANT or REFUTED, 2 usage, 3 invalid case, 4 file error, 5 "
+    "not enough\n"
     "memory, 6 bad data, 7 hash mismatch, 8 external program failed.\n";
 
 int cli_error(osib_status st, const char *fmt, ...)
@@ -91,8 +95,8 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } commands[] = {
-        {"cases", cmd_cases},   {"describe", cmd_describe}, {"validate", cmd_validate},
-        {"oracle", cmd_oracle}, {"plot", cmd_plot},         {"compare", cmd_compare},
+        {"cases", cmd_cases}, {"describe", cmd_describe}, {"validate", cmd_validate}, {"oracle", cmd_oracle},
+        {"plot", cmd_plot},   {"compare", cmd_compare},   {"certify", cmd_certify},   {"verify", cmd_verify},
     };
     if (argc < 2)
         return cli_error(OSIB_E_USAGE, "missing command (see osib --help)");

@@ -571,6 +571,17 @@ void osib_format_double(double v, char *buf, size_t cap)
     }
 }
 
+void osib_format_yaml_double(double v, char *buf, size_t cap)
+{
+    char tmp[40];
+    osib_format_double(v, tmp, sizeof tmp);
+    char *e = strchr(tmp, 'e');
+    if (e && !strchr(tmp, '.'))
+        snprintf(buf, cap, "%.*s.0%s", (int)(e - tmp), tmp, e);
+    else
+        snprintf(buf, cap, "%s", tmp);
+}
+
 typedef struct {
     char *buf;
     size_t cap, len;

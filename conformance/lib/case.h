@@ -17,6 +17,7 @@
 #define OSIB_CASE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "osib_err.h"
 #include "yaml_tree.h"
@@ -120,7 +121,17 @@ double osib_case_dt_default_ms(const osib_case *c);
 osib_status osib_case_canonical(const osib_case *c, char *buf, size_t cap, osib_err *err);
 osib_status osib_case_hash(const osib_case *c, char hex[65], osib_err *err);
 
+/* Write the case as a YAML mapping (schema 1) that loads back to the same
+ * case, every line prefixed by indent (for embedding in a request). Numbers
+ * are written so that they read back exactly. Returns OSIB_E_IO on a write
+ * error. */
+osib_status osib_case_write_yaml(const osib_case *c, FILE *out, const char *indent, osib_err *err);
+
 /* Shortest decimal that reads back as exactly v (as "%.{1..17}g"). */
 void osib_format_double(double v, char *buf, size_t cap);
+
+/* The same, written as a YAML 1.1 float where it has an exponent
+ * ("1.0e-05", not "1e-05", which PyYAML would read as a string). */
+void osib_format_yaml_double(double v, char *buf, size_t cap);
 
 #endif

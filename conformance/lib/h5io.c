@@ -75,7 +75,7 @@ static osib_status write_string_attr(hid_t obj, const char *attr, const char *va
 }
 
 osib_status osib_h5_write(osib_h5file *f, const char *name, const double *data, int rank, const size_t *dims,
-                          const char *units, int compress, osib_err *err)
+                          const char *units, int flags, osib_err *err)
 {
     if (rank < 0 || rank > OSIB_MAX_RANK)
         return osib_fail(err, OSIB_E_INTERNAL, "%s: rank %d", name, rank);
@@ -93,7 +93,7 @@ osib_status osib_h5_write(osib_h5file *f, const char *name, const double *data, 
         hid_t space = rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(rank, hd, NULL);
         H5Pset_create_intermediate_group(lcpl, 1);
         H5Pset_obj_track_times(dcpl, 0); /* no timestamps: same numbers, same bytes */
-        if (compress && rank > 0 && count >= 4096) {
+        if ((flags & OSIB_H5_COMPRESS) && rank > 0 && count >= 4096) {
             /* Chunks of at most ~1 MiB along the first axis. */
             size_t row = count / dims[0];
             size_t rows = (1u << 17) / (row ? row : 1);
@@ -102,7 +102,8 @@ osib_status osib_h5_write(osib_h5file *f, const char *name, const double *data, 
             H5Pset_shuffle(dcpl);
             H5Pset_deflate(dcpl, 6);
         }
-        hid_t ds = H5Dcreate2(f->id, name, H5T_IEEE_F64LE, space, lcpl, dcpl, H5P_DEFAULT);
+        hid_t file_type = (flags & OSIB_H5_FLOAT32) ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
+        hid_t ds = H5Dcreate2(f->id, name, file_type, space, lcpl, dcpl, H5P_DEFAULT);
         if (ds < 0 || H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0 ||
             (units && write_string_attr(ds, "units", units) != OSIB_OK))
             st = osib_fail(err, OSIB_E_IO, "%s: cannot write dataset %s", f->path, name);
@@ -331,16 +332,21 @@ osib_status osib_h5_get_attr_string(osib_h5file *f, const char *name, const char
                            attr, name);
         } else {
             size_t size = H5Tget_size(type);
-            if (size + 1 > cap) {
-                st = osib_fail(err, OSIB_E_DATA, "%s: attribute %s of %s is too long", f->path, attr, name);
+            char *tmp = size < (1u << 20) ? calloc(size + 2, 1) : NULL;
+            if (!tmp) {
+                st = osib_fail(err, OSIB_E_DATA, "%s: attribute %s of %s is too large", f->path, attr, name);
             } else {
                 hid_t mem = H5Tcopy(H5T_C_S1);
                 H5Tset_size(mem, size + 1);
                 H5Tset_strpad(mem, H5T_STR_NULLTERM);
-                memset(buf, 0, cap);
-                if (H5Aread(a, mem, buf) < 0)
+                if (H5Aread(a, mem, tmp) < 0)
                     st = osib_fail(err, OSIB_E_IO, "%s: cannot read attribute %s", f->path, attr);
+                else if (strlen(tmp) + 1 > cap)
+                    st = osib_fail(err, OSIB_E_DATA, "%s: attribute %s of %s is too long", f->path, attr, name);
+                else
+                    memcpy(buf, tmp, strlen(tmp) + 1);
                 H5Tclose(mem);
+                free(tmp);
             }
         }
         if (type >= 0)

@@ -32,10 +32,15 @@ osib_status osib_h5_create(osib_h5file *f, const char *path, osib_err *err);
 osib_status osib_h5_open(osib_h5file *f, const char *path, osib_err *err);
 osib_status osib_h5_close(osib_h5file *f, osib_err *err);
 
-/* Write a float64 array at a path such as "/outputs/forward_data",
- * creating the groups on the way. units may be NULL. */
+enum {
+    OSIB_H5_COMPRESS = 1, /* deflate + shuffle, for arrays of 4096 values or more */
+    OSIB_H5_FLOAT32 = 2   /* store as float32 (converted) instead of float64 */
+};
+
+/* Write an array at a path such as "/outputs/forward_data", creating the
+ * groups on the way. units may be NULL; flags are OSIB_H5_*. */
 osib_status osib_h5_write(osib_h5file *f, const char *name, const double *data, int rank, const size_t *dims,
-                          const char *units, int compress, osib_err *err);
+                          const char *units, int flags, osib_err *err);
 
 /* Whether a dataset exists at name. */
 int osib_h5_exists(osib_h5file *f, const char *name);

@@ -9,12 +9,14 @@
 
 #include "case.h"
 #include "oracle.h"
+#include "protocol.h"
 #include "run.h"
 #include "version.h"
 
 static const char *const usage_format = "usage: %1$s run --case CASE.yaml --op OP --out OUT.h5 [--inputs IN.h5]\n"
                                         "       %1$s oracle --case CASE.yaml --out ORACLE.h5\n"
                                         "       %1$s replay --case CASE.yaml --oracle ORACLE.h5 --out OUT.h5\n"
+                                        "       %1$s protocol REQUEST.yaml\n"
                                         "       %1$s --help | --version\n"
                                         "\n"
                                         "%2$s (spec/acoustic.md).\n"
@@ -65,6 +67,13 @@ int osib_driver_main(int argc, char **argv, const osib_backend *b)
         return 0;
     }
     const char *command = argv[1];
+    if (strcmp(command, "protocol") == 0) {
+        if (argc != 3)
+            return fail_usage(b, "protocol takes one request file");
+        osib_err perr = {0};
+        osib_progress pprogress;
+        return report(b, osib_protocol_serve(b, argv[2], &pprogress, &perr), &perr);
+    }
     if (strcmp(command, "run") != 0 && strcmp(command, "oracle") != 0 && strcmp(command, "replay") != 0)
         return fail_usage(b, "unknown command");
 

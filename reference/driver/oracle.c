@@ -164,7 +164,7 @@ static osib_status write_file(const osib_backend *b, const osib_case *c, const o
         st = osib_h5_create(&f, tmp, err);
     for (size_t i = 0; st == OSIB_OK && i < sizeof datasets / sizeof datasets[0]; i++)
         st = osib_h5_write(&f, datasets[i].name, datasets[i].data, datasets[i].rank, datasets[i].dims,
-                           datasets[i].units, 1, err);
+                           datasets[i].units, OSIB_H5_COMPRESS, err);
     for (size_t i = 0; st == OSIB_OK && i < sizeof attrs / sizeof attrs[0]; i++)
         st = osib_h5_set_attr_string(&f, "/", attrs[i].k, attrs[i].v, err);
     if (st == OSIB_OK)

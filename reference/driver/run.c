@@ -93,6 +93,30 @@ static osib_status write_output(const osib_run_request *r, const run_output *o, 
     return st;
 }
 
+osib_status osib_compute(const osib_backend *b, void *state, osib_op op, const osib_inputs *in, double *out,
+                         double *objective, osib_err *err)
+{
+    switch (op) {
+    case OSIB_OP_FORWARD: return b->forward(state, in->src_wavelet, out, err);
+    case OSIB_OP_ADJOINT: return b->adjoint(state, in->adjoint_data, out, err);
+    case OSIB_OP_BORN: return b->born(state, in->src_wavelet, in->dm, out, err);
+    case OSIB_OP_BORN_ADJOINT: return b->born_adjoint(state, in->src_wavelet, in->adjoint_data, out, err);
+    case OSIB_OP_GRADIENT: return b->gradient(state, in->src_wavelet, in->observed_data, objective, out, err);
+    case OSIB_OP_COUNT: break;
+    }
+    return osib_fail(err, OSIB_E_INTERNAL, "no operator");
+}
+
+size_t osib_output_count(const osib_case *c, osib_op op)
+{
+    switch (op) {
+    case OSIB_OP_FORWARD:
+    case OSIB_OP_BORN: return c->nt * c->receivers.count;
+    case OSIB_OP_ADJOINT: return c->nt * c->sources.count;
+    default: return osib_case_physical_points(c);
+    }
+}
+
 static osib_status compute(osib_run_request *r, void *state, const osib_inputs *in, run_output *o, osib_err *err)
 {
     const osib_backend *b = r->backend;
@@ -102,18 +126,8 @@ static osib_status compute(osib_run_request *r, void *state, const osib_inputs *
         osib_progress_begin(r->progress, label);
         b->set_progress(state, osib_progress_callback, r->progress);
     }
-    osib_status st;
     double t0 = osib_now_seconds();
-    switch (r->op) {
-    case OSIB_OP_FORWARD: st = b->forward(state, in->src_wavelet, o->out, err); break;
-    case OSIB_OP_ADJOINT: st = b->adjoint(state, in->adjoint_data, o->out, err); break;
-    case OSIB_OP_BORN: st = b->born(state, in->src_wavelet, in->dm, o->out, err); break;
-    case OSIB_OP_BORN_ADJOINT: st = b->born_adjoint(state, in->src_wavelet, in->adjoint_data, o->out, err); break;
-    case OSIB_OP_GRADIENT:
-        st = b->gradient(state, in->src_wavelet, in->observed_data, &o->objective, o->out, err);
-        break;
-    default: st = osib_fail(err, OSIB_E_INTERNAL, "no operator"); break;
-    }
+    osib_status st = osib_compute(b, state, r->op, in, o->out, &o->objective, err);
     r->compute_seconds = osib_now_seconds() - t0;
     if (r->progress)
         osib_progress_end(r->progress);
@@ -137,13 +151,7 @@ osib_status osib_run(osib_run_request *r, osib_err *err)
     st = r->inputs_path ? osib_inputs_read(&in, c, r->inputs_path, which, err)
                         : osib_inputs_documented(&in, c, &cs, b, which, r->progress, err);
 
-    size_t out_count = 0;
-    switch (r->op) {
-    case OSIB_OP_FORWARD:
-    case OSIB_OP_BORN: out_count = c->nt * c->receivers.count; break;
-    case OSIB_OP_ADJOINT: out_count = c->nt * c->sources.count; break;
-    default: out_count = osib_case_physical_points(c); break;
-    }
+    size_t out_count = osib_output_count(c, r->op);
     run_output o = {0};
     if (st == OSIB_OK && !(o.out = malloc(out_count * sizeof(double))))
         st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the output");

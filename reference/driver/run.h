@@ -19,6 +19,7 @@
 
 #include "backend.h"
 #include "case.h"
+#include "inputs.h"
 #include "osib_ops.h"
 #include "progress.h"
 
@@ -33,6 +34,14 @@ typedef struct {
 } osib_run_request;
 
 osib_status osib_run(osib_run_request *r, osib_err *err);
+
+/* Run op on a ready backend instance: out receives the operator's array
+ * output (osib_output_count values), objective the gradient's Phi. */
+osib_status osib_compute(const osib_backend *b, void *state, osib_op op, const osib_inputs *in, double *out,
+                         double *objective, osib_err *err);
+
+/* Values of op's array output for case c. */
+size_t osib_output_count(const osib_case *c, osib_op op);
 
 /* Refuse with OSIB_E_NOMEM when the backend would need more than 90% of
  * this machine's physical memory for op on c. */

@@ -1,0 +1,212 @@
+#include "impl_manifest.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "yaml_tree.h"
+
+/* Replace every {impl_dir} in src. */
+static int substitute(char *out, size_t cap, const char *src, const char *impl_dir)
+{
+    size_t len = 0;
+    const char *p = src;
+    while (*p) {
+        if (strncmp(p, "{impl_dir}", 10) == 0) {
+            int n = snprintf(out + len, cap - len, "%s", impl_dir);
+            if (n < 0 || (size_t)n >= cap - len)
+                return -1;
+            len += (size_t)n;
+            p += 10;
+        } else {
+            if (len + 1 >= cap)
+                return -1;
+            out[len++] = *p++;
+        }
+    }
+    out[len] = '\0';
+    return 0;
+}
+
+static osib_status string_list(const osib_ynode *map, const char *key, int required, const osib_impl *m,
+                               char (*out)[OSIB_IMPL_ARG_MAX], int max, int *count, osib_err *err)
+{
+    osib_ynode list, item;
+    size_t n;
+    *count = 0;
+    osib_status st = osib_ymap_get(map, key, required, &list, err);
+    if (st != OSIB_OK || !list.node)
+        return st;
+    if ((st = osib_yseq_len(&list, &n, err)) != OSIB_OK)
+        return st;
+    if (n > (size_t)max || (required && n == 0))
+        return osib_yfail(err, &list, "expected 1 to %d strings, got %zu", max, n);
+    for (size_t i = 0; i < n; i++) {
+        char raw[OSIB_IMPL_ARG_MAX];
+        if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK ||
+            (st = osib_yget_string(&item, raw, sizeof raw, err)) != OSIB_OK)
+            return st;
+        if (substitute(out[i], OSIB_IMPL_ARG_MAX, raw, m->dir) != 0)
+            return osib_yfail(err, &item, "too long after substituting {impl_dir}");
+    }
+    *count = (int)n;
+    return OSIB_OK;
+}
+
+/* argv[0] as a path: itself if it has a '/', else the first PATH match. */
+static int resolve_program(const char *prog, char *out, size_t cap)
+{
+    if (strchr(prog, '/')) {
+        snprintf(out, cap, "%s", prog);
+        return access(out, X_OK) == 0;
+    }
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/usr/bin:/bin";
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *save = NULL, *dir = strtok_r(buf, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        snprintf(out, cap, "%s/%s", dir, prog);
+        struct stat sb;
+        if (stat(out, &sb) == 0 && S_ISREG(sb.st_mode) && access(out, X_OK) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+osib_status osib_impl_load(const char *path, osib_impl *m, osib_err *err)
+{
+    static const char *const keys[] = {"osib_impl",
+                                       "name",
+                                       "version",
+                                       "vendor",
+                                       "contact",
+                                       "command",
+                                       "launcher",
+                                       "operators",
+                                       "precision",
+                                       "array_format",
+                                       "price_per_hour_usd",
+                                       "time_limit_s",
+                                       "hardware_notes",
+                                       NULL};
+    memset(m, 0, sizeof *m);
+    m->price_per_hour_usd = -1.0;
+    snprintf(m->path, sizeof m->path, "%s", path);
+    char real[PATH_MAX];
+    if (!realpath(path, real))
+        return osib_fail(err, OSIB_E_IO, "%s: cannot open the implementation manifest", path);
+    char *slash = strrchr(real, '/');
+    snprintf(m->dir, sizeof m->dir, "%.*s", slash ? (int)(slash - real) : 1, slash && slash != real ? real : "/");
+
+    osib_yaml y;
+    osib_ynode root, n;
+    osib_status st = osib_yaml_load_file(&y, path, err);
+    if (st != OSIB_OK)
+        return st;
+    y.invalid_status = OSIB_E_USAGE;
+    long long v;
+    char buf[64];
+    char launcher[8][OSIB_IMPL_ARG_MAX], command[OSIB_IMPL_MAX_ARGS][OSIB_IMPL_ARG_MAX];
+    int nlaunch = 0, ncmd = 0;
+    if ((st = osib_yaml_root(&y, &root, err)) != OSIB_OK || (st = osib_ymap_check_keys(&root, keys, err)) != OSIB_OK ||
+        (st = osib_ymap_int(&root, "osib_impl", 1, &v, err)) != OSIB_OK)
+        goto done;
+    if (v != OSIB_PROTOCOL_VERSION) {
+        osib_ymap_get(&root, "osib_impl", 1, &n, NULL);
+        st = osib_yfail(err, &n, "manifest version %lld is not supported (this kit speaks %d)", v,
+                        OSIB_PROTOCOL_VERSION);
+        goto done;
+    }
+    if ((st = osib_ymap_string(&root, "name", 1, m->name, sizeof m->name, err)) != OSIB_OK ||
+        (st = osib_ymap_string(&root, "version", 1, m->version, sizeof m->version, err)) != OSIB_OK ||
+        (st = osib_ymap_string(&root, "vendor", 1, m->vendor, sizeof m->vendor, err)) != OSIB_OK ||
+        (st = osib_ymap_string(&root, "contact", 0, m->contact, sizeof m->contact, err)) != OSIB_OK ||
+        (st = osib_ymap_string(&root, "hardware_notes", 0, m->hardware_notes, sizeof m->hardware_notes, err)) !=
+            OSIB_OK ||
+        (st = string_list(&root, "launcher", 0, m, launcher, 8, &nlaunch, err)) != OSIB_OK ||
+        (st = string_list(&root, "command", 1, m, command, OSIB_IMPL_MAX_ARGS - 8, &ncmd, err)) != OSIB_OK)
+        goto done;
+    for (int i = 0; i < nlaunch; i++)
+        memcpy(m->argv[m->argc++], launcher[i], OSIB_IMPL_ARG_MAX);
+    for (int i = 0; i < ncmd; i++)
+        memcpy(m->argv[m->argc++], command[i], OSIB_IMPL_ARG_MAX);
+    m->nlauncher = nlaunch;
+    int has_request = 0;
+    for (int i = 0; i < m->argc; i++)
+        has_request |= strstr(m->argv[i], "{request}") != NULL;
+    if (!has_request) {
+        osib_ymap_get(&root, "command", 1, &n, NULL);
+        st = osib_yfail(err, &n, "the command must pass {request} (the path of request.yaml)");
+        goto done;
+    }
+    if (!resolve_program(m->argv[0], m->executable, sizeof m->executable)) {
+        osib_ymap_get(&root, nlaunch ? "launcher" : "command", 1, &n, NULL);
+        st = osib_yfail(err, &n, "program \"%s\" not found or not executable", m->argv[0]);
+        goto done;
+    }
+
+    osib_ynode ops, item;
+    size_t nops;
+    if ((st = osib_ymap_get(&root, "operators", 1, &ops, err)) != OSIB_OK ||
+        (st = osib_yseq_len(&ops, &nops, err)) != OSIB_OK)
+        goto done;
+    if (nops == 0) {
+        st = osib_yfail(err, &ops, "at least one operator");
+        goto done;
+    }
+    for (size_t i = 0; i < nops; i++) {
+        if ((st = osib_yseq_at(&ops, i, &item, err)) != OSIB_OK ||
+            (st = osib_yget_string(&item, buf, sizeof buf, err)) != OSIB_OK)
+            goto done;
+        int op = osib_op_parse(buf);
+        if (op < 0) {
+            st =
+                osib_yfail(err, &item, "unknown operator \"%s\" (forward, adjoint, born, born_adjoint, gradient)", buf);
+            goto done;
+        }
+        m->supports[op] = 1;
+    }
+    if ((st = osib_ymap_string(&root, "precision", 1, buf, sizeof buf, err)) != OSIB_OK)
+        goto done;
+    if (strcmp(buf, "float64") == 0 || strcmp(buf, "float32") == 0)
+        m->dtype_bytes = buf[5] == '6' ? 8 : 4;
+    else {
+        osib_ymap_get(&root, "precision", 1, &n, NULL);
+        st = osib_yfail(err, &n, "\"%s\": the precision classes are float64 and float32", buf);
+        goto done;
+    }
+    snprintf(buf, sizeof buf, "hdf5");
+    if ((st = osib_ymap_string(&root, "array_format", 0, buf, sizeof buf, err)) != OSIB_OK)
+        goto done;
+    if (strcmp(buf, "hdf5") == 0)
+        m->format = OSIB_FORMAT_HDF5;
+    else if (strcmp(buf, "raw") == 0)
+        m->format = OSIB_FORMAT_RAW;
+    else {
+        osib_ymap_get(&root, "array_format", 1, &n, NULL);
+        st = osib_yfail(err, &n, "\"%s\": expected hdf5 or raw", buf);
+        goto done;
+    }
+    if ((st = osib_ymap_double(&root, "price_per_hour_usd", 0, &m->price_per_hour_usd, err)) != OSIB_OK ||
+        (st = osib_ymap_double(&root, "time_limit_s", 0, &m->time_limit_s, err)) != OSIB_OK)
+        goto done;
+    osib_ymap_get(&root, "price_per_hour_usd", 0, &n, NULL);
+    if (n.node && m->price_per_hour_usd < 0.0) {
+        st = osib_yfail(err, &n, "a price cannot be negative");
+        goto done;
+    }
+    osib_ymap_get(&root, "time_limit_s", 0, &n, NULL);
+    if (n.node && !(m->time_limit_s > 0.0 && m->time_limit_s <= 86400.0)) {
+        st = osib_yfail(err, &n, "%g: expected 0 < time_limit_s <= 86400", m->time_limit_s);
+        goto done;
+    }
+    st = osib_sha256_file(path, m->sha256, err);
+done:
+    osib_yaml_free(&y);
+    return st;
+}

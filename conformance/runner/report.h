@@ -1,0 +1,106 @@
+/*
+ * report.h - a certification report (spec/protocol.md, "Reports"):
+ * everything a reviewer needs to re-verify a verdict, in report.yaml for
+ * machines and report.md for people, written atomically.
+ *
+ * Every check is "lo <= value <= hi" (either bound may be absent) plus the
+ * tasks whose files it was computed from and the parameters needed to
+ * recompute it, so that `osib verify` can redo it. The report id is the
+ * first 16 hex digits of the SHA-256 of report.yaml's body (everything
+ * after the report_id line).
+ */
+#ifndef OSIB_REPORT_H
+#define OSIB_REPORT_H
+
+#include <stddef.h>
+
+#include "osib_err.h"
+
+enum { OSIB_CHECK_PARAMS = 24 };
+
+typedef struct {
+    char id[160];  /* gate/case/operator[/output]/measure */
+    char gate[16]; /* run, oracle, precision, dot, linearity, taylor, timing */
+    char case_id[64];
+    char op[24];
+    char output[32];  /* the output array concerned, if any */
+    char measure[16]; /* e2, einf, narrow, mismatch, error, slope1, slope2, completed */
+    double value;
+    int has_lo, has_hi;
+    double lo, hi;
+    int passed;
+    char tasks[256]; /* space-separated task ids */
+    double params[OSIB_CHECK_PARAMS];
+    int nparams;
+    char message[512]; /* why it failed, in words */
+} osib_check;
+
+typedef struct {
+    char case_id[64];
+    char op[24];
+    int repetitions;
+    double wall_s[3];                   /* median, min, max: measured by the runner around the process */
+    double compute_s[3];                /* median, min, max: reported by the implementation */
+    double gpts_wall, gpts_compute;     /* padded points x steps / median time / 1e9 */
+    double gflops_wall, gflops_compute; /* the spec's flop model / median time / 1e9 */
+    double bytes_per_point_step;        /* compulsory traffic at the declared precision */
+    double roofline_pct;                /* of bandwidth / bytes per point-step, < 0 when no bandwidth */
+    double cost_per_shot_usd;           /* price x median wall time, < 0 when no price */
+} osib_timing;
+
+typedef struct {
+    char path[320]; /* relative to the report directory */
+    char sha256[65];
+    int kept; /* 0: hashed, checked, then deleted (timed repetitions' outputs) */
+} osib_file_record;
+
+typedef struct {
+    char id[64], sha256[65], oracle_file[320];
+} osib_case_record;
+
+typedef struct {
+    /* who and what */
+    char kit_version[32], kit_commit[64], spec_version[32];
+    char impl_name[64], impl_version[64], impl_vendor[128], impl_contact[256], impl_notes[1024];
+    char impl_manifest[512], impl_manifest_sha256[65], impl_executable[512], impl_executable_sha256[65];
+    char precision[16], array_format[8], operators[128];
+    double price_per_hour_usd; /* < 0: none */
+    /* how */
+    char started_utc[32], finished_utc[32], command_line[1024];
+    unsigned long long seed;
+    int repeat;
+    double bandwidth_gbs; /* <= 0: none */
+    /* where */
+    char cpu_model[256], os[256], kernel[256], compiler[128], gpu[512];
+    int cores;
+    double memory_gib;
+    /* results */
+    osib_case_record cases[32];
+    int ncases;
+    osib_check *checks;
+    size_t nchecks, cap_checks;
+    osib_timing timings[64];
+    int ntimings;
+    osib_file_record *files;
+    size_t nfiles, cap_files;
+    int conformant;
+    char report_id[17];
+} osib_report;
+
+void osib_report_init(osib_report *r);
+void osib_report_free(osib_report *r);
+
+osib_status osib_report_add_check(osib_report *r, const osib_check *c, osib_err *err);
+osib_status osib_report_add_file(osib_report *r, const char *relpath, const char *sha256, int kept, osib_err *err);
+
+/* Number of failed checks. */
+size_t osib_report_failures(const osib_report *r);
+
+/* Write dir/report.yaml and dir/report.md atomically; fills r->report_id. */
+osib_status osib_report_write(osib_report *r, const char *dir, osib_err *err);
+
+/* Read dir/report.yaml back (for osib verify). *body_sha256 gets the hash
+ * of the body as stored, to compare with the report id. */
+osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[65], osib_err *err);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * runner.h - the state of one certification run and the task machinery
+ * (spec/protocol.md): a task is one request to the implementation, in its
+ * own directory under DIR/tasks/, with the inputs the runner chose, the
+ * outputs the implementation wrote and its captured stdout and stderr.
+ *
+ * A task never fails the runner: whatever goes wrong on the
+ * implementation's side (crash, time-out, missing or malformed output,
+ * NaN) is recorded in the task as a failure in words, and becomes a failed
+ * check. osib_task_run returns an error only when the runner itself cannot
+ * go on (disk full, cannot start processes).
+ */
+#ifndef OSIB_RUNNER_H
+#define OSIB_RUNNER_H
+
+#include <gsl/gsl_rng.h>
+
+#include "case.h"
+#include "exec.h"
+#include "impl_manifest.h"
+#include "progress.h"
+#include "report.h"
+#include "request.h"
+
+/* Tolerances of spec/acoustic.md section 13. */
+#define OSIB_TOL_FLOAT64 1e-12
+#define OSIB_TOL_FLOAT32 1e-3
+#define OSIB_NARROW_MAX 0.01       /* at most 1% of values representable in a narrower format */
+#define OSIB_NARROW_MIN_VALUES 100 /* ... judged on outputs with at least this many nonzeros */
+
+/* Thresholds of the gates on fresh random inputs (spec/protocol.md). */
+#define OSIB_DOT_FLOAT64 1e-12
+#define OSIB_DOT_FLOAT32 1e-6
+#define OSIB_LINEARITY_FLOAT64 1e-12
+#define OSIB_LINEARITY_FLOAT32 5e-5
+#define OSIB_TAYLOR_FLOOR_FLOAT64 1e-12 /* relative to |Phi|: remainders below are round-off */
+#define OSIB_TAYLOR_FLOOR_FLOAT32 1e-5
+#define OSIB_TAYLOR_STEPS 7 /* h = 2^-1 ... 2^-7 */
+
+typedef struct {
+    const osib_impl *impl;
+    char out_dir[OSIB_PATH_MAX];
+    gsl_rng *rng;
+    int next_task;
+    osib_report *report;
+    osib_progress progress;
+    size_t tasks_done, tasks_total;
+    char phase[128];
+} osib_runner;
+
+typedef struct {
+    char id[16];
+    char rel_dir[48]; /* "tasks/t0001", relative to the report directory */
+    osib_op op;
+    int repetition;
+    int ok;
+    char failure[512]; /* why it failed, when !ok */
+    osib_exec_result exec;
+    double compute_seconds;
+    double *out[OSIB_REQ_MAX_OUTPUTS]; /* in the order of osib_op_output_names */
+    size_t out_count[OSIB_REQ_MAX_OUTPUTS];
+    int nout;
+} osib_task;
+
+/* Run op on case c with the given inputs (in the order of
+ * osib_op_input_names). keep_outputs = 0 deletes the task's arrays once
+ * they are read and hashed (timed repetitions). */
+osib_status osib_task_run(osib_runner *rn, const osib_case *c, osib_op op, const double *const *inputs, int repetition,
+                          int keep_outputs, osib_task *t, osib_err *err);
+void osib_task_free(osib_task *t);
+
+/* The time limit of a task: the manifest's, or 60 s plus the case's work at
+ * 10 million point-steps per second (two sweeps for J^T and the gradient). */
+double osib_task_time_limit(const osib_impl *impl, const osib_case *c, osib_op op);
+
+/* The class tolerance (spec/acoustic.md section 13). */
+double osib_class_tolerance(int dtype_bytes);
+
+#endif

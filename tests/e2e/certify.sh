@@ -1,0 +1,82 @@
+# Certification end to end: the simple reference is CONFORMANT on the smoke
+# suite; the report is re-verified by osib verify, and refuted once a stored
+# output or the report itself is altered; nothing earlier is overwritten;
+# bad manifests, cases without oracles and altered oracles are refused before
+# anything runs; the raw array format works; osib-cpu certifies in float32.
+. tests/support/e2e-lib.sh
+OSIB=${OSIB_BIN:-$BIN}/osib
+
+start=$(date +%s)
+"$OSIB" certify --impl reference/simple/impl.yaml --suite smoke --out "$TMP/ref" >"$TMP/ref.out" 2>&1
+rc=$?
+took=$(($(date +%s) - start))
+if [ $rc -eq 0 ] && grep -q "^CONFORMANT: report" "$TMP/ref.out"; then ok "osib-ref is CONFORMANT on the smoke suite (${took} s)"
+else not_ok "osib-ref is CONFORMANT on the smoke suite (exit $rc)"; sed 's/^/#   /' "$TMP/ref.out"; fi
+for f in report.yaml report.md; do
+    if [ -s "$TMP/ref/$f" ]; then ok "the report has $f"; else not_ok "the report has $f"; fi
+done
+if grep -q "^verdict: CONFORMANT" "$TMP/ref/report.yaml" && grep -q "gpts_compute" "$TMP/ref/report.yaml" &&
+    grep -q "seed: [0-9]" "$TMP/ref/report.yaml" && grep -q "executable_sha256: \"[0-9a-f]\{64\}\"" "$TMP/ref/report.yaml"; then
+    ok "report.yaml records verdict, seed, executable hash and timings"
+else not_ok "report.yaml records verdict, seed, executable hash and timings"; fi
+
+check "osib verify confirms the report" "$OSIB" verify "$TMP/ref"
+
+# Nothing earlier is overwritten.
+cp "$TMP/ref/report.yaml" "$TMP/before.yaml"
+expect_fail "certify refuses a directory that holds a report" 2 "already holds a report" \
+    "$OSIB" certify --impl reference/simple/impl.yaml --suite smoke --out "$TMP/ref"
+check "the earlier report is untouched" cmp "$TMP/ref/report.yaml" "$TMP/before.yaml"
+
+# Altered outputs and an edited report are refuted.
+cp -r "$TMP/ref" "$TMP/altered"
+"$BIN/osib-cpu" replay --case spec/cases/acoustic-2d-layers-so4.yaml --oracle oracles/acoustic-2d-layers-so4.h5 \
+    --out "$TMP/f32.h5" >/dev/null
+first=$(ls "$TMP/altered/tasks" | head -n 1)
+"$BIN/osib-cpu" run --case spec/cases/acoustic-2d-layers-so4.yaml --op forward \
+    --inputs oracles/acoustic-2d-layers-so4.h5 --out "$TMP/altered/tasks/$first/outputs.h5" >/dev/null
+"$OSIB" verify "$TMP/altered" >"$TMP/verify.out" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "^REFUTED .*outputs.h5: SHA-256" "$TMP/verify.out" &&
+    grep -q "^REFUTED .*forward_data/e2: recomputed" "$TMP/verify.out"; then
+    ok "osib verify refutes a report whose output was altered"
+else not_ok "osib verify refutes a report whose output was altered (exit $rc)"; sed 's/^/#   /' "$TMP/verify.out"; fi
+cp -r "$TMP/ref" "$TMP/edited"
+sed -i '0,/    value: 0$/s//    value: 0.5/' "$TMP/edited/report.yaml"
+"$OSIB" verify "$TMP/edited" >"$TMP/verify2.out" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "edited after it was written" "$TMP/verify2.out"; then ok "osib verify refutes an edited report"
+else not_ok "osib verify refutes an edited report (exit $rc)"; sed 's/^/#   /' "$TMP/verify2.out"; fi
+
+# Refused before anything runs.
+expect_fail "a case without an oracle is refused" 2 "has no oracle" \
+    "$OSIB" certify --impl reference/simple/impl.yaml --case ladder-2d-marmousi-tiny --out "$TMP/x1"
+for m in tests/data/bad-impls/*.yaml; do
+    expect_fail "bad manifest $(basename "$m" .yaml) is refused" 2 "$(sed -n 's/^# expect-message: //p' "$m")" \
+        "$OSIB" certify --impl "$m" --case acoustic-2d-layers-so4 --out "$TMP/x2"
+done
+if [ -e "$TMP/x1" ] || [ -e "$TMP/x2" ]; then not_ok "refusals leave no output"; else ok "refusals leave no output"; fi
+
+# An oracle that is not the published one is refused (exit 7).
+mkdir -p "$TMP/kit/spec" "$TMP/kit/oracles"
+cp -r spec/cases "$TMP/kit/spec/"
+cp oracles/MANIFEST "$TMP/kit/oracles/"
+cp oracles/acoustic-2d-layers-so4.h5 "$TMP/kit/oracles/"
+"$BIN/osib-cpu" replay --case spec/cases/acoustic-2d-layers-so4.yaml --oracle oracles/acoustic-2d-layers-so4.h5 \
+    --out "$TMP/kit/oracles/acoustic-2d-layers-so4.h5" >/dev/null 2>&1
+OSIB_ROOT="$TMP/kit" "$OSIB" certify --impl reference/simple/impl.yaml --case acoustic-2d-layers-so4 --out "$TMP/x3" \
+    >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ $rc -eq 7 ] && grep -q "does not match oracles/MANIFEST" "$TMP/err"; then ok "an altered oracle is refused (exit 7)"
+else not_ok "an altered oracle is refused (exit $rc)"; sed 's/^/#   /' "$TMP/err"; fi
+
+# The raw array format.
+check "osib-ref with raw arrays is CONFORMANT" "$OSIB" certify --impl tests/data/impl-raw.yaml \
+    --case acoustic-2d-layers-so4 --ops forward,adjoint,gradient --repeat 1 --out "$TMP/raw"
+if ls "$TMP"/raw/tasks/t0001/outputs/*.bin >/dev/null 2>&1; then ok "raw tasks hold .bin files"; else not_ok "raw tasks hold .bin files"; fi
+check "osib verify confirms the raw report" "$OSIB" verify "$TMP/raw"
+
+# Our float32 kernels, as a customer.
+check "osib-cpu is CONFORMANT (float32) on the smoke suite" "$OSIB" certify --impl reference/cpu/impl.yaml \
+    --suite smoke --repeat 2 --out "$TMP/cpu"
+check "osib verify confirms the osib-cpu report" "$OSIB" verify "$TMP/cpu"

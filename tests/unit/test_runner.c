@@ -1,0 +1,284 @@
+/*
+ * The runner's parts (conformance/runner, conformance/lib/request.c): the
+ * measures behind every check on arrays whose answers are known, process
+ * execution with time limits, and protocol requests and results - written,
+ * read back, and refused when they are wrong.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "exec.h"
+#include "measures.h"
+#include "request.h"
+#include "testutil.h"
+
+static char dir[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/osib-test-runner.%ld", (long)getpid());
+    return mkdir(dir, 0700);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------------------
+ * Measures
+ * ------------------------------------------------------------------------- */
+
+static void test_dot_and_linearity(void **state)
+{
+    (void)state;
+    /* A = [[1, 2], [3, 4]], x = (1, 1), y = (1, -1): <Ax, y> = 3 - 7 = -4 */
+    double x[2] = {1, 1}, y[2] = {1, -1}, ax[2] = {3, 7}, aty[2] = {1 - 3, 2 - 4};
+    assert_true(osib_dot_mismatch(x, aty, 2, y, ax, 2) == 0.0);
+    double wrong[2] = {-2, -1}; /* A^T y with a wrong entry: <x, .> = -3 instead of -4 */
+    double want = 1.0 / (sqrt(58.0) * sqrt(2.0));
+    assert_true(fabs(osib_dot_mismatch(x, wrong, 2, y, ax, 2) - want) < 1e-15);
+
+    double f1[3] = {1, 2, 3}, f2[3] = {0, 1, -1}, f12[3];
+    for (int i = 0; i < 3; i++)
+        f12[i] = 2 * f1[i] - 3 * f2[i];
+    assert_true(osib_linearity_error(2, -3, f1, f2, f12, 3) == 0.0);
+    f12[0] += 1.0;
+    assert_true(osib_linearity_error(2, -3, f1, f2, f12, 3) > 0.1);
+}
+
+static void test_narrow_fraction(void **state)
+{
+    (void)state;
+    gsl_rng *r = test_rng(5);
+    double v[1000], h[1000];
+    size_t nz;
+    test_randn(r, v, 1000);
+    for (int i = 0; i < 1000; i++) {
+        int e;
+        double m = frexp(v[i], &e);
+        h[i] = ldexp(nearbyint(ldexp(m, 11)), e - 11); /* rounded to binary16 */
+        v[i] = (float)v[i];                            /* honest float32 */
+    }
+    double honest = osib_narrow_fraction(v, 1000, 4, &nz);
+    assert_int_equal(nz, 1000);
+    assert_true(honest < 0.01);
+    assert_true(osib_narrow_fraction(h, 1000, 4, NULL) == 1.0);
+    /* float64 class: float32 values are narrow */
+    assert_true(osib_narrow_fraction(v, 1000, 8, NULL) == 1.0);
+    double zeros[10] = {0};
+    assert_true(osib_narrow_fraction(zeros, 10, 4, &nz) == 0.0 && nz == 0);
+    gsl_rng_free(r);
+}
+
+static void test_taylor_fit(void **state)
+{
+    (void)state;
+    double h[7], phi[7];
+    /* Phi(h) = 10 + 3 h + 0.5 h^2: slopes 1 (nearly) and 2 */
+    for (int i = 0; i < 7; i++) {
+        h[i] = ldexp(1.0, -(i + 1));
+        phi[i] = 10 + 3 * h[i] + 0.5 * h[i] * h[i];
+    }
+    osib_taylor t;
+    osib_taylor_fit(h, phi, 7, 10.0, 3.0, 1e-14, &t);
+    assert_true(fabs(t.slope1 - 1.0) < 0.1 && fabs(t.slope2 - 2.0) < 1e-6 && t.used2 == 7);
+    /* a wrong gradient (factor 2): e2 falls like h */
+    osib_taylor_fit(h, phi, 7, 10.0, 6.0, 1e-14, &t);
+    assert_true(fabs(t.slope2 - 1.0) < 0.1);
+    /* everything below the floor: no slope */
+    osib_taylor_fit(h, phi, 7, 10.0, 3.0, 100.0, &t);
+    assert_true(isnan(t.slope1) && t.used1 == 0);
+}
+
+/* ---------------------------------------------------------------------------
+ * Execution
+ * ------------------------------------------------------------------------- */
+
+static void run(const char *script, double limit, osib_exec_result *res)
+{
+    char out[512], err_path[512];
+    snprintf(out, sizeof out, "%s/out.txt", dir);
+    snprintf(err_path, sizeof err_path, "%s/err.txt", dir);
+    char *argv[] = {"/bin/sh", "-c", (char *)script, NULL};
+    osib_err err = {0};
+    assert_int_equal(osib_exec(argv, dir, out, err_path, limit, res, &err), OSIB_OK);
+}
+
+static void test_exec(void **state)
+{
+    (void)state;
+    osib_exec_result r;
+    char what[128];
+    run("echo hello; pwd > where.txt; exit 3", 10, &r);
+    assert_true(r.exited && r.exit_code == 3 && !r.timed_out);
+    osib_exec_describe(&r, what, sizeof what);
+    assert_string_equal(what, "exited with code 3");
+    char path[512], line[256] = "";
+    snprintf(path, sizeof path, "%s/where.txt", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(line, sizeof line, f));
+    fclose(f);
+    assert_non_null(strstr(line, "osib-test-runner")); /* ran in its directory */
+
+    run("kill -SEGV $$", 10, &r);
+    assert_true(!r.exited && r.signal == 11);
+
+    /* A hang, and a child that outlives its parent, are both stopped. */
+    run("(sleep 100 &) ; sleep 100", 0.5, &r);
+    assert_true(r.timed_out && r.wall_seconds < 5);
+    osib_exec_describe(&r, what, sizeof what);
+    assert_non_null(strstr(what, "timed out"));
+
+    char *missing[] = {"/no/such/program", NULL};
+    osib_err err = {0};
+    char out[512];
+    snprintf(out, sizeof out, "%s/o.txt", dir);
+    assert_int_equal(osib_exec(missing, dir, out, out, 10, &r, &err), OSIB_E_EXTERNAL);
+    assert_non_null(strstr(err.msg, "/no/such/program"));
+}
+
+/* ---------------------------------------------------------------------------
+ * Requests and results
+ * ------------------------------------------------------------------------- */
+
+static void make_request(osib_request *r, osib_op op, osib_array_format format)
+{
+    memset(r, 0, sizeof *r);
+    test_load_spec_case("acoustic-2d-layers-so4", &r->c);
+    snprintf(r->task_id, sizeof r->task_id, "t0042");
+    r->op = op;
+    r->dtype_bytes = 4;
+    r->repetition = 2;
+    r->format = format;
+    osib_request_layout(r);
+}
+
+static void test_request_round_trip(void **state)
+{
+    (void)state;
+    for (int format = 0; format < 2; format++)
+        for (int op = 0; op < OSIB_OP_COUNT; op++) {
+            osib_request w, r;
+            osib_err err = {0};
+            char path[512], h1[65], h2[65];
+            make_request(&w, (osib_op)op, (osib_array_format)format);
+            snprintf(path, sizeof path, "%s/request.yaml", dir);
+            assert_int_equal(osib_request_write(&w, path, &err), OSIB_OK);
+            if (osib_request_load(path, &r, &err) != OSIB_OK)
+                fail_msg("%s", err.msg);
+            assert_string_equal(r.task_id, "t0042");
+            assert_int_equal(r.op, op);
+            assert_int_equal(r.ninputs, w.ninputs);
+            assert_int_equal(r.noutputs, w.noutputs);
+            for (int i = 0; i < r.noutputs; i++) {
+                assert_string_equal(r.outputs[i].file, w.outputs[i].file);
+                /* the objective is float64 in every class */
+                assert_int_equal(r.outputs[i].dtype_bytes, strcmp(r.outputs[i].name, "objective") ? 4 : 8);
+            }
+            osib_case_hash(&w.c, h1, NULL);
+            osib_case_hash(&r.c, h2, NULL);
+            assert_string_equal(h1, h2); /* the inline case is the same case */
+            osib_request_free(&r);
+            osib_case_free(&w.c);
+        }
+}
+
+/* Write a request, corrupt one line, expect a refusal naming the problem. */
+static void expect_bad_request(const char *from, const char *to, const char *needle)
+{
+    osib_request w, r;
+    osib_err err = {0};
+    char path[512];
+    make_request(&w, OSIB_OP_FORWARD, OSIB_FORMAT_HDF5);
+    snprintf(path, sizeof path, "%s/request.yaml", dir);
+    assert_int_equal(osib_request_write(&w, path, &err), OSIB_OK);
+    osib_case_free(&w.c);
+    char text[65536];
+    FILE *f = fopen(path, "r");
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    char *at = strstr(text, from);
+    assert_non_null(at);
+    char edited[65536];
+    snprintf(edited, sizeof edited, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    f = fopen(path, "w");
+    fputs(edited, f);
+    fclose(f);
+    osib_status st = osib_request_load(path, &r, &err);
+    print_message("  %s\n", err.msg);
+    assert_int_not_equal(st, OSIB_OK);
+    assert_non_null(strstr(err.msg, needle));
+}
+
+static void test_bad_requests(void **state)
+{
+    (void)state;
+    expect_bad_request("osib_request: 1", "osib_request: 9", "protocol version 9");
+    expect_bad_request("operator: forward", "operator: backward", "unknown operator");
+    expect_bad_request("file: \"inputs.h5\"", "file: \"../../etc/passwd\"", "not a plain relative path");
+    expect_bad_request("file: \"inputs.h5\"", "file: \"/etc/passwd\"", "not a plain relative path");
+    expect_bad_request("shape: [101, 101]", "shape: [101, 100]", "does not match the case");
+    expect_bad_request("dtype: float64", "dtype: int8", "expected float32 or float64");
+    expect_bad_request("array_format: hdf5", "array_format: netcdf", "expected hdf5 or raw");
+    expect_bad_request("name: vp", "name: velocity", "expected array \"vp\"");
+    expect_bad_request("space_order: 4", "space_order: 5", "space orders are even");
+}
+
+static void test_results(void **state)
+{
+    (void)state;
+    char path[512];
+    osib_result w = {.compute_seconds = 1.25}, r;
+    osib_err err = {0};
+    snprintf(w.task_id, sizeof w.task_id, "t0001");
+    snprintf(path, sizeof path, "%s/result.yaml", dir);
+    assert_int_equal(osib_result_write(&w, path, &err), OSIB_OK);
+    assert_int_equal(osib_result_load(path, &r, &err), OSIB_OK);
+    assert_true(r.compute_seconds == 1.25);
+    assert_string_equal(r.task_id, "t0001");
+    static const char *const bad[][2] = {
+        {"osib_result: 1\ntask_id: t\ncompute_seconds: -1\n", "must be >= 0"},
+        {"osib_result: 1\ntask_id: t\ncompute_seconds: .nan\n", "expected a number"},
+        {"osib_result: 2\ntask_id: t\ncompute_seconds: 1\n", "protocol version 2"},
+        {"osib_result: 1\ntask_id: t\n", "missing required key \"compute_seconds\""},
+        {"osib_result: 1\ntask_id: t\ncompute_seconds: 1\nflops: 1e20\n", "unknown key \"flops\""},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        FILE *f = fopen(path, "w");
+        fputs(bad[i][0], f);
+        fclose(f);
+        assert_int_not_equal(osib_result_load(path, &r, &err), OSIB_OK);
+        print_message("  %s\n", err.msg);
+        assert_non_null(strstr(err.msg, bad[i][1]));
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dot_and_linearity),
+        cmocka_unit_test(test_narrow_fraction),
+        cmocka_unit_test(test_taylor_fit),
+        cmocka_unit_test(test_exec),
+        cmocka_unit_test(test_request_round_trip),
+        cmocka_unit_test(test_bad_requests),
+        cmocka_unit_test(test_results),
+    };
+    return cmocka_run_group_tests_name("runner: measures, execution, protocol", tests, setup, teardown);
+}
