@@ -60,7 +60,7 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BUILD_INFO := $(BUILD)/gen/osib_build_info.h
 
 .SECONDARY:
-.PHONY: all deps demo test test-unit test-e2e oracles verify-oracles check-long format clean FORCE
+.PHONY: all deps demo test sanitize oracles verify-oracles check-long format clean FORCE
 all: $(PROGRAMS) $(UNIT_BINS) $(FAULTY)
 
 deps:
@@ -155,10 +155,17 @@ verify-oracles: $(PROGRAMS)
 	$(BUILD)/bin/osib oracle check --manifest oracles/MANIFEST $(addprefix $(BUILD)/oracles-check/,$(addsuffix .h5,$(ORACLE_IDS)))
 
 # ---------------------------------------------------------------------------
-test: all
+# The kit and its unit tests again, with AddressSanitizer and
+# UndefinedBehaviorSanitizer, in build/asan/ (run by tests/run-tests).
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+sanitize:
+	@$(MAKE) -s --no-print-directory BUILD=$(BUILD)/asan OPT="-O1 -g" EXTRA_CFLAGS="$(SAN_FLAGS)" \
+	   EXTRA_LDFLAGS="$(SAN_FLAGS)" $(BUILD)/asan/bin/osib $(patsubst $(BUILD)/%,$(BUILD)/asan/%,$(UNIT_BINS))
+
+test: all sanitize
 	@tests/run-tests
 
-check-long: all
+check-long: all sanitize
 	@OSIB_LONG=1 tests/run-tests
 
 format:

@@ -22,8 +22,8 @@ int cmd_verify(int argc, char **argv);
 int cli_error(osib_status st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_report(const osib_err *err);
 
-/* The kit's root directory: $OSIB_ROOT, or two levels above the running
- * executable (build/bin/osib -> .). */
+/* The kit's root directory: $OSIB_ROOT, or the first ancestor of the
+ * running executable that holds spec/cases. */
 const char *cli_kit_root(void);
 
 /* Load a case given as a path, or as an id looked up in <root>/spec/cases. */

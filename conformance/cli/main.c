@@ -60,20 +60,26 @@ const char *cli_kit_root(void)
     const char *env = getenv("OSIB_ROOT");
     if (env && env[0])
         return env;
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char dir[4096];
+    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
     if (n <= 0)
         return ".";
-    exe[n] = '\0';
-    /* <root>/build/bin/osib */
-    for (int up = 0; up < 3; up++) {
-        char *slash = strrchr(exe, '/');
+    dir[n] = '\0';
+    /* The first ancestor of the executable that holds spec/cases
+     * (build/bin/osib, build/asan/bin/osib, an installed copy...). */
+    for (int up = 0; up < 6; up++) {
+        char *slash = strrchr(dir, '/');
         if (!slash)
-            return ".";
+            break;
         *slash = '\0';
+        char probe[4200];
+        snprintf(probe, sizeof probe, "%s/spec/cases", dir[0] ? dir : "");
+        if (access(probe, F_OK) == 0) {
+            snprintf(root, sizeof root, "%s", dir[0] ? dir : "/");
+            return root;
+        }
     }
-    snprintf(root, sizeof root, "%s", exe[0] ? exe : "/");
-    return root;
+    return ".";
 }
 
 osib_status cli_load_case(const char *path_or_id, osib_case *c, osib_err *err)

@@ -1,0 +1,53 @@
+# The kit under AddressSanitizer and UndefinedBehaviorSanitizer (built by
+# make sanitize into build/asan): certification, verification, refusals of
+# bad inputs and the failure paths of faulty implementations must run
+# without a single sanitizer report.
+. tests/support/e2e-lib.sh
+ASAN=build/asan/bin/osib
+if [ ! -x "$ASAN" ]; then not_ok "build/asan/bin/osib exists (run make sanitize)"; exit 1; fi
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
+
+clean() { # WHAT: no sanitizer report in the last command's stderr
+    if grep -q "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" "$TMP/err"; then
+        not_ok "$1: sanitizer report"
+        sed 's/^/#   /' "$TMP/err" | head -40
+    else
+        ok "$1: no sanitizer report"
+    fi
+}
+
+"$ASAN" certify --impl reference/simple/impl.yaml --case acoustic-2d-layers-so4 --repeat 1 --out "$TMP/ok" \
+    >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ $rc -eq 0 ] && ok "certify under ASan: CONFORMANT" || not_ok "certify under ASan: CONFORMANT (exit $rc)"
+clean "certify"
+"$ASAN" verify "$TMP/ok" >"$TMP/out" 2>"$TMP/err"
+[ $? -eq 0 ] && ok "verify under ASan: CONFIRMED" || not_ok "verify under ASan: CONFIRMED"
+clean "verify"
+sed -i '0,/    value: 0$/s//    value: 1/' "$TMP/ok/report.yaml"
+"$ASAN" verify "$TMP/ok" >"$TMP/out" 2>"$TMP/err"
+[ $? -eq 1 ] && ok "verify under ASan: REFUTED after an edit" || not_ok "verify under ASan: REFUTED after an edit"
+clean "verify of an edited report"
+
+for fault in crash hang truncated-output missing-output one-nan float16 replay-oracle adjoint-damping-sign; do
+    m=tests/faulty/$fault.yaml
+    ops=$(sed -n 's/^# certify-ops: //p' "$m")
+    "$ASAN" certify --impl "$m" --case acoustic-2d-layers-so4 --ops "$ops" --repeat 1 --out "$TMP/$fault" \
+        >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    [ $rc -eq 1 ] && ok "$fault under ASan: NON-CONFORMANT" || not_ok "$fault under ASan: NON-CONFORMANT (exit $rc)"
+    clean "$fault"
+done
+
+for m in tests/data/bad-impls/*.yaml; do
+    "$ASAN" certify --impl "$m" --case acoustic-2d-layers-so4 --out "$TMP/x" >"$TMP/out" 2>"$TMP/err"
+    [ $? -eq 2 ] && ok "$(basename "$m") refused under ASan" || not_ok "$(basename "$m") refused under ASan"
+    clean "$(basename "$m")"
+done
+for f in tests/data/bad-cases/*.yaml; do
+    "$ASAN" validate "$f" >"$TMP/out" 2>"$TMP/err"
+    clean "validate $(basename "$f")"
+done
+"$ASAN" oracle check --manifest oracles/MANIFEST oracles/*.h5 >"$TMP/out" 2>"$TMP/err"
+[ $? -eq 0 ] && ok "oracle check under ASan" || not_ok "oracle check under ASan"
+clean "oracle check"
