@@ -487,10 +487,15 @@ osib_status osib_gate_taylor(osib_runner *rn, const osib_oracle *o, osib_err *er
         const char *measures[3] = {"slope1", "slope2", "points"};
         for (int m = 0; st == OSIB_OK && m < 3; m++) {
             check_init(&k, "taylor", c, "gradient", NULL, measures[m], tasks);
+            /* floor, h values, then the remainders themselves (for plots and
+             * for reviewers; osib verify recomputes them from the tasks) */
             k.params[0] = floor_rel;
-            for (int i = 0; i < OSIB_TAYLOR_STEPS; i++)
+            for (int i = 0; i < OSIB_TAYLOR_STEPS; i++) {
                 k.params[1 + i] = h[i];
-            k.nparams = 1 + OSIB_TAYLOR_STEPS;
+                k.params[1 + OSIB_TAYLOR_STEPS + i] = failure[0] ? NAN : tf.e1[i];
+                k.params[1 + 2 * OSIB_TAYLOR_STEPS + i] = failure[0] ? NAN : tf.e2[i];
+            }
+            k.nparams = 1 + 3 * OSIB_TAYLOR_STEPS;
             if (m == 0)
                 within(&k, tf.slope1, 0.9, 1.1);
             else if (m == 1)

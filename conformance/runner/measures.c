@@ -77,11 +77,13 @@ double osib_narrow_fraction(const double *v, size_t n, int dtype_bytes, size_t *
     return nz ? (double)narrow / (double)nz : 0.0;
 }
 
-static double fit(const double *h, const double *e, int nh, double floor, int *used)
+/* Least-squares slope of log e against log h over the (at most) max largest
+ * h whose remainder is above the floor. */
+static double fit(const double *h, const double *e, int nh, double floor, int max_points, int *used)
 {
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     int n = 0;
-    for (int i = 0; i < nh; i++) {
+    for (int i = 0; i < nh && n < max_points; i++) {
         if (!(e[i] > floor))
             continue;
         double x = log(h[i]), y = log(e[i]);
@@ -102,6 +104,6 @@ void osib_taylor_fit(const double *h, const double *phi_h, int nh, double phi0, 
         t->e1[i] = fabs(phi_h[i] - phi0);
         t->e2[i] = fabs(phi_h[i] - phi0 - h[i] * gdm);
     }
-    t->slope1 = fit(h, t->e1, nh, floor, &t->used1);
-    t->slope2 = fit(h, t->e2, nh, floor, &t->used2);
+    t->slope1 = fit(h, t->e1, nh, floor, OSIB_TAYLOR_FIT_POINTS, &t->used1);
+    t->slope2 = fit(h, t->e2, nh, floor, OSIB_TAYLOR_FIT_POINTS, &t->used2);
 }

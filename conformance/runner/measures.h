@@ -28,10 +28,12 @@ double osib_linearity_error(double a, double b, const double *f1, const double *
 double osib_narrow_fraction(const double *v, size_t n, int dtype_bytes, size_t *nonzero);
 
 /* Taylor test: remainders e1 = |phi_h - phi0| and e2 = |phi_h - phi0 - h gdm|
- * for each h; the least-squares slopes of log e against log h, using only
- * the points whose remainder is above floor (the round-off floor of the
- * objective). used1/used2 say how many points each slope rests on; a
- * slope is NAN with fewer than 3. */
+ * for each h (h decreasing); the least-squares slopes of log e against
+ * log h over the OSIB_TAYLOR_FIT_POINTS largest h whose remainder is above
+ * floor (the round-off floor of the objective): the largest remainders are
+ * the ones round-off cannot bend. used1/used2 say how many points each
+ * slope rests on; a slope is NAN with fewer than 3. */
+#define OSIB_TAYLOR_FIT_POINTS 4
 typedef struct {
     double e1[16], e2[16];
     double slope1, slope2;

@@ -166,7 +166,7 @@ static int recompute(verifier *v, const osib_check *k, double *value, osib_err *
     } else if (strcmp(k->gate, "taylor") == 0) {
         /* base task, then one task per h; the direction in taylor-<case>.h5 */
         double *dm = NULL, h[OSIB_TAYLOR_STEPS], phi[OSIB_TAYLOR_STEPS];
-        int nh = k->nparams - 1 < OSIB_TAYLOR_STEPS ? k->nparams - 1 : OSIB_TAYLOR_STEPS;
+        int nh = k->nparams >= 1 + OSIB_TAYLOR_STEPS ? OSIB_TAYLOR_STEPS : 0;
         if ((st = task_array(v, t0, "objective", &a, &na, err)) == OSIB_OK &&
             (st = task_array(v, t0, "gradient", &b, &nb, err)) == OSIB_OK) {
             char path[OSIB_PATH_MAX];
