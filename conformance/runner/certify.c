@@ -236,6 +236,11 @@ osib_status osib_certify(const osib_certify_options *o, int *conformant, char re
         snprintf(cr->id, sizeof cr->id, "%s", cases[i].id);
         osib_case_hash(&cases[i], cr->sha256, NULL);
         snprintf(cr->oracle_file, sizeof cr->oracle_file, "%s", oracles[i].rel_path);
+        for (int a = 0; a < oracles[i].narrays && a < 16; a++) {
+            snprintf(cr->oracle_arrays[a].dataset, sizeof cr->oracle_arrays[a].dataset, "%s", oracles[i].datasets[a]);
+            snprintf(cr->oracle_arrays[a].sha256, sizeof cr->oracle_arrays[a].sha256, "%s", oracles[i].sha256[a]);
+            cr->noracle_arrays++;
+        }
     }
     rn.tasks_total = count_tasks(ops, ncases, o->repeat);
     osib_progress_begin(&rn.progress, "certify");

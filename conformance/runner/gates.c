@@ -62,6 +62,11 @@ osib_status osib_oracle_load(osib_oracle *o, const osib_case *c, const char *kit
                            "%s: %s does not match oracles/MANIFEST: the oracle is not the one "
                            "the kit published",
                            o->path, dataset);
+        if (st == OSIB_OK) {
+            snprintf(o->datasets[o->narrays], sizeof o->datasets[0], "%s", dataset);
+            snprintf(o->sha256[o->narrays], sizeof o->sha256[0], "%s", got);
+            o->narrays++;
+        }
     }
     osib_h5_close(&f, NULL);
     osib_manifest_free(&m);

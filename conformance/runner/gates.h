@@ -24,6 +24,9 @@ typedef struct {
     char path[OSIB_PATH_MAX];
     char rel_path[320]; /* as given in reports: relative to the kit */
     double *arrays[13];
+    char datasets[13][48];
+    char sha256[13][65]; /* of each array's canonical bytes, equal to oracles/MANIFEST */
+    int narrays;
 } osib_oracle;
 
 osib_status osib_oracle_load(osib_oracle *o, const osib_case *c, const char *kit_root, osib_err *err);

@@ -137,6 +137,10 @@ static void yaml_body(const osib_report *r, osib_text *t)
         osib_text_printf(t, "  - id: %s\n", r->cases[i].id);
         osib_text_printf(t, "    sha256: %s\n", r->cases[i].sha256);
         kv_str(t, "    ", "oracle", r->cases[i].oracle_file);
+        osib_text_printf(t, r->cases[i].noracle_arrays ? "    oracle_arrays:\n" : "    oracle_arrays: []\n");
+        for (int a = 0; a < r->cases[i].noracle_arrays; a++)
+            osib_text_printf(t, "      - {dataset: \"%s\", sha256: %s}\n", r->cases[i].oracle_arrays[a].dataset,
+                             r->cases[i].oracle_arrays[a].sha256);
     }
     osib_text_printf(t, r->nchecks ? "checks:\n" : "checks: []\n");
     for (size_t i = 0; i < r->nchecks; i++) {
@@ -433,6 +437,20 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
             (st = osib_ymap_string(&item, "sha256", 1, cr->sha256, sizeof cr->sha256, err)) != OSIB_OK ||
             (st = osib_ymap_string(&item, "oracle", 1, cr->oracle_file, sizeof cr->oracle_file, err)) != OSIB_OK)
             goto done;
+        osib_ynode arrays, arr;
+        size_t na;
+        if ((st = osib_ymap_get(&item, "oracle_arrays", 1, &arrays, err)) != OSIB_OK ||
+            (st = osib_yseq_len(&arrays, &na, err)) != OSIB_OK)
+            goto done;
+        for (size_t a = 0; a < na && a < 16; a++) {
+            if ((st = osib_yseq_at(&arrays, a, &arr, err)) != OSIB_OK ||
+                (st = osib_ymap_string(&arr, "dataset", 1, cr->oracle_arrays[a].dataset,
+                                       sizeof cr->oracle_arrays[a].dataset, err)) != OSIB_OK ||
+                (st = osib_ymap_string(&arr, "sha256", 1, cr->oracle_arrays[a].sha256,
+                                       sizeof cr->oracle_arrays[a].sha256, err)) != OSIB_OK)
+                goto done;
+            cr->noracle_arrays++;
+        }
     }
 
     if ((st = osib_ymap_get(&root, "checks", 1, &list, err)) != OSIB_OK ||

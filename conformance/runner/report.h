@@ -56,6 +56,11 @@ typedef struct {
 
 typedef struct {
     char id[64], sha256[65], oracle_file[320];
+    struct {
+        char dataset[48];
+        char sha256[65];
+    } oracle_arrays[16]; /* the oracle's arrays, as checked against oracles/MANIFEST */
+    int noracle_arrays;
 } osib_case_record;
 
 typedef struct {

@@ -257,6 +257,33 @@ osib_status osib_verify(const char *dir, const char *kit_root, FILE *out, osib_v
         res->files_checked++;
     }
 
+    /* 2b. this kit's oracles are the ones the report was made with */
+    for (int i = 0; i < r.ncases; i++) {
+        const osib_case_record *cr = &r.cases[i];
+        char task[16] = "";
+        for (size_t k = 0; k < r.nchecks && !task[0]; k++)
+            if (strcmp(r.checks[k].case_id, cr->id) == 0 && r.checks[k].tasks[0])
+                nth_task(r.checks[k].tasks, 0, task, sizeof task);
+        osib_err oerr = {0};
+        const osib_oracle *o = task[0] ? oracle_for(&v, cr->id, task, &oerr) : NULL;
+        if (!o) {
+            problem(&v, "case %s: no usable oracle in this kit: %s", cr->id, oerr.msg);
+            continue;
+        }
+        for (int a = 0; a < cr->noracle_arrays; a++) {
+            int found = 0;
+            for (int b = 0; b < o->narrays; b++)
+                if (strcmp(o->datasets[b], cr->oracle_arrays[a].dataset) == 0) {
+                    found = 1;
+                    if (strcmp(o->sha256[b], cr->oracle_arrays[a].sha256) != 0)
+                        problem(&v, "case %s: oracle array %s differs from the one the report was made with", cr->id,
+                                cr->oracle_arrays[a].dataset);
+                }
+            if (!found)
+                problem(&v, "case %s: this kit's oracle has no %s", cr->id, cr->oracle_arrays[a].dataset);
+        }
+    }
+
     /* 3. every check, recomputed */
     int all_pass = 1;
     for (size_t i = 0; i < r.nchecks; i++) {
