@@ -25,7 +25,7 @@ static const char *const certify_usage =
     "  --ops LIST       operators to certify (default: all the manifest lists)\n"
     "  --repeat N       timed repetitions per case and operator (default 5)\n"
     "  --seed S         seed of the random inputs (default: fresh, recorded)\n"
-    "  --bandwidth B    memory bandwidth in GB/s, to report %% of the roofline\n"
+    "  --bandwidth B    memory bandwidth in GB/s, to report % of the roofline\n"
     "  --out DIR        where the report goes\n"
     "\n"
     "Exit codes: 0 CONFORMANT, 1 NON-CONFORMANT, 2 or more: no verdict (usage,\n"

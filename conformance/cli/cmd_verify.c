@@ -26,8 +26,9 @@ int cmd_verify(int argc, char **argv)
     osib_err err = {0};
     if (osib_verify(argv[1], cli_kit_root(), stdout, &res, &err) != OSIB_OK)
         return cli_report(&err);
-    printf("%s: report %s (%s): %zu checks recomputed, %zu measured only, %zu files verified, %zu problem(s)\n",
+    printf("%s: report %s (%s): %zu checks recomputed, %zu measured only, %zu files verified, %zu problem(s), %zu "
+           "note(s)\n",
            res.confirmed ? "CONFIRMED" : "REFUTED", res.report_id, res.conformant ? "CONFORMANT" : "NON-CONFORMANT",
-           res.recomputed, res.measured_only, res.files_checked, res.problems);
+           res.recomputed, res.measured_only, res.files_checked, res.problems, res.notes);
     return res.confirmed ? 0 : osib_exit_code(OSIB_E_NONCONFORMANT);
 }

@@ -19,6 +19,7 @@ static const char *const usage_text =
     "  certify --impl IMPL.yaml (--suite S | --case ID...) --out DIR\n"
     "                                   certify an implementation (spec/protocol.md)\n"
     "  verify DIR                       re-check a certification report from its files\n"
+    "  summarize DIR...                 a results table across reports (md, csv, html)\n"
     "  cases [--suite S] [--oracle]     list the cases in spec/cases\n"
     "  describe CASE                    what a case computes: sizes, time step,\n"
     "                                   memory, flops and traffic per operator\n"
@@ -35,7 +36,8 @@ static const char *const usage_text =
     "\n"
     "Exit codes: 0 ok (CONFORMANT, CONFIRMED), 1 NON-CONFORMANT or REFUTED, 2 usage, 3 invalid case, 4 file error, 5 "
     "not enough\n"
-    "memory, 6 bad data, 7 hash mismatch, 8 external program failed.\n";
+    "memory, 6 bad data, 7 hash mismatch, 8 external program failed, 9 internal\n"
+    "error.\n";
 
 int cli_error(osib_status st, const char *fmt, ...)
 {
@@ -101,8 +103,9 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } commands[] = {
-        {"cases", cmd_cases}, {"describe", cmd_describe}, {"validate", cmd_validate}, {"oracle", cmd_oracle},
-        {"plot", cmd_plot},   {"compare", cmd_compare},   {"certify", cmd_certify},   {"verify", cmd_verify},
+        {"cases", cmd_cases},     {"describe", cmd_describe}, {"validate", cmd_validate},
+        {"oracle", cmd_oracle},   {"plot", cmd_plot},         {"compare", cmd_compare},
+        {"certify", cmd_certify}, {"verify", cmd_verify},     {"summarize", cmd_summarize},
     };
     if (argc < 2)
         return cli_error(OSIB_E_USAGE, "missing command (see osib --help)");

@@ -9,6 +9,11 @@
 #include <unistd.h>
 
 #include "fileutil.h"
+#include "text.h"
+
+/* A colour map from dark blue through white to dark red, for signed data. */
+static const char *const palette =
+    "set palette defined (0 '#08306b', 0.35 '#6baed6', 0.5 'white', 0.65 '#fc9272', 1 '#67000d')\n";
 
 static int compare_doubles(const void *a, const void *b)
 {
@@ -32,53 +37,103 @@ double osib_abs_quantile(const double *values, size_t count, double q)
     return v;
 }
 
-static const char *terminal_for(const char *path)
+/* ---------------------------------------------------------------------------
+ * Temporary data files and running gnuplot
+ * ------------------------------------------------------------------------- */
+
+typedef struct {
+    char path[8][OSIB_PATH_MAX];
+    int n;
+} data_files;
+
+static void data_files_remove(data_files *d)
 {
-    const char *dot = strrchr(path, '.');
-    if (dot && strcmp(dot, ".svg") == 0)
-        return "svg size 900,700 dynamic enhanced font 'Sans,11'";
-    return "pngcairo size 900,700 enhanced font 'Sans,11'";
+    for (int i = 0; i < d->n; i++)
+        unlink(d->path[i]);
+    d->n = 0;
 }
 
-/* gnuplot reads its script from a pipe; its output goes to our stderr. */
-static osib_status gnuplot_open(FILE **gp, osib_err *err)
+/* A new temporary file next to out_base; its path is returned in d. */
+static FILE *data_file(data_files *d, const char *out_base, const char *mode, const char **path, osib_err *err)
 {
-    *gp = popen("gnuplot 1>&2", "w");
-    if (!*gp)
+    if (d->n == 8) {
+        osib_fail(err, OSIB_E_INTERNAL, "too many plot data files");
+        return NULL;
+    }
+    snprintf(d->path[d->n], sizeof d->path[0], "%s.data%d.%ld", out_base, d->n, (long)getpid());
+    FILE *f = fopen(d->path[d->n], mode);
+    if (!f) {
+        osib_fail(err, OSIB_E_IO, "%s: cannot create: %s", d->path[d->n], strerror(errno));
+        return NULL;
+    }
+    *path = d->path[d->n++];
+    return f;
+}
+
+static osib_status binary_file(data_files *d, const char *out_base, const double *v, size_t n, const char **path,
+                               osib_err *err)
+{
+    FILE *f = data_file(d, out_base, "wb", path, err);
+    if (!f)
+        return err ? err->status : OSIB_E_IO;
+    int ok = fwrite(v, sizeof *v, n, f) == n;
+    ok = fclose(f) == 0 && ok;
+    return ok ? OSIB_OK : osib_fail(err, OSIB_E_IO, "%s: write failed", *path);
+}
+
+/* Run gnuplot with a terminal, an output file and a script; fail unless it
+ * exits 0. The output is written to a temporary name and renamed. */
+static osib_status render(const char *out_path, const char *terminal, const char *script, osib_err *err)
+{
+    char tmp[OSIB_PATH_MAX];
+    osib_status st = osib_atomic_tmpname(out_path, tmp, sizeof tmp, err);
+    if (st != OSIB_OK)
+        return st;
+    FILE *gp = popen("gnuplot 1>&2", "w");
+    if (!gp)
         return osib_fail(err, OSIB_E_EXTERNAL, "cannot start gnuplot: %s", strerror(errno));
-    return OSIB_OK;
+    fprintf(gp, "set terminal %s\nset output '%s'\n%s", terminal, tmp, script);
+    int status = pclose(gp);
+    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        osib_atomic_abort(tmp);
+        return osib_fail(err, OSIB_E_EXTERNAL, "gnuplot failed on %s (exit status %d); is gnuplot installed?", out_path,
+                         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    }
+    return osib_atomic_commit(tmp, out_path, err);
 }
 
-/* Wait for gnuplot; fail unless it exited 0. */
-static osib_status gnuplot_close(FILE *gp, osib_err *err)
+static osib_status render_both(const char *out_base, int width, int height, const osib_text *script, osib_err *err)
 {
-    int status = pclose(gp);
-    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return osib_fail(err, OSIB_E_EXTERNAL, "gnuplot failed (exit status %d); is gnuplot installed?",
-                         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    return OSIB_OK;
+    if (script->failed)
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory for a plot");
+    char path[OSIB_PATH_MAX], terminal[160];
+    snprintf(path, sizeof path, "%s.png", out_base);
+    snprintf(terminal, sizeof terminal, "pngcairo size %d,%d enhanced font 'Sans,10'", width, height);
+    osib_status st = render(path, terminal, script->buf, err);
+    if (st == OSIB_OK) {
+        snprintf(path, sizeof path, "%s.svg", out_base);
+        snprintf(terminal, sizeof terminal, "svg size %d,%d dynamic enhanced font 'Sans,10'", width, height);
+        st = render(path, terminal, script->buf, err);
+    }
+    return st;
 }
+
+/* ---------------------------------------------------------------------------
+ * Shot records
+ * ------------------------------------------------------------------------- */
 
 osib_status osib_plot_shot(const osib_shot_plot *p, osib_err *err)
 {
     if (p->nt == 0 || p->ntrace == 0)
         return osib_fail(err, OSIB_E_DATA, "nothing to plot");
-
-    /* gnuplot reads the record as a float64 array, x (trace) fastest. */
-    char data_path[OSIB_PATH_MAX];
-    snprintf(data_path, sizeof data_path, "%s.data.%ld", p->out_path, (long)getpid());
-    FILE *f = fopen(data_path, "wb");
-    if (!f)
-        return osib_fail(err, OSIB_E_IO, "%s: cannot create: %s", data_path, strerror(errno));
-    size_t count = p->nt * p->ntrace;
-    int ok = fwrite(p->data, sizeof(double), count, f) == count;
-    ok = fclose(f) == 0 && ok;
-    if (!ok) {
-        unlink(data_path);
-        return osib_fail(err, OSIB_E_IO, "%s: write failed", data_path);
+    data_files d = {.n = 0};
+    const char *data;
+    osib_status st = binary_file(&d, p->out_path, p->data, p->nt * p->ntrace, &data, err);
+    if (st != OSIB_OK) {
+        data_files_remove(&d);
+        return st;
     }
-
-    double clip = p->clip > 0.0 ? p->clip : osib_abs_quantile(p->data, count, 0.99);
+    double clip = p->clip > 0.0 ? p->clip : osib_abs_quantile(p->data, p->nt * p->ntrace, 0.99);
     if (!(clip > 0.0))
         clip = 1.0;
     double x0 = p->trace_x_m ? p->trace_x_m[0] : 0.0;
@@ -86,38 +141,228 @@ osib_status osib_plot_shot(const osib_shot_plot *p, osib_err *err)
     if (dx == 0.0)
         dx = 1.0;
 
-    char tmp_out[OSIB_PATH_MAX];
-    osib_status st = osib_atomic_tmpname(p->out_path, tmp_out, sizeof tmp_out, err);
-    if (st != OSIB_OK) {
-        unlink(data_path);
-        return st;
+    osib_text s;
+    osib_text_init(&s);
+    osib_text_printf(&s, "set title \"%s\" noenhanced\n", p->title ? p->title : "shot record");
+    osib_text_printf(&s, "set xlabel '%s'\nset ylabel 'time (ms)'\n", p->trace_x_m ? "receiver x (m)" : "trace");
+    /* time down: gnuplot ignores "reverse" on explicit ranges */
+    osib_text_printf(&s, "set yrange [%.17g:%.17g]\n", ((double)p->nt - 0.5) * p->dt_ms, -0.5 * p->dt_ms);
+    osib_text_printf(&s, "set xrange [%.17g:%.17g]\n", x0 - 0.5 * dx, x0 + ((double)p->ntrace - 0.5) * dx);
+    osib_text_printf(&s, "set cbrange [%.17g:%.17g]\nset cblabel 'amplitude (clipped at +-%.3g)'\n%sset tics out\n",
+                     -clip, clip, clip, palette);
+    osib_text_printf(&s,
+                     "plot '%s' binary array=(%zu,%zu) format='%%float64' origin=(%.17g,0) dx=%.17g dy=%.17g "
+                     "with image notitle\n",
+                     data, p->ntrace, p->nt, x0, dx, p->dt_ms);
+    const char *dot = strrchr(p->out_path, '.');
+    int svg = dot && strcmp(dot, ".svg") == 0;
+    st = s.failed ? osib_fail(err, OSIB_E_NOMEM, "out of memory")
+                  : render(p->out_path,
+                           svg ? "svg size 900,700 dynamic enhanced font 'Sans,11'"
+                               : "pngcairo size 900,700 enhanced font 'Sans,11'",
+                           s.buf, err);
+    osib_text_free(&s);
+    data_files_remove(&d);
+    return st;
+}
+
+osib_status osib_plot_shot_panels(const osib_shot_panels *p, osib_err *err)
+{
+    if (p->npanels < 1 || p->npanels > 3 || p->nt == 0 || p->ntrace == 0)
+        return osib_fail(err, OSIB_E_DATA, "nothing to plot");
+    data_files d = {.n = 0};
+    const char *files[3];
+    osib_status st = OSIB_OK;
+    for (int i = 0; st == OSIB_OK && i < p->npanels; i++)
+        st = binary_file(&d, p->out_base, p->panels[i], p->nt * p->ntrace, &files[i], err);
+    double clip = p->clip > 0.0 ? p->clip : osib_abs_quantile(p->panels[0], p->nt * p->ntrace, 0.99);
+    if (!(clip > 0.0))
+        clip = 1.0;
+    osib_text s;
+    osib_text_init(&s);
+    osib_text_printf(&s, "%sset tics out\nset cbrange [%.17g:%.17g]\n", palette, -clip, clip);
+    osib_text_printf(&s, "set multiplot layout 1,%d title \"%s\" noenhanced\n", p->npanels, p->title ? p->title : "");
+    osib_text_printf(&s, "set yrange [%.17g:%.17g]\nset xrange [-0.5:%.17g]\n", ((double)p->nt - 0.5) * p->dt_ms,
+                     -0.5 * p->dt_ms, (double)p->ntrace - 0.5);
+    for (int i = 0; i < p->npanels; i++) {
+        osib_text_printf(&s, "set title \"%s\" noenhanced\nset xlabel 'receiver'\n", p->titles[i] ? p->titles[i] : "");
+        osib_text_printf(&s, i == 0 ? "set ylabel 'time (ms)'\n" : "unset ylabel\n");
+        osib_text_printf(&s, i + 1 == p->npanels ? "set colorbox\n" : "unset colorbox\n");
+        osib_text_printf(&s, "plot '%s' binary array=(%zu,%zu) format='%%float64' dx=1 dy=%.17g with image notitle\n",
+                         files[i], p->ntrace, p->nt, p->dt_ms);
     }
-    FILE *gp;
-    st = gnuplot_open(&gp, err);
-    if (st != OSIB_OK) {
-        unlink(data_path);
-        return st;
-    }
-    fprintf(gp, "set terminal %s\n", terminal_for(p->out_path));
-    fprintf(gp, "set output '%s'\n", tmp_out);
-    fprintf(gp, "set title \"%s\" noenhanced\n", p->title ? p->title : "shot record");
-    fprintf(gp, "set xlabel '%s'\n", p->trace_x_m ? "receiver x (m)" : "trace");
-    fprintf(gp, "set ylabel 'time (ms)'\n");
-    fprintf(gp, "set yrange [%.17g:%.17g] reverse\n", -0.5 * p->dt_ms, ((double)p->nt - 0.5) * p->dt_ms);
-    fprintf(gp, "set xrange [%.17g:%.17g]\n", x0 - 0.5 * dx, x0 + ((double)p->ntrace - 0.5) * dx);
-    fprintf(gp, "set cbrange [%.17g:%.17g]\n", -clip, clip);
-    fprintf(gp, "set cblabel 'amplitude (clipped at +-%.3g)'\n", clip);
-    fprintf(gp, "set palette defined (0 '#08306b', 0.35 '#6baed6', 0.5 'white', 0.65 '#fc9272', 1 '#67000d')\n");
-    fprintf(gp, "set tics out\n");
-    fprintf(gp,
-            "plot '%s' binary array=(%zu,%zu) format='%%float64' origin=(%.17g,0) dx=%.17g dy=%.17g "
-            "with image notitle\n",
-            data_path, p->ntrace, p->nt, x0, dx, p->dt_ms);
-    st = gnuplot_close(gp, err);
-    unlink(data_path);
+    osib_text_printf(&s, "unset multiplot\n");
     if (st == OSIB_OK)
-        st = osib_atomic_commit(tmp_out, p->out_path, err);
-    else
-        osib_atomic_abort(tmp_out);
+        st = render_both(p->out_base, 400 * p->npanels + 120, 520, &s, err);
+    osib_text_free(&s);
+    data_files_remove(&d);
+    return st;
+}
+
+/* ---------------------------------------------------------------------------
+ * Traces, Taylor remainders, rooflines, fields
+ * ------------------------------------------------------------------------- */
+
+osib_status osib_plot_traces(const osib_trace_plot *p, osib_err *err)
+{
+    data_files d = {.n = 0};
+    const char *path;
+    FILE *f = data_file(&d, p->out_base, "w", &path, err);
+    if (!f)
+        return err ? err->status : OSIB_E_IO;
+    /* columns: t, then (ref, other) for each trace shown */
+    for (size_t n = 0; n < p->nt; n++) {
+        fprintf(f, "%.9g", (double)n * p->dt_ms);
+        for (int k = 0; k < p->ntraces_shown; k++)
+            fprintf(f, " %.9g %.9g", p->ref[n * p->ntrace + p->traces[k]], p->other[n * p->ntrace + p->traces[k]]);
+        fputc('\n', f);
+    }
+    int ok = fclose(f) == 0;
+    osib_text s;
+    osib_text_init(&s);
+    osib_text_printf(&s, "set multiplot layout %d,1 title \"%s\" noenhanced\n", p->ntraces_shown,
+                     p->title ? p->title : "");
+    osib_text_printf(&s, "set key top right\nset xlabel ''\nset grid\n");
+    for (int k = 0; k < p->ntraces_shown; k++) {
+        if (k + 1 == p->ntraces_shown)
+            osib_text_printf(&s, "set xlabel 'time (ms)'\n");
+        osib_text_printf(&s, "set ylabel 'receiver %zu'\n", p->traces[k]);
+        osib_text_printf(&s,
+                         "plot '%s' using 1:%d with lines lw 2 lc rgb '#1f3b73' title \"%s\" noenhanced, "
+                         "'' using 1:%d with lines lw 1 dt 2 lc rgb '#d62728' title \"%s\" noenhanced\n",
+                         path, 2 + 2 * k, p->ref_label, 3 + 2 * k, p->other_label);
+    }
+    osib_text_printf(&s, "unset multiplot\n");
+    osib_status st = ok ? render_both(p->out_base, 900, 220 * p->ntraces_shown + 60, &s, err)
+                        : osib_fail(err, OSIB_E_IO, "%s: write failed", path);
+    osib_text_free(&s);
+    data_files_remove(&d);
+    return st;
+}
+
+osib_status osib_plot_taylor(const double *h, const double *e1, const double *e2, int n, double floor,
+                             const char *title, const char *out_base, osib_err *err)
+{
+    if (n < 1)
+        return osib_fail(err, OSIB_E_DATA, "nothing to plot");
+    data_files d = {.n = 0};
+    const char *path;
+    FILE *f = data_file(&d, out_base, "w", &path, err);
+    if (!f)
+        return err ? err->status : OSIB_E_IO;
+    double smallest = INFINITY;
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "%.17g %.17g %.17g\n", h[i], e1[i] > 0 ? e1[i] : NAN, e2[i] > 0 ? e2[i] : NAN);
+        if (e2[i] > 0 && e2[i] < smallest)
+            smallest = e2[i];
+    }
+    int ok = fclose(f) == 0;
+    osib_text s;
+    osib_text_init(&s);
+    osib_text_printf(&s, "set title \"%s\" noenhanced\nset logscale xy\nset grid\nset key bottom right\n",
+                     title ? title : "Taylor test");
+    osib_text_printf(&s, "set xlabel 'h'\nset ylabel 'remainder'\nset format y '10^{%%L}'\n");
+    osib_text_printf(&s, "h0 = %.17g\nr1 = %.17g\nr2 = %.17g\n", h[0], e1[0], e2[0] > 0 ? e2[0] : 1.0);
+    osib_text_printf(
+        &s,
+        "plot '%s' using 1:2 with linespoints pt 7 lw 2 lc rgb '#1f3b73' title 'e_1 = |{/Symbol F}(m+h dm) "
+        "- {/Symbol F}(m)|', ",
+        path);
+    osib_text_printf(&s, "'' using 1:3 with linespoints pt 5 lw 2 lc rgb '#d62728' title 'e_2 = |... - h <g, dm>|', ");
+    osib_text_printf(&s, "r1*(x/h0) with lines dt 2 lc rgb '#1f3b73' title 'slope 1', ");
+    osib_text_printf(&s, "r2*(x/h0)**2 with lines dt 2 lc rgb '#d62728' title 'slope 2'");
+    if (floor > 0 && floor >= smallest / 100)
+        osib_text_printf(&s, ", %.17g with lines dt 3 lc rgb 'gray50' title 'round-off floor'", floor);
+    osib_text_printf(&s, "\n");
+    osib_status st =
+        ok ? render_both(out_base, 720, 520, &s, err) : osib_fail(err, OSIB_E_IO, "%s: write failed", path);
+    osib_text_free(&s);
+    data_files_remove(&d);
+    return st;
+}
+
+osib_status osib_plot_roofline(const osib_roofline_point *pts, int n, double bandwidth_gbs, const char *title,
+                               const char *out_base, osib_err *err)
+{
+    if (n < 1)
+        return osib_fail(err, OSIB_E_DATA, "nothing to plot");
+    data_files d = {.n = 0};
+    const char *path;
+    FILE *f = data_file(&d, out_base, "w", &path, err);
+    if (!f)
+        return err ? err->status : OSIB_E_IO;
+    double lo = INFINITY, hi = 0, ymax = 0;
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "%.9g %.9g \"%s\"\n", pts[i].intensity, pts[i].gflops, pts[i].label);
+        lo = fmin(lo, pts[i].intensity);
+        hi = fmax(hi, pts[i].intensity);
+        ymax = fmax(ymax, pts[i].gflops);
+    }
+    int ok = fclose(f) == 0;
+    osib_text s;
+    osib_text_init(&s);
+    osib_text_printf(&s, "set title \"%s\" noenhanced\nset logscale xy\nset grid\nset key outside right top\n",
+                     title ? title : "roofline");
+    osib_text_printf(&s, "set xlabel 'operational intensity (flop/byte, spec cost model)'\nset ylabel 'GFlop/s'\n");
+    osib_text_printf(&s, "set xrange [%.9g:%.9g]\n", lo / 3, hi * 3);
+    if (bandwidth_gbs > 0) {
+        osib_text_printf(&s, "set yrange [*:%.9g]\n", fmax(ymax, bandwidth_gbs * hi * 3) * 2);
+        osib_text_printf(&s, "plot %.9g*x with lines lw 2 lc rgb 'gray40' title 'memory roof (%.3g GB/s)', ",
+                         bandwidth_gbs, bandwidth_gbs);
+    } else {
+        osib_text_printf(&s, "set yrange [*:%.9g]\n", ymax * 3);
+        osib_text_printf(&s, "set label 1 'no bandwidth given (osib certify --bandwidth): no roof drawn' at graph "
+                             "0.03, graph 0.92\nplot ");
+    }
+    /* one series per point, named in the key: labels on the chart overlap */
+    for (int i = 0; i < n; i++)
+        osib_text_printf(&s, "%s'%s' every ::%d::%d using 1:2 with points pt %d ps 1.6 title \"%s\" noenhanced",
+                         i ? ", " : "", path, i, i, 5 + 2 * (i % 4), pts[i].label);
+    osib_text_printf(&s, "\n");
+    osib_status st =
+        ok ? render_both(out_base, 980, 520, &s, err) : osib_fail(err, OSIB_E_IO, "%s: write failed", path);
+    osib_text_free(&s);
+    data_files_remove(&d);
+    return st;
+}
+
+osib_status osib_plot_field(const osib_field_plot *p, osib_err *err)
+{
+    const size_t nx = p->nx, nz = p->nz;
+    /* gnuplot reads x fastest: write the field depth-major. */
+    double *t = malloc(nx * nz * sizeof *t);
+    if (!t)
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory for a plot");
+    for (size_t ix = 0; ix < nx; ix++)
+        for (size_t iz = 0; iz < nz; iz++)
+            t[iz * nx + ix] = p->field[ix * nz + iz];
+    double clip = osib_abs_quantile(t, nx * nz, 0.995);
+    if (!(clip > 0.0))
+        clip = 1.0;
+    data_files d = {.n = 0};
+    const char *path;
+    osib_status st = binary_file(&d, p->out_base, t, nx * nz, &path, err);
+    free(t);
+    osib_text s;
+    osib_text_init(&s);
+    osib_text_printf(&s, "set title \"%s\" noenhanced\n%sset cbrange [%.17g:%.17g]\nset size ratio -1\n",
+                     p->title ? p->title : "", palette, -clip, clip);
+    osib_text_printf(&s, "set xlabel 'x (m)'\nset ylabel 'depth (m)'\nset tics out\n");
+    osib_text_printf(&s, "set xrange [%.17g:%.17g]\nset yrange [%.17g:%.17g]\n", p->x0_m - 0.5 * p->dx_m,
+                     p->x0_m + ((double)nx - 0.5) * p->dx_m, p->z0_m + ((double)nz - 0.5) * p->dz_m,
+                     p->z0_m - 0.5 * p->dz_m);
+    if (p->box[1] > p->box[0])
+        osib_text_printf(&s,
+                         "set object 1 rectangle from %.17g,%.17g to %.17g,%.17g front fillstyle empty border "
+                         "lc rgb 'gray30' dt 2\n",
+                         p->box[0], p->box[2], p->box[1], p->box[3]);
+    osib_text_printf(&s,
+                     "plot '%s' binary array=(%zu,%zu) format='%%float64' origin=(%.17g,%.17g) dx=%.17g dy=%.17g "
+                     "with image notitle\n",
+                     path, nx, nz, p->x0_m, p->z0_m, p->dx_m, p->dz_m);
+    if (st == OSIB_OK)
+        st = render_both(p->out_base, 760, 620, &s, err);
+    osib_text_free(&s);
+    data_files_remove(&d);
     return st;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "envinfo.h"
+#include "figures.h"
 #include "estimate.h"
 #include "gates.h"
 #include "hash.h"
@@ -267,6 +268,9 @@ osib_status osib_certify(const osib_certify_options *o, int *conformant, char re
     report.conformant = osib_report_failures(&report) == 0 && report.nchecks > 0;
     if (!report.conformant)
         report.ntimings = 0; /* timings of a non-conformant implementation are not reported */
+    st = osib_figures_make(&report, oracles, ncases, rn.out_dir, stderr, err);
+    if (st != OSIB_OK)
+        goto done;
     osib_utc_now(report.finished_utc, sizeof report.finished_utc);
     st = osib_report_write(&report, rn.out_dir, err);
     if (st == OSIB_OK) {

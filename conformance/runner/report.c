@@ -7,6 +7,7 @@
 
 #include "fileutil.h"
 #include "hash.h"
+#include "report_html.h"
 #include "text.h"
 #include "yaml_tree.h"
 
@@ -183,6 +184,12 @@ static void yaml_body(const osib_report *r, osib_text *t)
         kv_num(t, "    ", "roofline_pct", tm->roofline_pct);
         kv_num(t, "    ", "cost_per_shot_usd", tm->cost_per_shot_usd);
     }
+    osib_text_printf(t, r->nfigures ? "figures:\n" : "figures: []\n");
+    for (int i = 0; i < r->nfigures; i++) {
+        osib_text_printf(t, "  - {base: \"%s\", caption: ", r->figures[i].base);
+        osib_text_yaml_string(t, r->figures[i].caption);
+        osib_text_printf(t, "}\n");
+    }
     osib_text_printf(t, r->nfiles ? "files:\n" : "files: []\n");
     for (size_t i = 0; i < r->nfiles; i++)
         osib_text_printf(t, "  - {path: \"%s\", sha256: %s, kept: %s}\n", r->files[i].path, r->files[i].sha256,
@@ -268,6 +275,31 @@ static void markdown(const osib_report *r, osib_text *t)
         osib_text_printf(t, "\n");
     }
 
+    osib_text_printf(t,
+                     "## Adjointness, linearity and Taylor tests\n\nOn fresh random inputs (seed %llu).\n\n"
+                     "| check | value | limit | result |\n|---|---|---|---|\n",
+                     r->seed);
+    for (size_t i = 0; i < r->nchecks; i++) {
+        const osib_check *k = &r->checks[i];
+        if (strcmp(k->gate, "dot") && strcmp(k->gate, "linearity") && strcmp(k->gate, "taylor"))
+            continue;
+        osib_text_printf(t, "| `%s` | %s | ", k->id, fmt_num(k->value, a, sizeof a));
+        if (k->has_lo && k->has_hi)
+            osib_text_printf(t, "[%s, %s]", fmt_num(k->lo, b, sizeof b), fmt_num(k->hi, c, sizeof c));
+        else if (k->has_hi)
+            osib_text_printf(t, "≤ %s", fmt_num(k->hi, b, sizeof b));
+        else if (k->has_lo)
+            osib_text_printf(t, "≥ %s", fmt_num(k->lo, b, sizeof b));
+        osib_text_printf(t, " | %s |\n", k->passed ? "pass" : "**FAIL**");
+    }
+    osib_text_printf(t, "\n");
+    if (r->nfigures) {
+        osib_text_printf(t, "## Figures\n\n");
+        for (int i = 0; i < r->nfigures; i++)
+            osib_text_printf(t, "![%s](%s.png)\n\n*%s* ([SVG](%s.svg))\n\n", r->figures[i].caption, r->figures[i].base,
+                             r->figures[i].caption, r->figures[i].base);
+    }
+
     osib_text_printf(t, "## All checks\n\n| check | value | limit | result |\n|---|---|---|---|\n");
     for (size_t i = 0; i < r->nchecks; i++) {
         const osib_check *k = &r->checks[i];
@@ -308,6 +340,15 @@ osib_status osib_report_write(osib_report *r, const char *dir, osib_err *err)
         snprintf(path, sizeof path, "%s/report.md", dir);
         st = osib_write_text_atomic(path, md.buf, md.len, err);
     }
+    osib_text html;
+    osib_text_init(&html);
+    if (st == OSIB_OK)
+        st = osib_report_html(r, dir, &html, err);
+    if (st == OSIB_OK) {
+        snprintf(path, sizeof path, "%s/report.html", dir);
+        st = osib_write_text_atomic(path, html.buf, html.len, err);
+    }
+    osib_text_free(&html);
     if (st == OSIB_OK) { /* report.yaml last: its presence means the report is complete */
         snprintf(path, sizeof path, "%s/report.yaml", dir);
         st = osib_write_text_atomic(path, file.buf, file.len, err);
@@ -416,8 +457,21 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
         (st = get_str(&sec, "precision", r->precision, sizeof r->precision, err)) != OSIB_OK ||
         (st = get_str(&sec, "executable", r->impl_executable, sizeof r->impl_executable, err)) != OSIB_OK ||
         (st = get_str(&sec, "executable_sha256", r->impl_executable_sha256, sizeof r->impl_executable_sha256, err)) !=
-            OSIB_OK)
+            OSIB_OK ||
+        (st = get_str(&sec, "vendor", r->impl_vendor, sizeof r->impl_vendor, err)) != OSIB_OK ||
+        (st = get_str(&sec, "hardware_notes", r->impl_notes, sizeof r->impl_notes, err)) != OSIB_OK ||
+        (st = get_str(&sec, "array_format", r->array_format, sizeof r->array_format, err)) != OSIB_OK ||
+        (st = get_str(&sec, "operators", r->operators, sizeof r->operators, err)) != OSIB_OK ||
+        (st = get_num(&sec, "price_per_hour_usd", 0, &r->price_per_hour_usd, err)) != OSIB_OK)
         goto done;
+    if ((st = osib_ymap_get(&root, "environment", 1, &sec, err)) != OSIB_OK ||
+        (st = get_str(&sec, "cpu_model", r->cpu_model, sizeof r->cpu_model, err)) != OSIB_OK ||
+        (st = get_str(&sec, "os", r->os, sizeof r->os, err)) != OSIB_OK ||
+        (st = get_str(&sec, "gpu", r->gpu, sizeof r->gpu, err)) != OSIB_OK ||
+        (st = get_num(&sec, "memory_gib", 0, &r->memory_gib, err)) != OSIB_OK ||
+        (v = 0, st = osib_ymap_int(&sec, "cores", 0, &v, err)) != OSIB_OK)
+        goto done;
+    r->cores = (int)v;
     if ((st = osib_ymap_get(&root, "run", 1, &sec, err)) != OSIB_OK ||
         (st = osib_ymap_int(&sec, "repeat", 1, &v, err)) != OSIB_OK)
         goto done;
@@ -511,8 +565,14 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
             (st = read_triple(&item, "wall_s", tm->wall_s, err)) != OSIB_OK ||
             (st = read_triple(&item, "compute_s", tm->compute_s, err)) != OSIB_OK ||
             (st = get_num(&item, "gpts_wall", 1, &tm->gpts_wall, err)) != OSIB_OK ||
-            (st = get_num(&item, "gpts_compute", 1, &tm->gpts_compute, err)) != OSIB_OK)
+            (st = get_num(&item, "gpts_compute", 1, &tm->gpts_compute, err)) != OSIB_OK ||
+            (st = get_num(&item, "gflops_wall", 1, &tm->gflops_wall, err)) != OSIB_OK ||
+            (st = get_num(&item, "gflops_compute", 1, &tm->gflops_compute, err)) != OSIB_OK ||
+            (st = get_num(&item, "bytes_per_point_step", 1, &tm->bytes_per_point_step, err)) != OSIB_OK ||
+            (st = get_num(&item, "roofline_pct", 1, &tm->roofline_pct, err)) != OSIB_OK ||
+            (st = get_num(&item, "cost_per_shot_usd", 1, &tm->cost_per_shot_usd, err)) != OSIB_OK)
             goto done;
+        tm->repetitions = r->repeat;
     }
 
     if ((st = osib_ymap_get(&root, "files", 1, &list, err)) != OSIB_OK ||

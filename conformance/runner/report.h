@@ -55,6 +55,11 @@ typedef struct {
 } osib_file_record;
 
 typedef struct {
+    char base[320]; /* relative to the report directory, without .png / .svg */
+    char caption[256];
+} osib_figure;
+
+typedef struct {
     char id[64], sha256[65], oracle_file[320];
     struct {
         char dataset[48];
@@ -88,6 +93,8 @@ typedef struct {
     int ntimings;
     osib_file_record *files;
     size_t nfiles, cap_files;
+    osib_figure figures[48];
+    int nfigures;
     int conformant;
     char report_id[17];
 } osib_report;
@@ -101,7 +108,8 @@ osib_status osib_report_add_file(osib_report *r, const char *relpath, const char
 /* Number of failed checks. */
 size_t osib_report_failures(const osib_report *r);
 
-/* Write dir/report.yaml and dir/report.md atomically; fills r->report_id. */
+/* Write dir/report.yaml, dir/report.md and dir/report.html (one file, the
+ * figures embedded) atomically; fills r->report_id. */
 osib_status osib_report_write(osib_report *r, const char *dir, osib_err *err);
 
 /* Read dir/report.yaml back (for osib verify). *body_sha256 gets the hash

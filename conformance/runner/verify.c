@@ -13,6 +13,7 @@
 #include "hash.h"
 #include "measures.h"
 #include "report.h"
+#include "version.h"
 
 enum { MAX_ORACLES = 32 };
 
@@ -236,6 +237,18 @@ osib_status osib_verify(const char *dir, const char *kit_root, FILE *out, osib_v
         return st;
     snprintf(res->report_id, sizeof res->report_id, "%s", r.report_id);
     res->conformant = r.conformant;
+
+    /* 0. what the report was made with, as notes: they refute nothing */
+    if (strcmp(r.spec_version, osib_spec_version()) != 0) {
+        fprintf(out, "note: the report is for spec %s, this kit implements spec %s\n", r.spec_version,
+                osib_spec_version());
+        res->notes++;
+    }
+    size_t clen = strlen(r.kit_commit);
+    if (clen >= 6 && strcmp(r.kit_commit + clen - 6, "-dirty") == 0) {
+        fprintf(out, "note: the report was made with a modified kit (commit %s)\n", r.kit_commit);
+        res->notes++;
+    }
 
     /* 1. the id is the hash of the body */
     if (strncmp(r.report_id, body, 16) != 0)

@@ -25,10 +25,14 @@ typedef struct {
     int conformant; /* the recorded verdict */
     char report_id[17];
     size_t recomputed, measured_only, files_checked, problems;
+    size_t notes; /* remarks that do not refute: another spec version, a modified kit */
 } osib_verify_result;
 
 /* Re-check the report in dir; each problem found is printed on out as one
- * line. Returns an error only when verification could not be done at all. */
+ * line, and so is each note ("note: ..."): a report made under another spec
+ * version than this kit's, or with a modified ("-dirty") kit, is re-checked
+ * all the same, but a reader citing it should know (RULES.md §6, §9). Returns an error only when verification could not
+ * be done at all. */
 osib_status osib_verify(const char *dir, const char *kit_root, FILE *out, osib_verify_result *res, osib_err *err);
 
 #endif

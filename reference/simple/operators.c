@@ -177,6 +177,8 @@ static void forward_pass(const ref_problem *p, const double *q, double *d, const
         ref_inject(&p->src, q + n * ns, p->inj_scale, level(u, n + 1));
         if (d)
             ref_interpolate(&p->rec, level(u, n), d + n * nr);
+        if (p->snapshot && n == p->snapshot_step)
+            memcpy(p->snapshot, level(u, n), p->grid.nstore * sizeof *p->snapshot);
         report(p, n, steps_total);
     }
 }

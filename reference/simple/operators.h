@@ -37,6 +37,10 @@ typedef struct {
     ref_stepper stepper;
     osib_progress_fn progress;
     void *progress_ctx;
+    /* Optional: the forward wavefield u^n at n = snapshot_step is copied
+     * into snapshot (a stored field) by ref_forward, for figures. */
+    size_t snapshot_step;
+    double *snapshot;
 } ref_problem;
 
 /* Build the grid, locate sources and receivers, set the damping; the model

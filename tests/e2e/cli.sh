@@ -8,7 +8,7 @@ for p in osib osib-ref osib-cpu; do
     expect_fail "$p with no arguments" 2 "$p" "$BIN/$p"
     expect_fail "$p with an unknown command" 2 "unknown" "$BIN/$p" frobnicate
 done
-for c in cases describe validate oracle plot compare certify verify; do
+for c in cases describe validate oracle plot compare certify verify summarize; do
     check "osib $c --help" "$BIN/osib" "$c" --help
 done
 expect_fail "osib-ref run without --case" 2 "--case is required" "$BIN/osib-ref" run --op forward --out "$TMP/x.h5"

@@ -1,0 +1,304 @@
+#include "figures.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arrays.h"
+#include "estimate.h"
+#include "fileutil.h"
+#include "hash.h"
+#include "operators.h"
+#include "plot.h"
+
+/* Record a drawn figure (both files) in the report. */
+static osib_status add_figure(osib_report *r, const char *out_dir, const char *rel_base, const char *caption,
+                              osib_err *err)
+{
+    static const char *const ext[] = {".png", ".svg"};
+    osib_status st = OSIB_OK;
+    for (int i = 0; st == OSIB_OK && i < 2; i++) {
+        char rel[340], path[OSIB_PATH_MAX], hex[OSIB_SHA256_HEX];
+        snprintf(rel, sizeof rel, "%s%s", rel_base, ext[i]);
+        snprintf(path, sizeof path, "%s/%s", out_dir, rel);
+        st = osib_sha256_file(path, hex, err);
+        if (st == OSIB_OK)
+            st = osib_report_add_file(r, rel, hex, 1, err);
+    }
+    if (st == OSIB_OK && r->nfigures < (int)(sizeof r->figures / sizeof r->figures[0])) {
+        osib_figure *f = &r->figures[r->nfigures++];
+        snprintf(f->base, sizeof f->base, "%s", rel_base);
+        snprintf(f->caption, sizeof f->caption, "%s", caption);
+    }
+    return st;
+}
+
+static const osib_check *find_check(const osib_report *r, const char *id)
+{
+    for (size_t i = 0; i < r->nchecks; i++)
+        if (strcmp(r->checks[i].id, id) == 0)
+            return &r->checks[i];
+    return NULL;
+}
+
+/* The implementation's forward data from the oracle task, if it completed. */
+static double *task_forward_data(const char *out_dir, const char *task, osib_err *err)
+{
+    char tdir[OSIB_PATH_MAX], path[OSIB_PATH_MAX];
+    snprintf(tdir, sizeof tdir, "%s/tasks/%s", out_dir, task);
+    snprintf(path, sizeof path, "%s/request.yaml", tdir);
+    osib_request req;
+    if (osib_request_load(path, &req, err) != OSIB_OK)
+        return NULL;
+    double *data = NULL;
+    const osib_array_ref *ref = osib_request_output(&req, "forward_data");
+    if (ref)
+        osib_arrays_read(tdir, ref, 1, &data, err);
+    osib_request_free(&req);
+    return data;
+}
+
+static osib_status shot_figures(osib_report *r, const osib_oracle *o, const char *out_dir, osib_err *err)
+{
+    const osib_case *c = o->c;
+    char id[200];
+    snprintf(id, sizeof id, "oracle/%s/forward/forward_data/e2", c->id);
+    const osib_check *k = find_check(r, id);
+    if (!k || !k->tasks[0])
+        return OSIB_OK; /* forward not certified, or it failed to run */
+    double *impl = task_forward_data(out_dir, k->tasks, err);
+    if (!impl)
+        return err->status ? err->status : OSIB_E_IO;
+    const double *want = osib_oracle_array(o, "forward_data");
+    const size_t nt = c->nt, nr = c->receivers.count, n = nt * nr;
+    double *diff = malloc(n * sizeof *diff);
+    if (!diff) {
+        free(impl);
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory for the figures");
+    }
+    double dmax = 0.0, wmax = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        diff[i] = impl[i] - want[i];
+        dmax = fmax(dmax, fabs(diff[i]));
+        wmax = fmax(wmax, fabs(want[i]));
+    }
+    char rel[320], path[OSIB_PATH_MAX], title[256], dtitle[128], caption[256];
+    snprintf(dtitle, sizeof dtitle, "difference (max %.2g of max |oracle|)", wmax > 0 ? dmax / wmax : dmax);
+    snprintf(rel, sizeof rel, "plots/shot-%s", c->id);
+    snprintf(path, sizeof path, "%s/%s", out_dir, rel);
+    snprintf(title, sizeof title, "%s: forward data", c->id);
+    osib_shot_panels sp = {.panels = {want, impl, diff},
+                           .titles = {"oracle", "implementation", dtitle},
+                           .npanels = 3,
+                           .nt = nt,
+                           .ntrace = nr,
+                           .dt_ms = c->dt_ms,
+                           .title = title,
+                           .out_base = path};
+    osib_status st = osib_plot_shot_panels(&sp, err);
+    snprintf(caption, sizeof caption,
+             "%s: shot record of the oracle, of the implementation and their difference, on one colour scale", c->id);
+    if (st == OSIB_OK)
+        st = add_figure(r, out_dir, rel, caption, err);
+
+    if (st == OSIB_OK) {
+        size_t traces[4] = {0, nr / 4, nr / 2, (3 * nr) / 4};
+        int shown = nr >= 4 ? 4 : (int)nr;
+        snprintf(rel, sizeof rel, "plots/traces-%s", c->id);
+        snprintf(path, sizeof path, "%s/%s", out_dir, rel);
+        snprintf(title, sizeof title, "%s: forward data at four receivers", c->id);
+        osib_trace_plot tp = {.ref = want,
+                              .other = impl,
+                              .ref_label = "oracle",
+                              .other_label = "implementation",
+                              .nt = nt,
+                              .ntrace = nr,
+                              .dt_ms = c->dt_ms,
+                              .traces = traces,
+                              .ntraces_shown = shown,
+                              .title = title,
+                              .out_base = path};
+        st = osib_plot_traces(&tp, err);
+        snprintf(caption, sizeof caption, "%s: traces of the oracle (solid) and the implementation (dashed)", c->id);
+        if (st == OSIB_OK)
+            st = add_figure(r, out_dir, rel, caption, err);
+    }
+    free(diff);
+    free(impl);
+    return st;
+}
+
+static osib_status taylor_figure(osib_report *r, const osib_case *c, const char *out_dir, osib_err *err)
+{
+    char id1[200], id2[200];
+    snprintf(id1, sizeof id1, "taylor/%s/gradient/slope1", c->id);
+    snprintf(id2, sizeof id2, "taylor/%s/gradient/slope2", c->id);
+    const osib_check *k1 = find_check(r, id1), *k2 = find_check(r, id2);
+    if (!k2 || k2->nparams < 1 + 3 * OSIB_TAYLOR_STEPS || isnan(k2->params[1 + OSIB_TAYLOR_STEPS]))
+        return OSIB_OK; /* no Taylor test, or its tasks failed */
+    const double *h = &k2->params[1], *e1 = &k2->params[1 + OSIB_TAYLOR_STEPS];
+    const double *e2 = &k2->params[1 + 2 * OSIB_TAYLOR_STEPS];
+    char rel[320], path[OSIB_PATH_MAX], title[256], caption[256];
+    snprintf(rel, sizeof rel, "plots/taylor-%s", c->id);
+    snprintf(path, sizeof path, "%s/%s", out_dir, rel);
+    snprintf(title, sizeof title, "%s: Taylor test of the gradient (fitted slopes %.3f and %.3f)", c->id,
+             k1 ? k1->value : NAN, k2->value);
+    osib_status st = osib_plot_taylor(h, e1, e2, OSIB_TAYLOR_STEPS, 0.0, title, path, err);
+    snprintf(caption, sizeof caption,
+             "%s: first- and second-order Taylor remainders against h, with lines of slope 1 and 2", c->id);
+    if (st == OSIB_OK)
+        st = add_figure(r, out_dir, rel, caption, err);
+    return st;
+}
+
+/* The forward wavefield at 60% of the recording, from the simple reference
+ * on the oracle's model; 3D cases show the x-z plane through the middle. */
+static osib_status snapshot_figure(osib_report *r, const osib_oracle *o, const char *out_dir, osib_err *err)
+{
+    const osib_case *c = o->c;
+    osib_setup s;
+    memset(&s, 0, sizeof s);
+    s.ndim = c->ndim;
+    for (int d = 0; d < c->ndim; d++) {
+        s.shape[d] = c->shape[d];
+        s.spacing_m[d] = c->spacing_m[d];
+        s.origin_m[d] = c->origin_m[d];
+    }
+    s.nbl = c->nbl;
+    s.space_order = c->space_order;
+    s.dt_ms = c->dt_ms;
+    s.nt = c->nt;
+    s.nsrc = c->sources.count;
+    s.nrec = c->receivers.count;
+    double *src = malloc(s.nsrc * (size_t)c->ndim * sizeof *src), *rec = malloc(s.nrec * (size_t)c->ndim * sizeof *rec);
+    if (!src || !rec) {
+        free(src);
+        free(rec);
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory for the snapshot");
+    }
+    osib_points_expand(&c->sources, c->ndim, src);
+    osib_points_expand(&c->receivers, c->ndim, rec);
+    s.src_coords_m = src;
+    s.rec_coords_m = rec;
+
+    ref_problem p;
+    osib_status st = ref_problem_init(&p, &s, err);
+    if (st != OSIB_OK) {
+        free(src);
+        free(rec);
+        return st;
+    }
+    double *snap = ref_field_alloc(&p.grid), *data = malloc(c->nt * s.nrec * sizeof *data), *slice = NULL;
+    if (!snap || !data)
+        st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the snapshot");
+    if (st == OSIB_OK)
+        st = ref_problem_set_model(&p, osib_oracle_array(o, "vp"), err);
+    p.snapshot = snap;
+    p.snapshot_step = (size_t)(0.6 * (double)(c->nt - 1));
+    if (st == OSIB_OK)
+        st = ref_forward(&p, osib_oracle_array(o, "src_wavelet"), data, err);
+    const ref_grid *g = &p.grid;
+    if (st == OSIB_OK && !(slice = malloc(g->N[0] * g->N[2] * sizeof *slice)))
+        st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the snapshot");
+    if (st == OSIB_OK) {
+        size_t iy = g->N[1] / 2;
+        for (size_t ix = 0; ix < g->N[0]; ix++)
+            for (size_t iz = 0; iz < g->N[2]; iz++)
+                slice[ix * g->N[2] + iz] = snap[ref_at(g, ix, iy, iz)];
+        char rel[320], path[OSIB_PATH_MAX], title[256], caption[256];
+        snprintf(rel, sizeof rel, "plots/snapshot-%s", c->id);
+        snprintf(path, sizeof path, "%s/%s", out_dir, rel);
+        snprintf(title, sizeof title, "%s: wavefield at t = %.0f ms (dashed: the physical grid%s)", c->id,
+                 (double)p.snapshot_step * c->dt_ms, c->ndim == 3 ? ", x-z plane through the middle" : "");
+        osib_field_plot fp = {.field = slice,
+                              .nx = g->N[0],
+                              .nz = g->N[2],
+                              .dx_m = g->spacing_m[0],
+                              .dz_m = g->spacing_m[2],
+                              .x0_m = g->origin_m[0] - g->nbl * g->spacing_m[0],
+                              .z0_m = g->origin_m[2] - g->nbl * g->spacing_m[2],
+                              .box = {g->origin_m[0], g->origin_m[0] + (double)(g->n[0] - 1) * g->spacing_m[0],
+                                      g->origin_m[2], g->origin_m[2] + (double)(g->n[2] - 1) * g->spacing_m[2]},
+                              .title = title,
+                              .out_base = path};
+        st = osib_plot_field(&fp, err);
+        snprintf(caption, sizeof caption,
+                 "%s: the forward wavefield at %.0f ms from the simple reference, absorbing layer included", c->id,
+                 (double)p.snapshot_step * c->dt_ms);
+        if (st == OSIB_OK)
+            st = add_figure(r, out_dir, rel, caption, err);
+    }
+    free(slice);
+    free(snap);
+    free(data);
+    ref_problem_free(&p);
+    free(src);
+    free(rec);
+    return st;
+}
+
+static osib_status roofline_figure(osib_report *r, const osib_oracle *oracles, int ncases, const char *out_dir,
+                                   osib_err *err)
+{
+    if (r->ntimings == 0)
+        return OSIB_OK;
+    osib_roofline_point pts[64];
+    char labels[64][96];
+    int n = 0;
+    int bytes = strcmp(r->precision, "float32") == 0 ? 4 : 8;
+    for (int i = 0; i < r->ntimings && n < 64; i++) {
+        const osib_timing *t = &r->timings[i];
+        const osib_case *c = NULL;
+        for (int k = 0; k < ncases; k++)
+            if (strcmp(oracles[k].c->id, t->case_id) == 0)
+                c = oracles[k].c;
+        int op = osib_op_parse(t->op);
+        if (!c || op < 0 || !(t->gflops_compute > 0))
+            continue;
+        double flops = osib_flops_per_point_step(c->ndim, c->space_order, (osib_op)op);
+        pts[n].intensity = flops / (osib_values_per_point_step((osib_op)op) * bytes);
+        pts[n].gflops = t->gflops_compute;
+        snprintf(labels[n], sizeof labels[n], "%s %s", t->op, t->case_id);
+        pts[n].label = labels[n];
+        n++;
+    }
+    if (n == 0)
+        return OSIB_OK;
+    char rel[320] = "plots/roofline", path[OSIB_PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", out_dir, rel);
+    osib_status st = osib_plot_roofline(pts, n, r->bandwidth_gbs, "roofline (spec cost model, compute time)", path, err);
+    if (st == OSIB_OK)
+        st = add_figure(r, out_dir, rel,
+                        "Achieved GFlop/s (reported compute time) against the spec's operational intensity, "
+                        "under the memory-bandwidth roof when a bandwidth was given",
+                        err);
+    return st;
+}
+
+osib_status osib_figures_make(osib_report *r, const osib_oracle *oracles, int ncases, const char *out_dir,
+                              FILE *warn, osib_err *err)
+{
+    char dir[OSIB_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/plots", out_dir);
+    osib_status st = osib_mkdir_p(dir, err);
+    if (st != OSIB_OK)
+        return st;
+    for (int i = 0; i < ncases; i++) {
+        osib_err ferr = {0};
+        if (shot_figures(r, &oracles[i], out_dir, &ferr) != OSIB_OK ||
+            taylor_figure(r, oracles[i].c, out_dir, &ferr) != OSIB_OK ||
+            snapshot_figure(r, &oracles[i], out_dir, &ferr) != OSIB_OK) {
+            if (warn)
+                fprintf(warn, "osib: warning: figures for %s: %s\n", oracles[i].c->id, ferr.msg);
+            if (ferr.status == OSIB_E_NOMEM || ferr.status == OSIB_E_INTERNAL) {
+                *err = ferr;
+                return ferr.status;
+            }
+        }
+    }
+    osib_err ferr = {0};
+    if (roofline_figure(r, oracles, ncases, out_dir, &ferr) != OSIB_OK && warn)
+        fprintf(warn, "osib: warning: roofline figure: %s\n", ferr.msg);
+    return OSIB_OK;
+}

@@ -1,0 +1,28 @@
+/*
+ * figures.h - the figures of a certification report (spec/protocol.md,
+ * "The report"), drawn with gnuplot into DIR/plots/ as PNG and SVG:
+ *
+ *   shot-<case>      the oracle's forward data, the implementation's and
+ *                    their difference, side by side on one colour scale
+ *   traces-<case>    oracle and implementation traces at four receivers
+ *   taylor-<case>    the Taylor remainders on log-log axes, slopes 1 and 2
+ *   snapshot-<case>  the forward wavefield of the case at 60% of the
+ *                    recording, computed with the simple reference
+ *   roofline         measured GFlop/s against the spec's operational
+ *                    intensity, under the bandwidth roof when one is given
+ *
+ * Figures are informative: when gnuplot is missing or fails, a one-line
+ * warning goes to stderr and the report goes on without them.
+ */
+#ifndef OSIB_FIGURES_H
+#define OSIB_FIGURES_H
+
+#include "gates.h"
+#include "report.h"
+
+/* Draw every figure the report's checks and timings allow, add them to
+ * r->figures and their files to r->files. Warnings go to warn (may be NULL). */
+osib_status osib_figures_make(osib_report *r, const osib_oracle *oracles, int ncases, const char *out_dir,
+                              FILE *warn, osib_err *err);
+
+#endif

@@ -1,0 +1,211 @@
+/*
+ * report_html.c - report.html: the certification report as one
+ * self-contained page (styles inline, figures embedded as base64 PNG), for
+ * reviewers and readers who will not open a YAML file.
+ */
+#include <math.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileutil.h"
+#include "report_html.h"
+
+static void esc(osib_text *t, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': osib_text_printf(t, "&lt;"); break;
+        case '>': osib_text_printf(t, "&gt;"); break;
+        case '&': osib_text_printf(t, "&amp;"); break;
+        case '"': osib_text_printf(t, "&quot;"); break;
+        default: osib_text_printf(t, "%c", *s);
+        }
+    }
+}
+
+static const char *num(double v, char *buf, size_t cap)
+{
+    if (isnan(v))
+        snprintf(buf, cap, "n/a");
+    else
+        snprintf(buf, cap, "%.3g", v);
+    return buf;
+}
+
+static void limits(osib_text *t, const osib_check *k)
+{
+    char a[32], b[32];
+    if (k->has_lo && k->has_hi)
+        osib_text_printf(t, "[%s, %s]", num(k->lo, a, sizeof a), num(k->hi, b, sizeof b));
+    else if (k->has_hi)
+        osib_text_printf(t, "&le; %s", num(k->hi, a, sizeof a));
+    else if (k->has_lo)
+        osib_text_printf(t, "&ge; %s", num(k->lo, a, sizeof a));
+}
+
+static void check_row(osib_text *t, const osib_check *k)
+{
+    char v[32];
+    osib_text_printf(t, "<tr class=\"%s\"><td><code>", k->passed ? "pass" : "fail");
+    esc(t, k->id);
+    osib_text_printf(t, "</code></td><td>%s</td><td>", num(k->value, v, sizeof v));
+    limits(t, k);
+    osib_text_printf(t, "</td><td>%s</td><td>", k->passed ? "pass" : "FAIL");
+    esc(t, k->message);
+    osib_text_printf(t, "</td></tr>\n");
+}
+
+/* A PNG as a data: URI, or nothing when it cannot be read. */
+static int embed_png(osib_text *t, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    if (size <= 0 || size > (64L << 20)) {
+        fclose(f);
+        return 0;
+    }
+    unsigned char *raw = malloc((size_t)size);
+    unsigned char *b64 = malloc(4 * (((size_t)size + 2) / 3) + 1);
+    int ok = raw && b64 && fread(raw, 1, (size_t)size, f) == (size_t)size;
+    fclose(f);
+    if (ok) {
+        EVP_EncodeBlock(b64, raw, (int)size);
+        osib_text_printf(t, "data:image/png;base64,%s", (const char *)b64);
+    }
+    free(raw);
+    free(b64);
+    return ok;
+}
+
+static const char *const style =
+    "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;"
+    "color:#1b1b1b;line-height:1.45}"
+    "h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.2em}"
+    ".verdict{display:inline-block;padding:.35em .9em;border-radius:4px;font-weight:700;font-size:1.2em;color:#fff}"
+    ".conformant{background:#1a7f37}.nonconformant{background:#c62828}"
+    "table{border-collapse:collapse;margin:.6em 0;font-size:.92em}"
+    "th,td{border:1px solid #d0d7de;padding:.3em .6em;text-align:left;vertical-align:top}"
+    "th{background:#f3f5f7}tr.fail td{background:#fdecea}code{font-size:.95em}"
+    "figure{margin:1.2em 0}figure img{max-width:100%;border:1px solid #e5e5e5}"
+    "figcaption{font-size:.9em;color:#555}.muted{color:#666;font-size:.9em}";
+
+osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t, osib_err *err)
+{
+    char a[32], b[32], c[32], d[32], e[32], f[32];
+    size_t failed = osib_report_failures(r);
+    osib_text_printf(t, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    osib_text_printf(t, "<title>OSIB report %s</title>\n<style>%s</style>\n</head>\n<body>\n", r->report_id, style);
+    osib_text_printf(t, "<h1>OSIB certification report <code id=\"report-id\">%s</code></h1>\n", r->report_id);
+    osib_text_printf(t, "<p><span id=\"verdict\" class=\"verdict %s\">%s</span> &nbsp; %zu checks, %zu failed</p>\n",
+                     r->conformant ? "conformant" : "nonconformant", r->conformant ? "CONFORMANT" : "NON-CONFORMANT",
+                     r->nchecks, failed);
+
+    osib_text_printf(t, "<table id=\"summary\">\n<tr><th>implementation</th><td>");
+    esc(t, r->impl_name);
+    osib_text_printf(t, " ");
+    esc(t, r->impl_version);
+    osib_text_printf(t, " (");
+    esc(t, r->impl_vendor);
+    osib_text_printf(t, ")</td></tr>\n<tr><th>precision class</th><td>%s, arrays in %s</td></tr>\n", r->precision,
+                     r->array_format);
+    osib_text_printf(t, "<tr><th>operators</th><td>%s</td></tr>\n<tr><th>machine</th><td>", r->operators);
+    esc(t, r->cpu_model);
+    osib_text_printf(t, ", %d cores, %.1f GiB; ", r->cores, r->memory_gib);
+    esc(t, r->os);
+    if (r->gpu[0]) {
+        osib_text_printf(t, "; GPU: ");
+        esc(t, r->gpu);
+    }
+    osib_text_printf(t, "</td></tr>\n<tr><th>notes</th><td>");
+    esc(t, r->impl_notes);
+    osib_text_printf(t, "</td></tr>\n<tr><th>kit</th><td>OSIB %s (commit %s), spec %s, protocol 1</td></tr>\n",
+                     r->kit_version, r->kit_commit, r->spec_version);
+    osib_text_printf(t, "<tr><th>run</th><td>%s to %s, seed %llu, %d timed repetitions</td></tr>\n", r->started_utc,
+                     r->finished_utc, r->seed, r->repeat);
+    osib_text_printf(t, "<tr><th>cases</th><td>");
+    for (int i = 0; i < r->ncases; i++)
+        osib_text_printf(t, "%s<code>%s</code>", i ? ", " : "", r->cases[i].id);
+    osib_text_printf(t, "</td></tr>\n</table>\n");
+
+    if (failed) {
+        osib_text_printf(t, "<h2>Failed checks</h2>\n<table id=\"failed\">\n<tr><th>check</th><th>value</th>"
+                            "<th>limit</th><th>result</th><th>why</th></tr>\n");
+        for (size_t i = 0; i < r->nchecks; i++)
+            if (!r->checks[i].passed)
+                check_row(t, &r->checks[i]);
+        osib_text_printf(t, "</table>\n<p class=\"muted\">Timings of a non-conformant implementation are not "
+                            "reported.</p>\n");
+    }
+
+    if (r->ntimings) {
+        osib_text_printf(t, "<h2>Performance</h2>\n<p class=\"muted\">Median of %d repetitions. Wall time is measured "
+                            "by the runner around the process (start-up and I/O included); compute time is reported "
+                            "by the implementation. Throughput comes from the spec's cost model, never from figures "
+                            "of the implementation.</p>\n",
+                         r->repeat);
+        osib_text_printf(t, "<table id=\"performance\">\n<tr><th>case</th><th>operator</th><th>wall s</th>"
+                            "<th>compute s</th><th>GPts/s (wall)</th><th>GPts/s (compute)</th>"
+                            "<th>GFlop/s (compute)</th><th>%% of roofline</th><th>cost per shot</th></tr>\n");
+        for (int i = 0; i < r->ntimings; i++) {
+            const osib_timing *tm = &r->timings[i];
+            osib_text_printf(t, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
+                             tm->case_id, tm->op, num(tm->wall_s[0], a, sizeof a), num(tm->compute_s[0], b, sizeof b),
+                             num(tm->gpts_wall, c, sizeof c), num(tm->gpts_compute, d, sizeof d),
+                             num(tm->gflops_compute, e, sizeof e));
+            osib_text_printf(t, "<td>%s</td>", tm->roofline_pct >= 0 ? num(tm->roofline_pct, f, sizeof f) : "&mdash;");
+            if (tm->cost_per_shot_usd >= 0)
+                osib_text_printf(t, "<td>$%s</td></tr>\n", num(tm->cost_per_shot_usd, f, sizeof f));
+            else
+                osib_text_printf(t, "<td>&mdash;</td></tr>\n");
+        }
+        osib_text_printf(t, "</table>\n");
+    }
+
+    osib_text_printf(t, "<h2>Adjointness, linearity and Taylor tests</h2>\n<p class=\"muted\">On fresh random inputs "
+                        "(seed %llu).</p>\n<table id=\"dot-tests\">\n<tr><th>check</th><th>value</th><th>limit</th>"
+                        "<th>result</th><th>note</th></tr>\n",
+                     r->seed);
+    for (size_t i = 0; i < r->nchecks; i++) {
+        const char *g = r->checks[i].gate;
+        if (strcmp(g, "dot") == 0 || strcmp(g, "linearity") == 0 || strcmp(g, "taylor") == 0)
+            check_row(t, &r->checks[i]);
+    }
+    osib_text_printf(t, "</table>\n");
+
+    if (r->nfigures) {
+        osib_text_printf(t, "<h2>Figures</h2>\n<div id=\"figures\">\n");
+        for (int i = 0; i < r->nfigures; i++) {
+            char path[OSIB_PATH_MAX];
+            snprintf(path, sizeof path, "%s/%s.png", dir, r->figures[i].base);
+            osib_text_printf(t, "<figure><img alt=\"");
+            esc(t, r->figures[i].caption);
+            osib_text_printf(t, "\" src=\"");
+            if (!embed_png(t, path))
+                osib_text_printf(t, "%s.png", r->figures[i].base);
+            osib_text_printf(t, "\"><figcaption>");
+            esc(t, r->figures[i].caption);
+            osib_text_printf(t, " (<a href=\"%s.svg\">SVG</a>)</figcaption></figure>\n", r->figures[i].base);
+        }
+        osib_text_printf(t, "</div>\n");
+    }
+
+    osib_text_printf(t, "<h2>All checks</h2>\n<details><summary>%zu checks</summary>\n<table id=\"checks\">\n"
+                        "<tr><th>check</th><th>value</th><th>limit</th><th>result</th><th>note</th></tr>\n",
+                     r->nchecks);
+    for (size_t i = 0; i < r->nchecks; i++)
+        check_row(t, &r->checks[i]);
+    osib_text_printf(t, "</table>\n</details>\n");
+    osib_text_printf(t, "<h2>Verifying this report</h2>\n<p><code>osib verify &lt;this directory&gt;</code> "
+                        "recomputes every check from the stored inputs, outputs and oracles, checks the SHA-256 of "
+                        "every file listed in <code>report.yaml</code>, and confirms or refutes the verdict.</p>\n");
+    osib_text_printf(t, "</body>\n</html>\n");
+    if (t->failed)
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory for report.html");
+    return OSIB_OK;
+}
