@@ -487,7 +487,9 @@ osib_status osib_gate_taylor(osib_runner *rn, const osib_oracle *o, osib_err *er
     if (st == OSIB_OK) {
         double floor_rel = rn->impl->dtype_bytes == 4 ? OSIB_TAYLOR_FLOOR_FLOAT32 : OSIB_TAYLOR_FLOOR_FLOAT64;
         osib_taylor tf;
-        osib_taylor_fit(h, phi_h, failure[0] ? 0 : OSIB_TAYLOR_STEPS, phi0, (double)gdm, floor_rel * fabs(phi0), &tf);
+        int bytes = rn->impl->dtype_bytes;
+        osib_taylor_fit(h, phi_h, failure[0] ? 0 : OSIB_TAYLOR_STEPS, phi0, (double)gdm, floor_rel * fabs(phi0),
+                        OSIB_TAYLOR_WINDOW(bytes), &tf);
         osib_check k;
         const char *measures[3] = {"slope1", "slope2", "points"};
         for (int m = 0; st == OSIB_OK && m < 3; m++) {
@@ -502,9 +504,9 @@ osib_status osib_gate_taylor(osib_runner *rn, const osib_oracle *o, osib_err *er
             }
             k.nparams = 1 + 3 * OSIB_TAYLOR_STEPS;
             if (m == 0)
-                within(&k, tf.slope1, 0.9, 1.1);
+                within(&k, tf.slope1, OSIB_TAYLOR_SLOPE1_MIN, OSIB_TAYLOR_SLOPE1_MAX);
             else if (m == 1)
-                within(&k, tf.slope2, 1.8, 2.2);
+                within(&k, tf.slope2, OSIB_TAYLOR_SLOPE2_MIN(bytes), OSIB_TAYLOR_SLOPE2_MAX(bytes));
             else {
                 k.value = tf.used1 < tf.used2 ? tf.used1 : tf.used2;
                 k.has_lo = 1;

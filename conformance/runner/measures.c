@@ -77,13 +77,15 @@ double osib_narrow_fraction(const double *v, size_t n, int dtype_bytes, size_t *
     return nz ? (double)narrow / (double)nz : 0.0;
 }
 
-/* Least-squares slope of log e against log h over the (at most) max largest
- * h whose remainder is above the floor. */
-static double fit(const double *h, const double *e, int nh, double floor, int max_points, int *used)
+/* Least-squares slope of log e against log h over at most max_points h
+ * whose remainder is above the floor: the largest such h, or the smallest. */
+static double fit(const double *h, const double *e, int nh, double floor, osib_taylor_window window, int max_points,
+                  int *used)
 {
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     int n = 0;
-    for (int i = 0; i < nh && n < max_points; i++) {
+    for (int j = 0; j < nh && n < max_points; j++) {
+        int i = window == OSIB_TAYLOR_FIT_LARGEST ? j : nh - 1 - j;
         if (!(e[i] > floor))
             continue;
         double x = log(h[i]), y = log(e[i]);
@@ -97,13 +99,13 @@ static double fit(const double *h, const double *e, int nh, double floor, int ma
 }
 
 void osib_taylor_fit(const double *h, const double *phi_h, int nh, double phi0, double gdm, double floor,
-                     osib_taylor *t)
+                     osib_taylor_window window, osib_taylor *t)
 {
     memset(t, 0, sizeof *t);
     for (int i = 0; i < nh && i < 16; i++) {
         t->e1[i] = fabs(phi_h[i] - phi0);
         t->e2[i] = fabs(phi_h[i] - phi0 - h[i] * gdm);
     }
-    t->slope1 = fit(h, t->e1, nh, floor, OSIB_TAYLOR_FIT_POINTS, &t->used1);
-    t->slope2 = fit(h, t->e2, nh, floor, OSIB_TAYLOR_FIT_POINTS, &t->used2);
+    t->slope1 = fit(h, t->e1, nh, floor, window, OSIB_TAYLOR_FIT_POINTS, &t->used1);
+    t->slope2 = fit(h, t->e2, nh, floor, window, OSIB_TAYLOR_FIT_POINTS, &t->used2);
 }

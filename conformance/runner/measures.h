@@ -29,11 +29,14 @@ double osib_narrow_fraction(const double *v, size_t n, int dtype_bytes, size_t *
 
 /* Taylor test: remainders e1 = |phi_h - phi0| and e2 = |phi_h - phi0 - h gdm|
  * for each h (h decreasing); the least-squares slopes of log e against
- * log h over the OSIB_TAYLOR_FIT_POINTS largest h whose remainder is above
- * floor (the round-off floor of the objective): the largest remainders are
- * the ones round-off cannot bend. used1/used2 say how many points each
- * slope rests on; a slope is NAN with fewer than 3. */
+ * log h over OSIB_TAYLOR_FIT_POINTS of the h whose remainder is above floor
+ * (the round-off floor of the objective). Which ones is the window's
+ * choice: the smallest h, where the higher Taylor terms have died away
+ * (float64, whose round-off is far below every remainder), or the largest,
+ * the only ones round-off cannot bend (float32). used1/used2 say how many
+ * points each slope rests on; a slope is NAN with fewer than 3. */
 #define OSIB_TAYLOR_FIT_POINTS 4
+typedef enum { OSIB_TAYLOR_FIT_LARGEST, OSIB_TAYLOR_FIT_SMALLEST } osib_taylor_window;
 typedef struct {
     double e1[16], e2[16];
     double slope1, slope2;
@@ -41,6 +44,6 @@ typedef struct {
 } osib_taylor;
 
 void osib_taylor_fit(const double *h, const double *phi_h, int nh, double phi0, double gdm, double floor,
-                     osib_taylor *t);
+                     osib_taylor_window window, osib_taylor *t);
 
 #endif

@@ -18,6 +18,7 @@
 #include "case.h"
 #include "exec.h"
 #include "impl_manifest.h"
+#include "measures.h"
 #include "progress.h"
 #include "report.h"
 #include "request.h"
@@ -36,6 +37,14 @@
 #define OSIB_TAYLOR_FLOOR_FLOAT64 1e-12 /* relative to |Phi|: remainders below are round-off */
 #define OSIB_TAYLOR_FLOOR_FLOAT32 1e-5
 #define OSIB_TAYLOR_STEPS 7 /* h = 2^-1 ... 2^-7 */
+/* The Taylor slopes rest on the smallest h above the floor in float64 and
+ * on the largest in float32; the float32 window for the second-order slope
+ * is wider, for the reason spec/protocol.md gives (section 3.1). */
+#define OSIB_TAYLOR_WINDOW(dtype_bytes) ((dtype_bytes) == 4 ? OSIB_TAYLOR_FIT_LARGEST : OSIB_TAYLOR_FIT_SMALLEST)
+#define OSIB_TAYLOR_SLOPE1_MIN 0.9
+#define OSIB_TAYLOR_SLOPE1_MAX 1.1
+#define OSIB_TAYLOR_SLOPE2_MIN(dtype_bytes) ((dtype_bytes) == 4 ? 1.7 : 1.8)
+#define OSIB_TAYLOR_SLOPE2_MAX(dtype_bytes) ((dtype_bytes) == 4 ? 2.5 : 2.2)
 
 typedef struct {
     const osib_impl *impl;

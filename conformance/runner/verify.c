@@ -24,6 +24,7 @@ typedef struct {
     osib_case cases[MAX_ORACLES];
     osib_oracle oracles[MAX_ORACLES];
     int noracles;
+    int dtype_bytes; /* of the report's precision class */
 } verifier;
 
 static void problem(verifier *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -197,7 +198,8 @@ static int recompute(verifier *v, const osib_check *k, double *value, osib_err *
             for (size_t i = 0; i < nb; i++)
                 gdm += (long double)b[i] * dm[i];
             osib_taylor tf;
-            osib_taylor_fit(h, phi, nh, a[0], (double)gdm, k->params[0] * fabs(a[0]), &tf);
+            osib_taylor_fit(h, phi, nh, a[0], (double)gdm, k->params[0] * fabs(a[0]),
+                            OSIB_TAYLOR_WINDOW(v->dtype_bytes), &tf);
             if (strcmp(k->measure, "slope1") == 0)
                 *value = tf.slope1;
             else if (strcmp(k->measure, "slope2") == 0)
@@ -237,6 +239,7 @@ osib_status osib_verify(const char *dir, const char *kit_root, FILE *out, osib_v
         return st;
     snprintf(res->report_id, sizeof res->report_id, "%s", r.report_id);
     res->conformant = r.conformant;
+    v.dtype_bytes = strcmp(r.precision, "float32") == 0 ? 4 : 8;
 
     /* 0. what the report was made with, as notes: they refute nothing */
     if (strcmp(r.spec_version, osib_spec_version()) != 0) {

@@ -94,14 +94,31 @@ static void test_taylor_fit(void **state)
         phi[i] = 10 + 3 * h[i] + 0.5 * h[i] * h[i];
     }
     osib_taylor t;
-    osib_taylor_fit(h, phi, 7, 10.0, 3.0, 1e-14, &t);
+    osib_taylor_fit(h, phi, 7, 10.0, 3.0, 1e-14, OSIB_TAYLOR_FIT_LARGEST, &t);
     assert_true(fabs(t.slope1 - 1.0) < 0.1 && fabs(t.slope2 - 2.0) < 1e-6 && t.used2 == OSIB_TAYLOR_FIT_POINTS);
-    /* a wrong gradient (factor 2): e2 falls like h */
-    osib_taylor_fit(h, phi, 7, 10.0, 6.0, 1e-14, &t);
+    /* a wrong gradient (factor 2): e2 falls like h, in either window */
+    osib_taylor_fit(h, phi, 7, 10.0, 6.0, 1e-14, OSIB_TAYLOR_FIT_LARGEST, &t);
     assert_true(fabs(t.slope2 - 1.0) < 0.1);
+    osib_taylor_fit(h, phi, 7, 10.0, 6.0, 1e-14, OSIB_TAYLOR_FIT_SMALLEST, &t);
+    assert_true(fabs(t.slope2 - 1.0) < 0.02);
     /* everything below the floor: no slope */
-    osib_taylor_fit(h, phi, 7, 10.0, 3.0, 100.0, &t);
+    osib_taylor_fit(h, phi, 7, 10.0, 3.0, 100.0, OSIB_TAYLOR_FIT_LARGEST, &t);
     assert_true(isnan(t.slope1) && t.used1 == 0);
+
+    /* A strong cubic term (as in the so8 cases, where the local slope of e2
+     * is 2.4 at h = 1/2): the largest h give a slope far from 2, the
+     * smallest h one close to it. */
+    for (int i = 0; i < 7; i++)
+        phi[i] = 10 + 3 * h[i] + 0.5 * h[i] * h[i] + 0.8 * h[i] * h[i] * h[i];
+    osib_taylor_fit(h, phi, 7, 10.0, 3.0, 1e-14, OSIB_TAYLOR_FIT_LARGEST, &t);
+    double largest = t.slope2;
+    osib_taylor_fit(h, phi, 7, 10.0, 3.0, 1e-14, OSIB_TAYLOR_FIT_SMALLEST, &t);
+    assert_true(largest > 2.2 && fabs(t.slope2 - 2.0) < 0.1 && t.used2 == OSIB_TAYLOR_FIT_POINTS);
+    /* the floor still rules: with the three smallest h below it, the
+     * smallest window falls back on the four above it */
+    double e2_4 = 0.5 * h[3] * h[3] + 0.8 * h[3] * h[3] * h[3];
+    osib_taylor_fit(h, phi, 7, 10.0, 3.0, 0.999 * e2_4, OSIB_TAYLOR_FIT_SMALLEST, &t);
+    assert_true(t.used2 == 4 && fabs(t.slope2 - largest) < 1e-12);
 }
 
 /* ---------------------------------------------------------------------------
