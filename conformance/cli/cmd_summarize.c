@@ -21,10 +21,10 @@ static const char *const summarize_usage =
 int cmd_summarize(int argc, char **argv)
 {
     static const struct option options[] = {{"format", required_argument, NULL, 'f'},
-                                             {"out", required_argument, NULL, 'o'},
-                                             {"verify", no_argument, NULL, 'v'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+                                            {"out", required_argument, NULL, 'o'},
+                                            {"verify", no_argument, NULL, 'v'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
     const char *format = NULL, *out_path = NULL;
     int verify = 0, opt;
     optind = 1;

@@ -267,7 +267,8 @@ static osib_status roofline_figure(osib_report *r, const osib_oracle *oracles, i
         return OSIB_OK;
     char rel[320] = "plots/roofline", path[OSIB_PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", out_dir, rel);
-    osib_status st = osib_plot_roofline(pts, n, r->bandwidth_gbs, "roofline (spec cost model, compute time)", path, err);
+    osib_status st =
+        osib_plot_roofline(pts, n, r->bandwidth_gbs, "roofline (spec cost model, compute time)", path, err);
     if (st == OSIB_OK)
         st = add_figure(r, out_dir, rel,
                         "Achieved GFlop/s (reported compute time) against the spec's operational intensity, "
@@ -276,8 +277,8 @@ static osib_status roofline_figure(osib_report *r, const osib_oracle *oracles, i
     return st;
 }
 
-osib_status osib_figures_make(osib_report *r, const osib_oracle *oracles, int ncases, const char *out_dir,
-                              FILE *warn, osib_err *err)
+osib_status osib_figures_make(osib_report *r, const osib_oracle *oracles, int ncases, const char *out_dir, FILE *warn,
+                              osib_err *err)
 {
     char dir[OSIB_PATH_MAX];
     snprintf(dir, sizeof dir, "%s/plots", out_dir);

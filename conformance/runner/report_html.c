@@ -144,10 +144,11 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
     }
 
     if (r->ntimings) {
-        osib_text_printf(t, "<h2>Performance</h2>\n<p class=\"muted\">Median of %d repetitions. Wall time is measured "
-                            "by the runner around the process (start-up and I/O included); compute time is reported "
-                            "by the implementation. Throughput comes from the spec's cost model, never from figures "
-                            "of the implementation.</p>\n",
+        osib_text_printf(t,
+                         "<h2>Performance</h2>\n<p class=\"muted\">Median of %d repetitions. Wall time is measured "
+                         "by the runner around the process (start-up and I/O included); compute time is reported "
+                         "by the implementation. Throughput comes from the spec's cost model, never from figures "
+                         "of the implementation.</p>\n",
                          r->repeat);
         osib_text_printf(t, "<table id=\"performance\">\n<tr><th>case</th><th>operator</th><th>wall s</th>"
                             "<th>compute s</th><th>GPts/s (wall)</th><th>GPts/s (compute)</th>"
@@ -167,9 +168,10 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
         osib_text_printf(t, "</table>\n");
     }
 
-    osib_text_printf(t, "<h2>Adjointness, linearity and Taylor tests</h2>\n<p class=\"muted\">On fresh random inputs "
-                        "(seed %llu).</p>\n<table id=\"dot-tests\">\n<tr><th>check</th><th>value</th><th>limit</th>"
-                        "<th>result</th><th>note</th></tr>\n",
+    osib_text_printf(t,
+                     "<h2>Adjointness, linearity and Taylor tests</h2>\n<p class=\"muted\">On fresh random inputs "
+                     "(seed %llu).</p>\n<table id=\"dot-tests\">\n<tr><th>check</th><th>value</th><th>limit</th>"
+                     "<th>result</th><th>note</th></tr>\n",
                      r->seed);
     for (size_t i = 0; i < r->nchecks; i++) {
         const char *g = r->checks[i].gate;
@@ -195,8 +197,9 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
         osib_text_printf(t, "</div>\n");
     }
 
-    osib_text_printf(t, "<h2>All checks</h2>\n<details><summary>%zu checks</summary>\n<table id=\"checks\">\n"
-                        "<tr><th>check</th><th>value</th><th>limit</th><th>result</th><th>note</th></tr>\n",
+    osib_text_printf(t,
+                     "<h2>All checks</h2>\n<details><summary>%zu checks</summary>\n<table id=\"checks\">\n"
+                     "<tr><th>check</th><th>value</th><th>limit</th><th>result</th><th>note</th></tr>\n",
                      r->nchecks);
     for (size_t i = 0; i < r->nchecks; i++)
         check_row(t, &r->checks[i]);

@@ -79,9 +79,10 @@ static void html_text(FILE *out, const char *s)
 
 static void print_rows(const row *rows, size_t n, osib_summary_format format, FILE *out)
 {
-    static const char *const head[] = {"case",          "operator",         "implementation", "hardware",
-                                       "precision",     "verdict",          "GPts/s (wall)",  "GPts/s (compute)",
-                                       "% of roofline", "cost per shot (USD)", "report"};
+    static const char *const head[] = {
+        "case",    "operator",      "implementation",   "hardware",      "precision",
+        "verdict", "GPts/s (wall)", "GPts/s (compute)", "% of roofline", "cost per shot (USD)",
+        "report"};
     const int ncol = (int)(sizeof head / sizeof head[0]);
     if (format == OSIB_SUMMARY_MARKDOWN) {
         for (int i = 0; i < ncol; i++)
@@ -139,8 +140,8 @@ static void print_rows(const row *rows, size_t n, osib_summary_format format, FI
                      "time measured by the runner, compute time reported by the implementation.</p>\n</body></html>\n");
 }
 
-osib_status osib_summarize(char *const *dirs, int ndirs, int verify, const char *kit_root,
-                           osib_summary_format format, FILE *out, osib_err *err)
+osib_status osib_summarize(char *const *dirs, int ndirs, int verify, const char *kit_root, osib_summary_format format,
+                           FILE *out, osib_err *err)
 {
     size_t n = 0, cap = 64;
     row *rows = malloc(cap * sizeof *rows);
