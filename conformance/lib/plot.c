@@ -305,6 +305,8 @@ osib_status osib_plot_roofline(const osib_roofline_point *pts, int n, double ban
                      title ? title : "roofline");
     osib_text_printf(&s, "set xlabel 'operational intensity (flop/byte, spec cost model)'\nset ylabel 'GFlop/s'\n");
     osib_text_printf(&s, "set xrange [%.9g:%.9g]\n", lo / 3, hi * 3);
+    /* a decade or less of intensity: label 1-2-5 ticks, not only powers of ten */
+    osib_text_printf(&s, "set xtics (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)\n");
     if (bandwidth_gbs > 0) {
         osib_text_printf(&s, "set yrange [*:%.9g]\n", fmax(ymax, bandwidth_gbs * hi * 3) * 2);
         osib_text_printf(&s, "plot %.9g*x with lines lw 2 lc rgb 'gray40' title 'memory roof (%.3g GB/s)', ",
