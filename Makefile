@@ -13,7 +13,7 @@
 
 CC      ?= gcc
 BUILD   := build
-PKGS    := hdf5 yaml-0.1 gsl libcrypto
+PKGS    := hdf5 yaml-0.1 gsl libcrypto libcurl
 
 # Recursive (=) so that `make deps all` sees packages installed by deps.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -27,7 +27,7 @@ FPFLAGS := -ffp-contract=off -fno-fast-math
 OPT     ?= -O2 -g
 INCLUDES = -Iconformance/lib -Iconformance/runner -Ireference/simple -Ireference/driver -Ireference/cpu -Itests/support -I$(BUILD)/gen
 CFLAGS_ALL = $(STD) $(OPT) $(FPFLAGS) $(WARN) $(INCLUDES) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS_ALL = $(PKG_LIBS) -lm $(EXTRA_LDFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lsegyio -lm $(EXTRA_LDFLAGS)
 
 KIT_SRC  := $(wildcard conformance/lib/*.c) $(wildcard conformance/runner/*.c)
 REF_SRC  := $(filter-out reference/simple/main.c,$(wildcard reference/simple/*.c)) $(wildcard reference/driver/*.c)

@@ -30,6 +30,10 @@ static const char *const usage_text =
     "  compare ORACLE.h5 OTHER.h5       relative errors of every output against an oracle\n"
     "  plot shot FILE.h5 --out PNG|SVG [--dataset PATH] [--case CASE]\n"
     "                                   draw a shot record\n"
+    "  dataset list|info|fetch|import|check\n"
+    "                                   open velocity models: download, verify, import\n"
+    "  estimate CASE... [--op OP] [--bandwidth GB/s]\n"
+    "                                   memory, flops, traffic and time per operator\n"
     "\n"
     "CASE is a path to a case file or a case id in spec/cases.\n"
     "Run `osib COMMAND --help` for a command's options.\n"
@@ -97,6 +101,10 @@ osib_status cli_load_case(const char *path_or_id, osib_case *c, osib_err *err)
     return osib_case_load(path, c, err);
 }
 
+/* Datasets and cost estimates (cmd_dataset.c, cmd_estimate.c). */
+int cmd_dataset(int argc, char **argv);
+int cmd_estimate(int argc, char **argv);
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -106,6 +114,7 @@ int main(int argc, char **argv)
         {"cases", cmd_cases},     {"describe", cmd_describe}, {"validate", cmd_validate},
         {"oracle", cmd_oracle},   {"plot", cmd_plot},         {"compare", cmd_compare},
         {"certify", cmd_certify}, {"verify", cmd_verify},     {"summarize", cmd_summarize},
+        {"dataset", cmd_dataset}, {"estimate", cmd_estimate},
     };
     if (argc < 2)
         return cli_error(OSIB_E_USAGE, "missing command (see osib --help)");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datadir.h"
 #include "fd_weights.h"
 #include "hash.h"
 
@@ -22,6 +23,27 @@ static int is_valid_id(const char *s)
         if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-'))
             return 0;
     return 1;
+}
+
+/* Dataset names are ids that may also hold dots ("marmousi2-devito-7.5m"),
+ * never a path. */
+static int is_dataset_name(const char *s)
+{
+    if (!s[0] || !(islower((unsigned char)s[0]) || isdigit((unsigned char)s[0])))
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' || *p == '.'))
+            return 0;
+    return strstr(s, "..") == NULL;
+}
+
+static int is_sha256_hex(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!isdigit((unsigned char)s[n]) && !(s[n] >= 'a' && s[n] <= 'f'))
+            return 0;
+    return n == 64;
 }
 
 static osib_status get_id(const osib_ynode *map, const char *key, char *out, osib_err *err)
@@ -129,6 +151,69 @@ static osib_status parse_grid(const osib_ynode *root, osib_case *c, osib_err *er
     return OSIB_OK;
 }
 
+/* A model imported from a dataset: where the file is, how it is stored, the
+ * crop and resampling, and what the result must be. */
+static osib_status parse_dataset_model(const osib_ynode *m, osib_case *c, osib_err *err)
+{
+    static const char *const keys[] = {"preset", "dataset",  "file",         "file_sha256", "source",
+                                       "crop",   "resample", "vp_range_kms", "sha256",      NULL};
+    osib_model *md = &c->model;
+    osib_ynode n, src;
+    osib_status st = osib_ymap_check_keys(m, keys, err);
+    if (st == OSIB_OK)
+        st = osib_ymap_string(m, "dataset", 1, md->dataset, sizeof md->dataset, err);
+    if (st == OSIB_OK && !is_dataset_name(md->dataset)) {
+        osib_ymap_get(m, "dataset", 1, &n, NULL);
+        return osib_yfail(err, &n, "\"%s\" is not a dataset name (lower-case letters, digits, '-' and '.')",
+                          md->dataset);
+    }
+    if (st == OSIB_OK)
+        st = osib_ymap_string(m, "file", 1, md->file, sizeof md->file, err);
+    if (st != OSIB_OK)
+        return st;
+    osib_ymap_get(m, "file", 1, &n, NULL);
+    if (!md->file[0] || strchr(md->file, '/') || strcmp(md->file, "..") == 0 || strcmp(md->file, ".") == 0)
+        return osib_yfail(err, &n, "\"%s\": a plain file name inside the dataset's directory", md->file);
+    static const char *const hash_keys[] = {"file_sha256", "sha256"};
+    char *hash_out[] = {md->file_sha256, md->sha256};
+    for (int i = 0; i < 2; i++) {
+        if ((st = osib_ymap_string(m, hash_keys[i], i == 1, hash_out[i], 65, err)) != OSIB_OK)
+            return st;
+        osib_ymap_get(m, hash_keys[i], 0, &n, NULL);
+        if (n.node && !is_sha256_hex(hash_out[i]))
+            return osib_yfail(err, &n, "expected 64 lower-case hex digits (a SHA-256)");
+    }
+    if ((st = osib_ymap_get(m, "source", 1, &src, err)) != OSIB_OK)
+        return st;
+    static const char *const src_keys[] = {"format",        "dtype",        "byte_order", "shape", "spacing_m",
+                                           "storage_order", "hdf5_dataset", "units",      NULL};
+    if ((st = osib_ymap_check_keys(&src, src_keys, err)) != OSIB_OK ||
+        (st = osib_layout_from_node(&src, c->ndim, &md->source, err)) != OSIB_OK ||
+        (st = osib_ops_from_node(m, c->ndim, &md->ops, err)) != OSIB_OK)
+        return st;
+
+    /* The import must give exactly the case's grid. */
+    size_t shape[3];
+    double spacing[3];
+    osib_err e2 = {0};
+    if (osib_import_grid(&md->source, &md->ops, shape, spacing, &e2) != OSIB_OK)
+        return osib_yfail(err, m, "%s", e2.msg);
+    for (int d = 0; d < c->ndim; d++)
+        if (shape[d] != c->shape[d] || spacing[d] != c->spacing_m[d])
+            return osib_yfail(err, m, "the import gives %zu points at %g m on axis %d, but grid has %zu at %g m",
+                              shape[d], spacing[d], d, c->shape[d], c->spacing_m[d]);
+
+    double range[2];
+    if ((st = osib_ymap_double_list(m, "vp_range_kms", 2, 2, range, NULL, err)) != OSIB_OK)
+        return st;
+    osib_ymap_get(m, "vp_range_kms", 1, &n, NULL);
+    if (!(range[0] > 0.0 && range[0] <= range[1] && range[1] <= OSIB_MAX_VP_KMS))
+        return osib_yfail(err, &n, "[%g, %g]: need 0 < min <= max <= %g km/s", range[0], range[1], OSIB_MAX_VP_KMS);
+    md->vp_min_kms = range[0];
+    md->vp_max_kms = range[1];
+    return OSIB_OK;
+}
+
 static osib_status parse_model(const osib_ynode *root, osib_case *c, osib_err *err)
 {
     osib_ynode m;
@@ -138,32 +223,85 @@ static osib_status parse_model(const osib_ynode *root, osib_case *c, osib_err *e
         st = osib_ymap_string(&m, "preset", 1, preset, sizeof preset, err);
     if (st != OSIB_OK)
         return st;
+    osib_model *md = &c->model;
 
     if (strcmp(preset, "constant") == 0) {
         static const char *const keys[] = {"preset", "vp_kms", NULL};
-        c->model.kind = OSIB_MODEL_CONSTANT;
+        md->kind = OSIB_MODEL_CONSTANT;
         st = osib_ymap_check_keys(&m, keys, err);
         if (st == OSIB_OK)
-            st = get_double_in(&m, "vp_kms", 1, 0.0, 1, OSIB_MAX_VP_KMS, &c->model.vp_kms, err);
+            st = get_double_in(&m, "vp_kms", 1, 0.0, 1, OSIB_MAX_VP_KMS, &md->vp_kms, err);
         return st;
     }
-    if (strcmp(preset, "layers-isotropic") == 0) {
+    if (strcmp(preset, "layers-isotropic") == 0 || strcmp(preset, "layers-tti") == 0) {
         static const char *const keys[] = {"preset", "vp_top_kms", "vp_bottom_kms", "nlayers", NULL};
-        c->model.kind = OSIB_MODEL_LAYERS;
-        long long nlayers;
-        st = osib_ymap_check_keys(&m, keys, err);
+        static const char *const tti_keys[] = {
+            "preset",        "vp_top_kms",        "vp_bottom_kms",   "nlayers", "epsilon_per_kms",
+            "delta_per_kms", "theta_rad_per_kms", "phi_rad_per_kms", NULL};
+        const int tti = strcmp(preset, "layers-tti") == 0;
+        md->kind = tti ? OSIB_MODEL_LAYERS_TTI : OSIB_MODEL_LAYERS;
+        long long nlayers = 1;
+        st = osib_ymap_check_keys(&m, tti ? tti_keys : keys, err);
         if (st == OSIB_OK)
-            st = get_double_in(&m, "vp_top_kms", 1, 0.0, 1, OSIB_MAX_VP_KMS, &c->model.vp_top_kms, err);
+            st = get_double_in(&m, "vp_top_kms", 1, 0.0, 1, OSIB_MAX_VP_KMS, &md->vp_top_kms, err);
         if (st == OSIB_OK)
-            st = get_double_in(&m, "vp_bottom_kms", 1, 0.0, 1, OSIB_MAX_VP_KMS, &c->model.vp_bottom_kms, err);
+            st = get_double_in(&m, "vp_bottom_kms", 1, 0.0, 1, OSIB_MAX_VP_KMS, &md->vp_bottom_kms, err);
         if (st == OSIB_OK)
             st = get_int_in(&m, "nlayers", 1, (long long)c->shape[c->ndim - 1], &nlayers, err);
-        c->model.nlayers = (int)nlayers;
+        md->nlayers = (int)nlayers;
+        if (st != OSIB_OK || !tti)
+            return st;
+        /* Devito's layers-tti scalings, per km/s above the top velocity. */
+        md->epsilon_per_kms = 0.1;
+        md->delta_per_kms = 0.05;
+        md->theta_rad_per_kms = 0.5;
+        md->phi_rad_per_kms = c->ndim == 3 ? 0.25 : 0.0;
+        st = get_double_in(&m, "epsilon_per_kms", 0, -10.0, 0, 10.0, &md->epsilon_per_kms, err);
+        if (st == OSIB_OK)
+            st = get_double_in(&m, "delta_per_kms", 0, -10.0, 0, 10.0, &md->delta_per_kms, err);
+        if (st == OSIB_OK)
+            st = get_double_in(&m, "theta_rad_per_kms", 0, -10.0, 0, 10.0, &md->theta_rad_per_kms, err);
+        if (st == OSIB_OK)
+            st = get_double_in(&m, "phi_rad_per_kms", 0, -10.0, 0, 10.0, &md->phi_rad_per_kms, err);
+        if (st == OSIB_OK && c->ndim == 2 && md->phi_rad_per_kms != 0.0) {
+            osib_ynode p;
+            osib_ymap_get(&m, "phi_rad_per_kms", 1, &p, NULL);
+            return osib_yfail(err, &p, "a 2D model has no azimuth: phi_rad_per_kms must be 0");
+        }
         return st;
+    }
+    if (strcmp(preset, "circle") == 0) {
+        static const char *const keys[] = {"preset", "vp_background_kms", "vp_circle_kms", "radius_points", NULL};
+        md->kind = OSIB_MODEL_CIRCLE;
+        st = osib_ymap_check_keys(&m, keys, err);
+        if (st == OSIB_OK)
+            st = get_double_in(&m, "vp_background_kms", 1, 0.0, 1, OSIB_MAX_VP_KMS, &md->vp_background_kms, err);
+        if (st == OSIB_OK)
+            st = get_double_in(&m, "vp_circle_kms", 1, 0.0, 1, OSIB_MAX_VP_KMS, &md->vp_circle_kms, err);
+        if (st == OSIB_OK)
+            st = get_double_in(&m, "radius_points", 1, 0.0, 1, 1e6, &md->radius_points, err);
+        return st;
+    }
+    if (strcmp(preset, "gradient") == 0) {
+        static const char *const keys[] = {"preset", "vp_top_kms", "vp_bottom_kms", NULL};
+        md->kind = OSIB_MODEL_GRADIENT;
+        st = osib_ymap_check_keys(&m, keys, err);
+        if (st == OSIB_OK)
+            st = get_double_in(&m, "vp_top_kms", 1, 0.0, 1, OSIB_MAX_VP_KMS, &md->vp_top_kms, err);
+        if (st == OSIB_OK)
+            st = get_double_in(&m, "vp_bottom_kms", 1, 0.0, 1, OSIB_MAX_VP_KMS, &md->vp_bottom_kms, err);
+        return st;
+    }
+    if (strcmp(preset, "dataset") == 0) {
+        md->kind = OSIB_MODEL_DATASET;
+        return parse_dataset_model(&m, c, err);
     }
     osib_ynode p;
     osib_ymap_get(&m, "preset", 1, &p, NULL);
-    return osib_yfail(err, &p, "unknown model preset \"%s\" (known: constant, layers-isotropic)", preset);
+    return osib_yfail(err, &p,
+                      "unknown model preset \"%s\" (known: constant, layers-isotropic, layers-tti, circle, gradient, "
+                      "dataset)",
+                      preset);
 }
 
 static osib_status parse_wavelet(const osib_ynode *root, osib_case *c, osib_err *err)
@@ -338,8 +476,14 @@ static osib_status check_positions(const osib_ynode *root, const char *key, cons
 
 double osib_case_vp_max(const osib_case *c)
 {
-    if (c->model.kind == OSIB_MODEL_CONSTANT)
-        return c->model.vp_kms;
+    switch (c->model.kind) {
+    case OSIB_MODEL_CONSTANT: return c->model.vp_kms;
+    case OSIB_MODEL_CIRCLE: return fmax(c->model.vp_background_kms, c->model.vp_circle_kms);
+    case OSIB_MODEL_DATASET: return c->model.vp_max_kms;
+    case OSIB_MODEL_LAYERS:
+    case OSIB_MODEL_LAYERS_TTI:
+    case OSIB_MODEL_GRADIENT: break;
+    }
     return fmax(c->model.vp_top_kms, c->model.vp_bottom_kms);
 }
 
@@ -522,40 +666,137 @@ size_t osib_case_physical_points(const osib_case *c)
     return n;
 }
 
+/* Devito's layers-isotropic: layer i (of nlayers) starts at depth index
+ * i * floor(nz / nlayers) and has the i-th of nlayers evenly spaced
+ * velocities from top to bottom (numpy.linspace). */
+static double layers_vp(const osib_model *m, size_t nz, size_t iz)
+{
+    const int nl = m->nlayers;
+    const size_t thickness = nz / (size_t)nl;
+    const double top = m->vp_top_kms, bottom = m->vp_bottom_kms;
+    int layer = 0;
+    for (int i = 1; i < nl; i++)
+        if (iz >= (size_t)i * thickness)
+            layer = i;
+    if (layer == 0)
+        return top;
+    if (layer == nl - 1)
+        return bottom;
+    return (double)layer * ((bottom - top) / (double)(nl - 1)) + top;
+}
+
+/* Whether grid point k lies in Devito's circle: the squared index distance
+ * from (n_d / 2) is at most r^2 (every term exact in binary64). */
+static int in_circle(const osib_case *c, size_t k)
+{
+    double sum = 0.0;
+    size_t rem = k;
+    for (int d = c->ndim - 1; d >= 0; d--) {
+        size_t i = rem % c->shape[d];
+        rem /= c->shape[d];
+        double t = (double)i - (double)c->shape[d] / 2.0;
+        sum += t * t;
+    }
+    return sum <= c->model.radius_points * c->model.radius_points;
+}
+
+static osib_status dataset_vp(const osib_case *c, double *vp, osib_err *err)
+{
+    const osib_model *m = &c->model;
+    char path[OSIB_PATH_MAX], hex[OSIB_SHA256_HEX];
+    osib_status st = osib_data_find(m->dataset, m->file, path, sizeof path, err);
+    if (st != OSIB_OK) {
+        osib_err_prefix(err, "case %s: model data absent: ", c->id);
+        return st;
+    }
+    if (m->file_sha256[0]) {
+        if ((st = osib_sha256_file(path, hex, err)) != OSIB_OK)
+            return st;
+        if (strcmp(hex, m->file_sha256) != 0)
+            return osib_fail(err, OSIB_E_MISMATCH,
+                             "case %s: %s has SHA-256 %.12s..., the case expects %.12s...: a different or damaged copy "
+                             "(fetch it again with `osib dataset fetch %s`)",
+                             c->id, path, hex, m->file_sha256, m->dataset);
+    }
+    double *out = NULL;
+    size_t shape[3];
+    double spacing[3];
+    if ((st = osib_model_import(&m->source, &m->ops, path, &out, shape, spacing, err)) != OSIB_OK)
+        return st;
+    const size_t n = osib_case_physical_points(c);
+    double lo, hi;
+    osib_array_range(out, n, &lo, &hi);
+    st = osib_sha256_doubles(out, n, hex, err);
+    if (st == OSIB_OK && strcmp(hex, m->sha256) != 0)
+        st = osib_fail(err, OSIB_E_MISMATCH,
+                       "case %s: the model imported from %s has SHA-256 %.12s..., the case expects %.12s...", c->id,
+                       path, hex, m->sha256);
+    if (st == OSIB_OK && (lo != m->vp_min_kms || hi != m->vp_max_kms))
+        st = osib_fail(err, OSIB_E_MISMATCH,
+                       "case %s: the imported model spans [%.17g, %.17g] km/s, the case says [%.17g, %.17g]", c->id, lo,
+                       hi, m->vp_min_kms, m->vp_max_kms);
+    if (st == OSIB_OK)
+        memcpy(vp, out, n * sizeof *vp);
+    free(out);
+    return st;
+}
+
+int osib_case_needs_data(const osib_case *c) { return c->model.kind == OSIB_MODEL_DATASET; }
+
 osib_status osib_case_model_vp(const osib_case *c, double *vp, osib_err *err)
 {
     const size_t npts = osib_case_physical_points(c);
     const size_t nz = c->shape[c->ndim - 1];
-    if (c->model.kind == OSIB_MODEL_CONSTANT) {
+    const osib_model *m = &c->model;
+    switch (m->kind) {
+    case OSIB_MODEL_CONSTANT:
         for (size_t k = 0; k < npts; k++)
-            vp[k] = c->model.vp_kms;
+            vp[k] = m->vp_kms;
         return OSIB_OK;
-    }
-    if (c->model.kind == OSIB_MODEL_LAYERS) {
-        /* Devito's layers-isotropic: layer i (of nlayers) starts at depth
-         * index i * floor(nz / nlayers) and has the i-th of nlayers evenly
-         * spaced velocities from top to bottom (numpy.linspace). */
-        const int nl = c->model.nlayers;
-        const size_t thickness = nz / (size_t)nl;
-        const double top = c->model.vp_top_kms, bottom = c->model.vp_bottom_kms;
+    case OSIB_MODEL_LAYERS:
+    case OSIB_MODEL_LAYERS_TTI:
+        for (size_t k = 0; k < npts; k++)
+            vp[k] = layers_vp(m, nz, k % nz);
+        return OSIB_OK;
+    case OSIB_MODEL_CIRCLE:
+        for (size_t k = 0; k < npts; k++)
+            vp[k] = in_circle(c, k) ? m->vp_circle_kms : m->vp_background_kms;
+        return OSIB_OK;
+    case OSIB_MODEL_GRADIENT: {
+        /* numpy.linspace(top, bottom, nz) down each column. */
+        const double step = (m->vp_bottom_kms - m->vp_top_kms) / (double)(nz - 1);
         for (size_t k = 0; k < npts; k++) {
             size_t iz = k % nz;
-            int layer = 0;
-            for (int i = 1; i < nl; i++)
-                if (iz >= (size_t)i * thickness)
-                    layer = i;
-            double v;
-            if (layer == 0)
-                v = top;
-            else if (layer == nl - 1)
-                v = bottom;
-            else
-                v = (double)layer * ((bottom - top) / (double)(nl - 1)) + top;
-            vp[k] = v;
+            vp[k] = iz == nz - 1 ? m->vp_bottom_kms : (double)iz * step + m->vp_top_kms;
         }
         return OSIB_OK;
     }
+    case OSIB_MODEL_DATASET: return dataset_vp(c, vp, err);
+    }
     return osib_fail(err, OSIB_E_INTERNAL, "case %s: unknown model kind", c->id);
+}
+
+osib_status osib_case_model_tti(const osib_case *c, double *epsilon, double *delta, double *theta_rad, double *phi_rad,
+                                osib_err *err)
+{
+    const size_t npts = osib_case_physical_points(c);
+    const osib_model *m = &c->model;
+    if (m->kind != OSIB_MODEL_LAYERS_TTI) {
+        for (size_t k = 0; k < npts; k++)
+            epsilon[k] = delta[k] = theta_rad[k] = phi_rad[k] = 0.0;
+        return OSIB_OK;
+    }
+    const size_t nz = c->shape[c->ndim - 1];
+    (void)err;
+    for (size_t k = 0; k < npts; k++) {
+        /* The excess over the top velocity, then one product each. */
+        double dv = layers_vp(m, nz, k % nz) - m->vp_top_kms;
+        epsilon[k] = m->epsilon_per_kms * dv;
+        delta[k] = m->delta_per_kms * dv;
+        theta_rad[k] = m->theta_rad_per_kms * dv;
+        phi_rad[k] = m->phi_rad_per_kms * dv;
+    }
+    return OSIB_OK;
 }
 
 /* ---------------------------------------------------------------------------
@@ -656,15 +897,49 @@ osib_status osib_case_canonical(const osib_case *c, char *buf, size_t cap, osib_
     put(&t, "nbl %d\n", c->nbl);
     put_nums(&t, "dt_ms", &c->dt_ms, 1);
     put(&t, "nt %zu\n", c->nt);
-    if (c->model.kind == OSIB_MODEL_CONSTANT) {
+    const osib_model *m = &c->model;
+    switch (m->kind) {
+    case OSIB_MODEL_CONSTANT:
         put(&t, "model constant vp_kms=");
-        put_num(&t, c->model.vp_kms);
-    } else {
-        put(&t, "model layers-isotropic vp_top_kms=");
-        put_num(&t, c->model.vp_top_kms);
+        put_num(&t, m->vp_kms);
+        break;
+    case OSIB_MODEL_LAYERS:
+    case OSIB_MODEL_LAYERS_TTI:
+        put(&t, "model %s vp_top_kms=", m->kind == OSIB_MODEL_LAYERS ? "layers-isotropic" : "layers-tti");
+        put_num(&t, m->vp_top_kms);
         put(&t, " vp_bottom_kms=");
-        put_num(&t, c->model.vp_bottom_kms);
-        put(&t, " nlayers=%d", c->model.nlayers);
+        put_num(&t, m->vp_bottom_kms);
+        put(&t, " nlayers=%d", m->nlayers);
+        if (m->kind == OSIB_MODEL_LAYERS_TTI) {
+            put(&t, " epsilon_per_kms=");
+            put_num(&t, m->epsilon_per_kms);
+            put(&t, " delta_per_kms=");
+            put_num(&t, m->delta_per_kms);
+            put(&t, " theta_rad_per_kms=");
+            put_num(&t, m->theta_rad_per_kms);
+            put(&t, " phi_rad_per_kms=");
+            put_num(&t, m->phi_rad_per_kms);
+        }
+        break;
+    case OSIB_MODEL_CIRCLE:
+        put(&t, "model circle vp_background_kms=");
+        put_num(&t, m->vp_background_kms);
+        put(&t, " vp_circle_kms=");
+        put_num(&t, m->vp_circle_kms);
+        put(&t, " radius_points=");
+        put_num(&t, m->radius_points);
+        break;
+    case OSIB_MODEL_GRADIENT:
+        put(&t, "model gradient vp_top_kms=");
+        put_num(&t, m->vp_top_kms);
+        put(&t, " vp_bottom_kms=");
+        put_num(&t, m->vp_bottom_kms);
+        break;
+    case OSIB_MODEL_DATASET:
+        /* The array's hash stands for the model: the same numbers from
+         * another source or import are the same computation. */
+        put(&t, "model dataset sha256=%s", m->sha256);
+        break;
     }
     put(&t, "\nwavelet ricker f0_khz=");
     put_num(&t, c->f0_khz);

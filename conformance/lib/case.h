@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "model_import.h"
 #include "osib_err.h"
 #include "yaml_tree.h"
 
@@ -32,14 +33,35 @@ enum { OSIB_CASE_SCHEMA = 1, OSIB_ID_MAX = 64, OSIB_TEXT_MAX = 512, OSIB_MAX_SUI
 #define OSIB_MAX_SPARSE_POINTS 100000000ULL
 #define OSIB_MAX_VP_KMS 20.0
 
-typedef enum { OSIB_MODEL_CONSTANT, OSIB_MODEL_LAYERS } osib_model_kind;
+/* Model presets (spec/cases.md, "Model presets"). The acoustic operators
+ * use vp only; layers-tti also defines Thomsen fields for the TTI benchmark
+ * (osib_case_model_tti). */
+typedef enum {
+    OSIB_MODEL_CONSTANT,
+    OSIB_MODEL_LAYERS,
+    OSIB_MODEL_CIRCLE,
+    OSIB_MODEL_GRADIENT,
+    OSIB_MODEL_LAYERS_TTI,
+    OSIB_MODEL_DATASET
+} osib_model_kind;
 
 typedef struct {
     osib_model_kind kind;
-    double vp_kms;        /* constant */
-    double vp_top_kms;    /* layers-isotropic */
-    double vp_bottom_kms; /* layers-isotropic */
-    int nlayers;          /* layers-isotropic */
+    double vp_kms;                                          /* constant */
+    double vp_top_kms;                                      /* layers-isotropic, layers-tti, gradient */
+    double vp_bottom_kms;                                   /* layers-isotropic, layers-tti, gradient */
+    int nlayers;                                            /* layers-isotropic, layers-tti */
+    double vp_background_kms, vp_circle_kms, radius_points; /* circle */
+    /* layers-tti: epsilon = c_eps (vp - vp_top), and so on (per km/s) */
+    double epsilon_per_kms, delta_per_kms, theta_rad_per_kms, phi_rad_per_kms;
+    /* dataset: a model imported from a dataset file */
+    char dataset[OSIB_ID_MAX];
+    char file[256];
+    char file_sha256[65]; /* "" when the case does not pin the file */
+    char sha256[65];      /* of the imported vp array (float64 LE, C order) */
+    osib_model_layout source;
+    osib_model_ops ops;
+    double vp_min_kms, vp_max_kms; /* of the imported array, exactly */
 } osib_model;
 
 /* A set of points: an explicit list, or a lattice (the Cartesian product of
@@ -104,8 +126,20 @@ size_t osib_case_physical_points(const osib_case *c);
 double osib_case_vp_max(const osib_case *c);
 
 /* vp on the physical grid (C order, z fastest), km/s; vp has
- * osib_case_physical_points values. */
+ * osib_case_physical_points values. A dataset model is read from the data
+ * directories (datadir.h) and imported; its file hash (when the case gives
+ * one), the imported array's SHA-256 and its range must equal the case's
+ * (OSIB_E_MISMATCH otherwise; OSIB_E_IO when the file is absent). */
 osib_status osib_case_model_vp(const osib_case *c, double *vp, osib_err *err);
+
+/* Thomsen parameters of a layers-tti model on the physical grid (each
+ * osib_case_physical_points values; phi is zero in 2D). Isotropic presets
+ * give zeros everywhere. */
+osib_status osib_case_model_tti(const osib_case *c, double *epsilon, double *delta, double *theta_rad, double *phi_rad,
+                                osib_err *err);
+
+/* Whether the model needs files from a dataset (preset dataset). */
+int osib_case_needs_data(const osib_case *c);
 
 /* Coordinates of every source / receiver, count x ndim, metres. */
 void osib_points_expand(const osib_points *p, int ndim, double *out);

@@ -44,6 +44,96 @@ static void points(FILE *out, const char *indent, const char *key, const osib_po
     }
 }
 
+static void key_num(FILE *out, const char *in, const char *key, double v)
+{
+    fprintf(out, "%s  %s: ", in, key);
+    num(out, v);
+    fputc('\n', out);
+}
+
+static void dataset_model(FILE *out, const char *in, const osib_case *c)
+{
+    const osib_model *m = &c->model;
+    const osib_model_layout *s = &m->source;
+    const int nd = s->ndim;
+    fprintf(out, "%s  preset: dataset\n%s  dataset: %s\n%s  file: \"%s\"\n", in, in, m->dataset, in, m->file);
+    if (m->file_sha256[0])
+        fprintf(out, "%s  file_sha256: %s\n", in, m->file_sha256);
+    fprintf(out, "%s  source:\n%s    format: %s\n", in, in, osib_src_format_name(s->format));
+    if (s->format == OSIB_SRC_RAW)
+        fprintf(out, "%s    dtype: %s\n", in, s->value_bytes == 4 ? "float32" : "float64");
+    if (s->format != OSIB_SRC_HDF5)
+        fprintf(out, "%s    byte_order: %s\n", in, s->big_endian ? "big" : "little");
+    if (s->format == OSIB_SRC_HDF5)
+        fprintf(out, "%s    hdf5_dataset: \"%s\"\n", in, s->hdf5_dataset);
+    fprintf(out, "%s    shape: [", in);
+    for (int d = 0; d < nd; d++)
+        fprintf(out, "%s%zu", d ? ", " : "", s->shape[d]);
+    fprintf(out, "]\n%s    spacing_m: ", in);
+    num_list(out, s->spacing_m, nd);
+    char order[16];
+    osib_storage_order_name(nd, s->storage_order, order, sizeof order);
+    fprintf(out, "\n%s    storage_order: [%s]\n%s    units: %s\n", in, order, in, osib_src_units_name(s->units));
+    int cropped = 0;
+    for (int d = 0; d < nd; d++)
+        cropped |= m->ops.crop_count[d] != 0;
+    if (cropped) {
+        fprintf(out, "%s  crop: [", in);
+        for (int d = 0; d < nd; d++)
+            fprintf(out, "%s[%zu, %zu]", d ? ", " : "", m->ops.crop_start[d], m->ops.crop_count[d]);
+        fputs("]\n", out);
+    }
+    if (m->ops.resample) {
+        fprintf(out, "%s  resample:\n%s    shape: [", in, in);
+        for (int d = 0; d < nd; d++)
+            fprintf(out, "%s%zu", d ? ", " : "", m->ops.out_shape[d]);
+        fprintf(out, "]\n%s    spacing_m: ", in);
+        num_list(out, m->ops.out_spacing_m, nd);
+        fputc('\n', out);
+    }
+    double range[2] = {m->vp_min_kms, m->vp_max_kms};
+    fprintf(out, "%s  vp_range_kms: ", in);
+    num_list(out, range, 2);
+    fprintf(out, "\n%s  sha256: %s\n", in, m->sha256);
+}
+
+/* The model mapping's members, each line prefixed by indent + two spaces. */
+static void model(FILE *out, const char *in, const osib_case *c)
+{
+    const osib_model *m = &c->model;
+    switch (m->kind) {
+    case OSIB_MODEL_CONSTANT:
+        fprintf(out, "%s  preset: constant\n", in);
+        key_num(out, in, "vp_kms", m->vp_kms);
+        break;
+    case OSIB_MODEL_LAYERS:
+    case OSIB_MODEL_LAYERS_TTI:
+        fprintf(out, "%s  preset: %s\n", in, m->kind == OSIB_MODEL_LAYERS ? "layers-isotropic" : "layers-tti");
+        key_num(out, in, "vp_top_kms", m->vp_top_kms);
+        key_num(out, in, "vp_bottom_kms", m->vp_bottom_kms);
+        fprintf(out, "%s  nlayers: %d\n", in, m->nlayers);
+        if (m->kind == OSIB_MODEL_LAYERS_TTI) {
+            key_num(out, in, "epsilon_per_kms", m->epsilon_per_kms);
+            key_num(out, in, "delta_per_kms", m->delta_per_kms);
+            key_num(out, in, "theta_rad_per_kms", m->theta_rad_per_kms);
+            key_num(out, in, "phi_rad_per_kms", m->phi_rad_per_kms);
+        }
+        break;
+    case OSIB_MODEL_CIRCLE:
+        fprintf(out, "%s  preset: circle\n", in);
+        key_num(out, in, "vp_background_kms", m->vp_background_kms);
+        key_num(out, in, "vp_circle_kms", m->vp_circle_kms);
+        key_num(out, in, "radius_points", m->radius_points);
+        break;
+    case OSIB_MODEL_GRADIENT:
+        fprintf(out, "%s  preset: gradient\n", in);
+        key_num(out, in, "vp_top_kms", m->vp_top_kms);
+        key_num(out, in, "vp_bottom_kms", m->vp_bottom_kms);
+        break;
+    case OSIB_MODEL_DATASET: dataset_model(out, in, c); break;
+    }
+}
+
 osib_status osib_case_write_yaml(const osib_case *c, FILE *out, const char *indent, osib_err *err)
 {
     const char *in = indent ? indent : "";
@@ -64,17 +154,7 @@ osib_status osib_case_write_yaml(const osib_case *c, FILE *out, const char *inde
     num(out, c->dt_ms);
     fprintf(out, "\n%s  nt: %zu\n", in, c->nt);
     fprintf(out, "%smodel:\n", in);
-    if (c->model.kind == OSIB_MODEL_CONSTANT) {
-        fprintf(out, "%s  preset: constant\n%s  vp_kms: ", in, in);
-        num(out, c->model.vp_kms);
-        fputc('\n', out);
-    } else {
-        fprintf(out, "%s  preset: layers-isotropic\n%s  vp_top_kms: ", in, in);
-        num(out, c->model.vp_top_kms);
-        fprintf(out, "\n%s  vp_bottom_kms: ", in);
-        num(out, c->model.vp_bottom_kms);
-        fprintf(out, "\n%s  nlayers: %d\n", in, c->model.nlayers);
-    }
+    model(out, in, c);
     fprintf(out, "%swavelet:\n%s  kind: ricker\n%s  f0_khz: ", in, in, in);
     num(out, c->f0_khz);
     fprintf(out, "\n%s  t0_ms: ", in);
