@@ -395,7 +395,8 @@ static int to_vp_kms(osib_src_units u, double v, double *out)
         *out = 1.0 / sqrt(v);
         break;
     }
-    return *out > 0.0 && *out <= OSIB_MAX_VP_KMS;
+    /* Below 0.1 km/s (slower than sound in air) is a misread file. */
+    return *out >= OSIB_MIN_IMPORT_VP_KMS && *out <= OSIB_MAX_VP_KMS;
 }
 
 static double raw_value(const unsigned char *p, int bytes, int big_endian)
@@ -509,9 +510,10 @@ osib_status osib_model_read(const osib_model_layout *lay, const char *path, doub
             else
                 snprintf(where, sizeof where, "(x %zu, y %zu, z %zu)", idx[0], idx[1], idx[2]);
             st = osib_fail(err, OSIB_E_DATA,
-                           "%s: value %g %s at %s does not give a velocity in (0, %g] km/s (wrong units, dtype or "
+                           "%s: value %g %s at %s does not give a velocity in [%g, %g] km/s (wrong units, dtype or "
                            "byte order?)",
-                           path, stored[off], osib_src_units_name(lay->units), where, OSIB_MAX_VP_KMS);
+                           path, stored[off], osib_src_units_name(lay->units), where, OSIB_MIN_IMPORT_VP_KMS,
+                           OSIB_MAX_VP_KMS);
         }
     }
     free(stored);

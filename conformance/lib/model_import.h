@@ -17,7 +17,7 @@
  * Contract: nothing is trusted. A raw file must have exactly the stated
  * size; an HDF5 dataset exactly the stated dimensions; a SEG-Y file exactly
  * the stated traces and samples; every value must be finite and give a
- * velocity in (0, OSIB_MAX_VP_KMS]. Every failure is one osib_err line
+ * velocity in [0.1, OSIB_MAX_VP_KMS] km/s. Every failure is one osib_err line
  * naming the file: OSIB_E_IO for a missing, unreadable or truncated file,
  * OSIB_E_DATA for a wrong shape, type or value.
  */
@@ -28,6 +28,9 @@
 
 #include "osib_err.h"
 #include "yaml_tree.h"
+
+/* Imported velocities must lie in [0.1, OSIB_MAX_VP_KMS] km/s. */
+#define OSIB_MIN_IMPORT_VP_KMS 0.1
 
 typedef enum { OSIB_SRC_RAW, OSIB_SRC_HDF5, OSIB_SRC_SEGY } osib_src_format;
 typedef enum { OSIB_SRC_VP_KMS, OSIB_SRC_VP_MS, OSIB_SRC_SLOWNESS2_S2KM2 } osib_src_units;
