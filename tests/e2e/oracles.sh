@@ -17,6 +17,11 @@ done
 # make verify-oracles, done here so that the test suite covers it).
 for c in $(grep -l '^oracle: *true' spec/cases/*.yaml); do
     id=$(basename "$c" .yaml)
+    # Cases on a real model need its data (spec/cases.md, data directories).
+    if ! "$BIN/osib" dataset check "$c" >"$TMP/check" 2>&1; then
+        skip "regenerating $id: $(head -n 1 "$TMP/check")"
+        continue
+    fi
     "$BIN/osib-ref" oracle --case "$c" --out "$TMP/$id.h5" >/dev/null
     check "regenerated $id matches the manifest bit for bit" "$BIN/osib" oracle check --manifest oracles/MANIFEST "$TMP/$id.h5"
 done
