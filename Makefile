@@ -8,6 +8,8 @@
 #   make check-long       long scientific checks (finer convergence levels)
 #   make format           clang-format every C file
 #   make ladder-table     regenerate spec/ladder.md (osib estimate on the ladder)
+#   make bench            osib-cpu against STREAM triad and the roofline (build/bench/)
+#   make bench-devito     osib-cpu against Devito on the same problems, alternated
 #   make devito-venv      Devito's Python environment (build/devito-venv, from PyPI)
 #   make certify-devito   certify the Devito adapter, float64 and float32, on every oracle case
 #
@@ -28,7 +30,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 STD     := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 FPFLAGS := -ffp-contract=off -fno-fast-math
 OPT     ?= -O2 -g
-INCLUDES = -Iconformance/lib -Iconformance/runner -Ireference/simple -Ireference/driver -Ireference/cpu -Itests/support -I$(BUILD)/gen
+INCLUDES = -Iconformance/lib -Iconformance/runner -Ireference/simple -Ireference/driver -Ireference/cpu -Itools/bench -Itests/support -I$(BUILD)/gen
 CFLAGS_ALL = $(STD) $(OPT) $(FPFLAGS) $(WARN) $(INCLUDES) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lsegyio -lm $(EXTRA_LDFLAGS)
 
@@ -49,11 +51,16 @@ LIBS     := $(LIB)
 # OpenMP; they are judged by tolerances, not bits, so FMA contraction is fine.
 CPU_SRC    := $(filter-out reference/cpu/main.c,$(wildcard reference/cpu/*.c))
 CPU_LIB    := $(BUILD)/lib/libosibcpu.a
-CPU_CFLAGS ?= -O3 -march=native -fopenmp -ffp-contract=fast
+CPU_CFLAGS ?= -O3 -march=native -mprefer-vector-width=512 -fopenmp -ffp-contract=fast
 $(BUILD)/obj/reference/cpu/%.o: OPT := $(CPU_CFLAGS) -g
 $(BUILD)/obj/reference/cpu/%.o: FPFLAGS := -fno-fast-math
 
-PROGRAMS := $(BUILD)/bin/osib-ref $(BUILD)/bin/osib $(BUILD)/bin/osib-cpu
+PROGRAMS := $(BUILD)/bin/osib-ref $(BUILD)/bin/osib $(BUILD)/bin/osib-cpu $(BUILD)/bin/osib-bench
+
+# The benchmark (tools/bench): osib-cpu's kernels against STREAM triad.
+BENCH_SRC := $(wildcard tools/bench/*.c)
+$(BUILD)/obj/tools/bench/%.o: OPT := $(CPU_CFLAGS) -g
+$(BUILD)/obj/tools/bench/%.o: FPFLAGS := -fno-fast-math
 
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 FAULTY     := $(BUILD)/tests/osib-faulty
@@ -64,7 +71,7 @@ BUILD_INFO := $(BUILD)/gen/osib_build_info.h
 
 .SECONDARY:
 .PHONY: all deps demo test sanitize oracles verify-oracles check-long format clean FORCE ladder-table \
-        devito-venv certify-devito
+        devito-venv certify-devito bench bench-devito
 all: $(PROGRAMS) $(UNIT_BINS) $(FAULTY)
 
 deps:
@@ -111,6 +118,11 @@ $(BUILD)/bin/osib-cpu: $(call obj,reference/cpu/main.c) $(CPU_LIB) $(LIBS)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS_ALL) -fopenmp -o $@ $< $(CPU_LIB) $(LIBS) $(LDLIBS_ALL)
+
+$(BUILD)/bin/osib-bench: $(call obj,$(BENCH_SRC)) $(CPU_LIB) $(LIBS)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -fopenmp -o $@ $(call obj,$(BENCH_SRC)) $(CPU_LIB) $(LIBS) $(LDLIBS_ALL)
 
 $(BUILD)/bin/osib: $(call obj,$(CLI_SRC)) $(LIBS)
 	@mkdir -p $(@D)
@@ -174,6 +186,21 @@ test: all sanitize
 
 check-long: all sanitize
 	@OSIB_LONG=1 tests/run-tests
+
+# ---------------------------------------------------------------------------
+# Benchmarks (never tests): tools/bench, reference/cpu/README.md.
+BENCH_CASES := $(addprefix tools/bench/cases/,bench-2d-4001x1001-so8.yaml bench-3d-256-so4.yaml \
+               bench-3d-256-so8.yaml bench-3d-256-so16.yaml)
+bench: $(BUILD)/bin/osib-bench
+	@mkdir -p $(BUILD)/bench
+	OMP_PROC_BIND=close $(BUILD)/bin/osib-bench --ops forward,gradient --out $(BUILD)/bench/cpu.yaml $(BENCH_CASES)
+	OMP_PROC_BIND=close $(BUILD)/bin/osib-bench --ops forward --out $(BUILD)/bench/cpu-large.yaml \
+	   tools/bench/cases/bench-3d-384-so8.yaml tools/bench/cases/bench-3d-256-so8-1rec.yaml
+	OMP_PROC_BIND=close $(BUILD)/bin/osib-bench --ops forward --time-block 1 --out $(BUILD)/bench/cpu-no-time-blocking.yaml \
+	   tools/bench/cases/bench-3d-256-so8.yaml
+
+bench-devito: $(BUILD)/bin/osib-bench
+	@tools/bench/bench-devito; rc=$$?; [ $$rc -eq 77 ] && exit 0; exit $$rc
 
 # ---------------------------------------------------------------------------
 # Devito (tools/adapters/devito): an independent implementation of the spec.

@@ -4,6 +4,20 @@
 
 #include "backend.h"
 
+/* osib-cpu's own settings (backend.h, options). None changes the numbers:
+ * every setting gives the same bits (cpu_sweep.h). */
+typedef struct {
+    int time_block; /* steps per wavefront in 3D; 1: no temporal blocking */
+} cpu_options;
+
+/* The default: temporal blocking measured best on the benchmark machine
+ * (reference/cpu/README.md). */
+enum { CPU_DEFAULT_TIME_BLOCK = 3, CPU_MAX_TIME_BLOCK = 16 };
+
+/* Reads and removes osib-cpu's options from the front of argv (after the
+ * program name); returns 0, or -1 with a message in err for a bad value. */
+int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t err_cap);
+
 extern const osib_backend osib_backend_cpu;
 
 #endif

@@ -5,128 +5,33 @@
  */
 #include "cpu_operators.h"
 
+#include "cpu_sweep.h"
+
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---------------------------------------------------------------------------
- * Hot loops
- * ------------------------------------------------------------------------- */
-
-/* Laplacian at offset x of a stored field (inlined into the step loops). */
-static inline float laplacian(const cpu_problem *p, const float *u, size_t x)
-{
-    const size_t sx = p->stride[0], sy = p->stride[1];
-    float lap = (p->wx[0] + p->wy[0] + p->wz[0]) * u[x];
-    for (int k = 1; k <= p->half; k++) {
-        lap += p->wx[k] * (u[x + (size_t)k * sx] + u[x - (size_t)k * sx]);
-        lap += p->wz[k] * (u[x + (size_t)k] + u[x - (size_t)k]);
-        if (p->ndim == 3)
-            lap += p->wy[k] * (u[x + (size_t)k * sy] + u[x - (size_t)k * sy]);
-    }
-    return lap;
-}
-
-/* next = alpha L cur + beta cur - gamma prev on every padded point. next
- * must not alias cur (it may alias prev). */
-static void step(const cpu_problem *p, const float *restrict cur, const float *prev, float *next)
-{
-    const float *restrict alpha = p->alpha, *restrict beta = p->beta, *restrict gamma = p->gamma;
-    const size_t nx = p->N[0], ny = p->N[1], nz = p->N[2];
-#pragma omp parallel for collapse(2) schedule(static)
-    for (size_t ix = 0; ix < nx; ix++)
-        for (size_t iy = 0; iy < ny; iy++) {
-            size_t row = cpu_at(p, ix, iy, 0);
-#pragma omp simd
-            for (size_t iz = 0; iz < nz; iz++) {
-                size_t x = row + iz;
-                next[x] = alpha[x] * laplacian(p, cur, x) + beta[x] * cur[x] - gamma[x] * prev[x];
-            }
-        }
-}
-
-/* The Born step: du_next = alpha L du + beta du - gamma du_prev
- *                          - (alpha/dt^2) dm (u_next - 2 u + u_prev). */
-static void born_step(const cpu_problem *p, const float *restrict du, const float *du_prev, float *du_next,
-                      const float *restrict dm, const float *restrict u_next, const float *restrict u,
-                      const float *restrict u_prev)
-{
-    const float *restrict alpha = p->alpha, *restrict beta = p->beta, *restrict gamma = p->gamma;
-    const float inv_dt2 = (float)(1.0 / (p->dt_ms * p->dt_ms));
-    const size_t nx = p->N[0], ny = p->N[1], nz = p->N[2];
-#pragma omp parallel for collapse(2) schedule(static)
-    for (size_t ix = 0; ix < nx; ix++)
-        for (size_t iy = 0; iy < ny; iy++) {
-            size_t row = cpu_at(p, ix, iy, 0);
-#pragma omp simd
-            for (size_t iz = 0; iz < nz; iz++) {
-                size_t x = row + iz;
-                float src = dm[x] * (u_next[x] - 2.0f * u[x] + u_prev[x]);
-                du_next[x] = alpha[x] * (laplacian(p, du, x) - inv_dt2 * src) + beta[x] * du[x] - gamma[x] * du_prev[x];
-            }
-        }
-}
-
-/* g -= u (v_next - 2 v + v_prev) / dt^2 */
-static void imaging(const cpu_problem *p, float *restrict g, const float *restrict u, const float *restrict v_next,
-                    const float *restrict v, const float *restrict v_prev)
-{
-    const float inv_dt2 = (float)(1.0 / (p->dt_ms * p->dt_ms));
-    const size_t nx = p->N[0], ny = p->N[1], nz = p->N[2];
-#pragma omp parallel for collapse(2) schedule(static)
-    for (size_t ix = 0; ix < nx; ix++)
-        for (size_t iy = 0; iy < ny; iy++) {
-            size_t row = cpu_at(p, ix, iy, 0);
-#pragma omp simd
-            for (size_t iz = 0; iz < nz; iz++) {
-                size_t x = row + iz;
-                g[x] -= u[x] * (v_next[x] - 2.0f * v[x] + v_prev[x]) * inv_dt2;
-            }
-        }
-}
-
-static void inject(const cpu_sparse *s, const double *values, const float *scale, float *field)
-{
-    for (size_t i = 0; i < s->npoint; i++) {
-        float v = (float)values[i];
-        for (int c = 0; c < s->ncorner; c++) {
-            size_t k = i * (size_t)s->ncorner + (size_t)c;
-            if (s->weight[k] != 0.0f)
-                field[s->offset[k]] += s->weight[k] * scale[s->offset[k]] * v;
-        }
-    }
-}
-
-static void interpolate(const cpu_sparse *s, const float *field, double *out)
-{
-    for (size_t i = 0; i < s->npoint; i++) {
-        float sum = 0.0f;
-        for (int c = 0; c < s->ncorner; c++) {
-            size_t k = i * (size_t)s->ncorner + (size_t)c;
-            if (s->weight[k] != 0.0f)
-                sum += s->weight[k] * field[s->offset[k]];
-        }
-        out[i] = sum;
-    }
-}
-
-/* ---------------------------------------------------------------------------
- * Wavefields: a ring of three levels, or the whole history.
+ * Wavefields: a ring of two levels (updated in place) or three, or the
+ * whole history.
  * ------------------------------------------------------------------------- */
 
 typedef struct {
     float *ring[3];
+    int ring_size;
     float *history;
-    size_t nstore;
 } wavefield;
 
-static osib_status wavefield_alloc(wavefield *w, const cpu_problem *p, int keep_history, osib_err *err)
+enum { HISTORY = 0 };
+
+/* levels: 2 or 3 for a ring, HISTORY for all nt levels. */
+static osib_status wavefield_alloc(wavefield *w, const cpu_problem *p, int levels, osib_err *err)
 {
     memset(w, 0, sizeof *w);
-    w->nstore = p->nstore;
-    if (keep_history) {
+    if (levels == HISTORY) {
         size_t bytes = p->nt * p->nstore * sizeof(float);
-        w->history = aligned_alloc(64, (bytes + 63) / 64 * 64);
+        w->history = cpu_alloc_huge(bytes);
         if (!w->history)
             return osib_fail(err, OSIB_E_NOMEM, "out of memory for the wavefield history (%.1f GiB)",
                              (double)bytes / 1073741824.0);
@@ -138,7 +43,8 @@ static osib_status wavefield_alloc(wavefield *w, const cpu_problem *p, int keep_
             memset(w->history + n * p->nstore, 0, p->nstore * sizeof(float));
         return OSIB_OK;
     }
-    for (int i = 0; i < 3; i++)
+    w->ring_size = levels;
+    for (int i = 0; i < levels; i++)
         if (!(w->ring[i] = cpu_field_alloc(p))) {
             for (int j = 0; j < i; j++)
                 free(w->ring[j]);
@@ -154,8 +60,6 @@ static void wavefield_free(wavefield *w)
         free(w->ring[i]);
 }
 
-static float *level(const wavefield *w, size_t n) { return w->history ? w->history + n * w->nstore : w->ring[n % 3]; }
-
 static void report(const cpu_problem *p, size_t done, size_t total)
 {
     if (p->progress)
@@ -163,44 +67,52 @@ static void report(const cpu_problem *p, size_t done, size_t total)
 }
 
 /* ---------------------------------------------------------------------------
- * Passes
+ * Passes: the forward pass writes the data d (or, with a history, keeps
+ * every level for the adjoint pass); the adjoint pass writes q or, with g,
+ * images.
  * ------------------------------------------------------------------------- */
 
 static void forward_pass(const cpu_problem *p, const double *q, double *d, const wavefield *u, size_t total)
 {
-    const size_t ns = p->src.npoint, nr = p->rec.npoint;
-    if (d) {
-        memset(d, 0, nr * sizeof *d);
-        memset(d + (p->nt - 1) * nr, 0, nr * sizeof *d);
-    }
-    for (size_t n = 1; n <= p->nt - 2; n++) {
-        step(p, level(u, n), level(u, n - 1), level(u, n + 1));
-        inject(&p->src, q + n * ns, p->inj_scale, level(u, n + 1));
-        if (d)
-            interpolate(&p->rec, level(u, n), d + n * nr);
-        report(p, n, total);
-    }
+    if (d)
+        memset(d, 0, p->nt * p->rec.npoint * sizeof *d);
+    cpu_sweep sw = {
+        .backward = 0,
+        .ring = {u->ring[0], u->ring[1], u->ring[2]},
+        .ring_size = u->ring_size,
+        .history = u->history,
+        .inject = &p->src,
+        .inject_values = q,
+        .record = d ? &p->rec : NULL,
+        .record_values = d,
+        .time_block = p->time_block,
+        .progress_done = 0,
+        .progress_total = total,
+    };
+    cpu_sweep_run(p, &sw);
 }
 
 static void adjoint_pass(const cpu_problem *p, const double *d, double *q, const wavefield *u, float *g,
                          const wavefield *v, size_t done, size_t total)
 {
-    const size_t ns = p->src.npoint, nr = p->rec.npoint;
-    if (q) {
-        memset(q, 0, ns * sizeof *q);
-        memset(q + (p->nt - 1) * ns, 0, ns * sizeof *q);
-    }
-    for (size_t k = 0; k < p->nt - 2; k++) {
-        size_t n = p->nt - 2 - k;
-        float *v_next = level(v, n + 1), *v_cur = level(v, n), *v_prev = level(v, n - 1);
-        step(p, v_cur, v_next, v_prev);
-        inject(&p->rec, d + n * nr, p->inj_scale, v_prev);
-        if (q)
-            interpolate(&p->src, v_cur, q + n * ns);
-        if (g)
-            imaging(p, g, level(u, n), v_next, v_cur, v_prev);
-        report(p, done + k + 1, total);
-    }
+    if (q)
+        memset(q, 0, p->nt * p->src.npoint * sizeof *q);
+    cpu_sweep sw = {
+        .backward = 1,
+        .ring = {v->ring[0], v->ring[1], v->ring[2]},
+        .ring_size = v->ring_size,
+        .history = v->history,
+        .inject = &p->rec,
+        .inject_values = d,
+        .record = q ? &p->src : NULL,
+        .record_values = q,
+        .g = g,
+        .u_history = u ? u->history : NULL,
+        .time_block = p->time_block,
+        .progress_done = done,
+        .progress_total = total,
+    };
+    cpu_sweep_run(p, &sw);
 }
 
 /* E^T of a padded float field, in double. */
@@ -244,7 +156,7 @@ static void extend(const cpu_problem *p, const double *a, float *f)
 osib_status cpu_forward(cpu_problem *p, const double *q, double *d, osib_err *err)
 {
     wavefield u;
-    osib_status st = wavefield_alloc(&u, p, 0, err);
+    osib_status st = wavefield_alloc(&u, p, 2, err);
     if (st != OSIB_OK)
         return st;
     forward_pass(p, q, d, &u, p->nt - 2);
@@ -255,7 +167,7 @@ osib_status cpu_forward(cpu_problem *p, const double *q, double *d, osib_err *er
 osib_status cpu_adjoint(cpu_problem *p, const double *d, double *q, osib_err *err)
 {
     wavefield v;
-    osib_status st = wavefield_alloc(&v, p, 0, err);
+    osib_status st = wavefield_alloc(&v, p, 2, err);
     if (st != OSIB_OK)
         return st;
     adjoint_pass(p, d, q, NULL, NULL, &v, 0, p->nt - 2);
@@ -263,15 +175,47 @@ osib_status cpu_adjoint(cpu_problem *p, const double *d, double *q, osib_err *er
     return OSIB_OK;
 }
 
+/* One Born step: the background u (ring of 3: the Born source reads three
+ * of its levels), then the scattered du (ring of 2, in place), each with
+ * its sparse work plane by plane. */
+static void born_step(const cpu_problem *p, const cpu_sweep *su, const cpu_sweep *sdu, size_t j, const float *dm)
+{
+    const size_t nx = p->N[0], ny = p->N[1], n = j + 1;
+    cpu_update a = {
+        .mode = CPU_UPDATE_BORN,
+        .cur = cpu_sweep_level(p, sdu, n),
+        .older = cpu_sweep_level(p, sdu, n - 1),
+        .newer = cpu_sweep_level(p, sdu, n + 1),
+        .inv_dt2 = (float)(1.0 / (p->dt_ms * p->dt_ms)),
+        .dm = dm,
+        .u_next = cpu_sweep_level(p, su, n + 1),
+        .u_cur = cpu_sweep_level(p, su, n),
+        .u_prev = cpu_sweep_level(p, su, n - 1),
+    };
+#pragma omp parallel for collapse(2) schedule(static)
+    for (size_t ix = 0; ix < nx; ix++)
+        for (size_t iy = 0; iy < ny; iy++)
+            cpu_sweep_plane_rows(p, su, j, ix, iy, iy + 1);
+    for (size_t ix = 0; ix < nx; ix++)
+        if (cpu_sparse_in_plane(&p->src, ix))
+            cpu_sweep_plane_sparse(p, su, j, ix);
+#pragma omp parallel for collapse(2) schedule(static)
+    for (size_t ix = 0; ix < nx; ix++)
+        for (size_t iy = 0; iy < ny; iy++)
+            cpu_update_rows(p, &a, ix, iy, iy + 1);
+    for (size_t ix = 0; ix < nx; ix++)
+        if (cpu_sparse_in_plane(&p->rec, ix) && n + 1 <= p->nt - 2)
+            cpu_sparse_record_plane(&p->rec, ix, a.newer, sdu->record_values + (n + 1) * p->rec.npoint);
+}
+
 osib_status cpu_born(cpu_problem *p, const double *q, const double *dm, double *d, osib_err *err)
 {
-    const size_t ns = p->src.npoint, nr = p->rec.npoint;
     wavefield u, du;
     float *dm_pad = NULL;
-    osib_status st = wavefield_alloc(&u, p, 0, err);
+    osib_status st = wavefield_alloc(&u, p, 3, err);
     if (st != OSIB_OK)
         return st;
-    st = wavefield_alloc(&du, p, 0, err);
+    st = wavefield_alloc(&du, p, 2, err);
     if (st != OSIB_OK) {
         wavefield_free(&u);
         return st;
@@ -281,15 +225,14 @@ osib_status cpu_born(cpu_problem *p, const double *q, const double *dm, double *
         goto done;
     }
     extend(p, dm, dm_pad);
-    memset(d, 0, nr * sizeof *d);
-    memset(d + (p->nt - 1) * nr, 0, nr * sizeof *d);
-    for (size_t n = 1; n <= p->nt - 2; n++) {
-        float *u_next = level(&u, n + 1), *u_cur = level(&u, n), *u_prev = level(&u, n - 1);
-        step(p, u_cur, u_prev, u_next);
-        inject(&p->src, q + n * ns, p->inj_scale, u_next);
-        born_step(p, level(&du, n), level(&du, n - 1), level(&du, n + 1), dm_pad, u_next, u_cur, u_prev);
-        interpolate(&p->rec, level(&du, n), d + n * nr);
-        report(p, n, p->nt - 2);
+    memset(d, 0, p->nt * p->rec.npoint * sizeof *d);
+    /* The background records nothing; the scattered field injects nothing
+     * (its source is the Born term) and records d. */
+    cpu_sweep su = {.ring = {u.ring[0], u.ring[1], u.ring[2]}, .ring_size = 3, .inject = &p->src, .inject_values = q};
+    cpu_sweep sdu = {.ring = {du.ring[0], du.ring[1]}, .ring_size = 2, .record = &p->rec, .record_values = d};
+    for (size_t j = 0; j < p->nt - 2; j++) {
+        born_step(p, &su, &sdu, j, dm_pad);
+        report(p, j + 1, p->nt - 2);
     }
 done:
     free(dm_pad);
@@ -305,10 +248,10 @@ static osib_status born_adjoint_core(cpu_problem *p, const double *q, const doub
     wavefield u, v;
     float *g = NULL;
     double *resid = NULL;
-    osib_status st = wavefield_alloc(&u, p, 1, err);
+    osib_status st = wavefield_alloc(&u, p, HISTORY, err);
     if (st != OSIB_OK)
         return st;
-    st = wavefield_alloc(&v, p, 0, err);
+    st = wavefield_alloc(&v, p, 2, err);
     if (st != OSIB_OK) {
         wavefield_free(&u);
         return st;
@@ -365,12 +308,16 @@ size_t cpu_operator_bytes(const osib_setup *s, osib_op op)
     double fields = 4; /* alpha, beta, gamma, injection scale */
     switch (op) {
     case OSIB_OP_FORWARD:
-    case OSIB_OP_ADJOINT: fields += 3; break;
-    case OSIB_OP_BORN: fields += 7; break;
+    case OSIB_OP_ADJOINT: fields += 2; break;      /* a ring of two levels */
+    case OSIB_OP_BORN: fields += 3 + 2 + 1; break; /* u ring of 3, du ring of 2, dm */
     case OSIB_OP_BORN_ADJOINT:
-    case OSIB_OP_GRADIENT: fields += (double)s->nt + 4; break;
+    case OSIB_OP_GRADIENT: fields += 2 + 1; break; /* v ring of 2, image; history below */
     case OSIB_OP_COUNT: break;
     }
+    /* Each field rounded up to a 2 MiB huge page (cpu_alloc_huge). */
+    field = ceil(field / 2097152.0) * 2097152.0;
+    if (op == OSIB_OP_BORN_ADJOINT || op == OSIB_OP_GRADIENT)
+        fields += (double)s->nt * (double)ext[0] * (double)ext[1] * (double)ext[2] * sizeof(float) / field;
     double sparse = (double)s->nt * (double)(s->nsrc + 2 * s->nrec) * 2 * sizeof(double);
     double total = fields * field + sparse + 3.0 * (double)N[0] * N[1] * N[2] * sizeof(double);
     return total > (double)SIZE_MAX ? SIZE_MAX : (size_t)total;

@@ -29,11 +29,19 @@
 
 enum { CPU_ALIGN_FLOATS = 16 };
 
+/* Sparse points (sources or receivers) with their multilinear weights, and
+ * an index by x plane: the corners of plane ix are entries
+ * by_plane[plane_start[ix] .. plane_start[ix + 1]), in increasing point
+ * then corner order, zero weights left out. Injection and interpolation go
+ * plane by plane in increasing ix, the same order whether a time step is
+ * computed whole or in wavefronts (cpu_sweep.h), so the bits agree. */
 typedef struct {
     size_t npoint;
     int ncorner;
-    size_t *offset; /* npoint x ncorner */
-    float *weight;  /* npoint x ncorner; 0 for skipped corners */
+    size_t *offset;      /* npoint x ncorner */
+    float *weight;       /* npoint x ncorner; 0 for skipped corners */
+    size_t *plane_start; /* N[0] + 1 */
+    size_t *by_plane;    /* entries k = point * ncorner + corner */
 } cpu_sparse;
 
 typedef struct {
@@ -51,6 +59,7 @@ typedef struct {
     float wx[FD_MAX_HALF + 1], wy[FD_MAX_HALF + 1], wz[FD_MAX_HALF + 1]; /* w_k / h^2 per axis */
     float *alpha, *beta, *gamma, *inj_scale;
     cpu_sparse src, rec;
+    int time_block; /* steps per wavefront in 3D (cpu_sweep.h); 1: none */
     osib_progress_fn progress;
     void *progress_ctx;
 } cpu_problem;
@@ -59,8 +68,28 @@ osib_status cpu_problem_init(cpu_problem *p, const osib_setup *s, osib_err *err)
 osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_err *err);
 void cpu_problem_free(cpu_problem *p);
 
+/* field[offset] += weight * scale[offset] * values[point] for the corners
+ * in plane ix (values in float64, added in float32). When g is not NULL,
+ * also g[offset] -= u[offset] * (the amount added) * inv_dt2: the imaging
+ * term of the values injected after a fused IMAGING step (cpu_kernels.h). */
+void cpu_sparse_inject_plane(const cpu_sparse *s, size_t ix, const double *values, const float *scale, float *field,
+                             float *g, const float *u, float inv_dt2);
+
+/* out[point] += weight * field[offset] for the corners in plane ix. */
+void cpu_sparse_record_plane(const cpu_sparse *s, size_t ix, const float *field, double *out);
+
+/* Whether plane ix holds any corner. */
+static inline int cpu_sparse_in_plane(const cpu_sparse *s, size_t ix)
+{
+    return s->plane_start[ix + 1] > s->plane_start[ix];
+}
+
 /* Bytes allocated for an operator. */
 size_t cpu_operator_bytes(const osib_setup *s, osib_op op);
+
+/* bytes of memory (not zeroed), 64-byte aligned, on huge pages when large;
+ * free() releases it. NULL when out of memory. */
+void *cpu_alloc_huge(size_t bytes);
 
 /* A zeroed, aligned field, or NULL. */
 float *cpu_field_alloc(const cpu_problem *p);

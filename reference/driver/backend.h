@@ -17,15 +17,19 @@
 #include "setup.h"
 
 typedef struct {
-    const char *name;        /* program name, e.g. "osib-ref" */
-    const char *description; /* one line: where it lives, precision, threads */
-    const char *precision;   /* "float64" or "float32" */
+    const char *name;         /* program name, e.g. "osib-ref" */
+    const char *description;  /* one line: where it lives, precision, threads */
+    const char *precision;    /* "float64" or "float32" */
+    const void *options;      /* passed to create; NULL for defaults */
+    const char *options_help; /* lines for --help about them, or NULL */
 
     /* Bytes this implementation allocates for op, so a run that cannot fit
      * is refused before it starts. */
     size_t (*memory_bytes)(const osib_setup *s, osib_op op);
 
-    osib_status (*create)(void **state, const osib_setup *s, osib_err *err);
+    /* options: the implementation's own settings from its command line
+     * (options below), never anything that changes the problem. */
+    osib_status (*create)(void **state, const osib_setup *s, const void *options, osib_err *err);
     void (*destroy)(void *state);
     /* vp (km/s) on the physical grid; may be called again to change it. */
     osib_status (*set_model)(void *state, const double *vp, osib_err *err);

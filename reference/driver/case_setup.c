@@ -43,7 +43,7 @@ void osib_case_setup_free(osib_case_setup *cs)
 osib_status osib_backend_open(const osib_backend *b, const osib_case_setup *cs, const double *vp, void **state,
                               osib_err *err)
 {
-    osib_status st = b->create(state, &cs->setup, err);
+    osib_status st = b->create(state, &cs->setup, b->options, err);
     if (st != OSIB_OK)
         return st;
     st = b->set_model(*state, vp, err);

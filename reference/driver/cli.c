@@ -59,6 +59,8 @@ int osib_driver_main(int argc, char **argv, const osib_backend *b)
         return fail_usage(b, "missing command");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         printf(usage_format, b->name, b->description);
+        if (b->options_help)
+            printf("\n%s", b->options_help);
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0) {

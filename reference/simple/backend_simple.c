@@ -9,8 +9,9 @@
 
 #include "operators.h"
 
-static osib_status create(void **state, const osib_setup *s, osib_err *err)
+static osib_status create(void **state, const osib_setup *s, const void *options, osib_err *err)
 {
+    (void)options;
     ref_problem *p = malloc(sizeof *p);
     if (!p)
         return osib_fail(err, OSIB_E_NOMEM, "out of memory");

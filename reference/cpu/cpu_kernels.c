@@ -1,0 +1,180 @@
+/*
+ * cpu_kernels.c - one time step over a range of rows (cpu_kernels.h).
+ *
+ * The loop body is written once, as an always-inlined function whose half
+ * order, dimension and mode are arguments; the table at the end
+ * instantiates it with constants, so that gcc unrolls the stencil and
+ * drops the branches that do not apply. Why specialise at all: the probe in
+ * ../shared/research measured the generic loop (order and dimension read at
+ * run time) well below the same loop with constants on this machine kind.
+ */
+#include "cpu_kernels.h"
+
+#define INLINE static inline __attribute__((always_inline))
+
+/* What the loop over one row reads and writes: one pointer per array and
+ * per neighbouring row, set up once per row, so the loop indexes every
+ * array by z alone (plain vector loads) and short segments cost no set-up. */
+typedef struct {
+    const float *cur, *older, *alpha, *beta, *gamma;
+    float *newer;
+    const float *xp[FD_MAX_HALF + 1], *xm[FD_MAX_HALF + 1], *yp[FD_MAX_HALF + 1], *ym[FD_MAX_HALF + 1];
+    float *g;
+    const float *u, *dm, *un, *uc, *up;
+} row_ptrs;
+
+typedef struct {
+    float wx[FD_MAX_HALF + 1], wy[FD_MAX_HALF + 1], wz[FD_MAX_HALF + 1], w0, inv_dt2;
+} weights;
+
+INLINE void row_setup(const int H, const int D3, const cpu_update_mode MODE, const cpu_problem *p, const cpu_update *a,
+                      size_t row, row_ptrs *r)
+{
+    const size_t sx = p->stride[0], sy = p->stride[1];
+    r->cur = a->cur + row;
+    r->older = a->older + row;
+    r->newer = a->newer + row;
+    r->alpha = p->alpha + row;
+    r->beta = p->beta + row;
+    r->gamma = p->gamma + row;
+    for (int k = 1; k <= H; k++) {
+        r->xp[k] = r->cur + (size_t)k * sx;
+        r->xm[k] = r->cur - (size_t)k * sx;
+        r->yp[k] = D3 ? r->cur + (size_t)k * sy : r->cur;
+        r->ym[k] = D3 ? r->cur - (size_t)k * sy : r->cur;
+    }
+    if (MODE == CPU_UPDATE_IMAGING) {
+        r->g = a->g + row;
+        r->u = a->u + row;
+    }
+    if (MODE == CPU_UPDATE_BORN) {
+        r->dm = a->dm + row;
+        r->un = a->u_next + row;
+        r->uc = a->u_cur + row;
+        r->up = a->u_prev + row;
+    }
+}
+
+/* Points z0 <= z < z1 of one row. DAMPED reads beta and gamma; otherwise
+ * they are 2 and 1 (eta = 0, spec/acoustic.md §6). */
+INLINE void segment(const int H, const int D3, const cpu_update_mode MODE, const int DAMPED, const row_ptrs *r,
+                    const weights *w, size_t z0, size_t z1)
+{
+    const float *restrict cur = r->cur;
+    const float *older = r->older;
+    float *newer = r->newer;
+    const float *restrict alpha = r->alpha, *restrict beta = r->beta, *restrict gamma = r->gamma;
+    float *restrict g = r->g;
+    const float *restrict u = r->u, *restrict dm = r->dm, *restrict un = r->un, *restrict uc = r->uc,
+                          *restrict up = r->up;
+    const float w0 = w->w0, inv_dt2 = w->inv_dt2;
+    /* Local copies: newer is not restrict (it may be older), so gcc could
+     * not keep weights or row pointers read through r and w in registers. */
+    float wx[FD_MAX_HALF + 1], wy[FD_MAX_HALF + 1], wz[FD_MAX_HALF + 1];
+    const float *xp[FD_MAX_HALF + 1], *xm[FD_MAX_HALF + 1], *yp[FD_MAX_HALF + 1], *ym[FD_MAX_HALF + 1];
+    for (int k = 1; k <= H; k++) {
+        wx[k] = w->wx[k];
+        wy[k] = w->wy[k];
+        wz[k] = w->wz[k];
+        xp[k] = r->xp[k];
+        xm[k] = r->xm[k];
+        yp[k] = r->yp[k];
+        ym[k] = r->ym[k];
+    }
+
+    /* newer may be older: each point reads older[z] before writing
+     * newer[z] and no other point reads either, so the iterations are
+     * independent, which is what the simd pragma states. */
+#pragma omp simd
+    for (size_t z = z0; z < z1; z++) {
+        /* Three independent sums, one per axis: a single running sum
+         * would chain 3 so/2 dependent adds per point. */
+        float lz = w0 * cur[z], lx = 0.0f, ly = 0.0f;
+        for (int k = 1; k <= H; k++) {
+            lz += wz[k] * (cur[z + (size_t)k] + cur[z - (size_t)k]);
+            lx += wx[k] * (xp[k][z] + xm[k][z]);
+            if (D3)
+                ly += wy[k] * (yp[k][z] + ym[k][z]);
+        }
+        float lap = D3 ? (lz + lx) + ly : lz + lx;
+        if (MODE == CPU_UPDATE_BORN)
+            lap -= inv_dt2 * dm[z] * (un[z] - 2.0f * uc[z] + up[z]);
+        const float old = older[z];
+        const float val =
+            DAMPED ? alpha[z] * lap + beta[z] * cur[z] - gamma[z] * old : alpha[z] * lap + 2.0f * cur[z] - old;
+        newer[z] = val;
+        if (MODE == CPU_UPDATE_IMAGING)
+            g[z] -= u[z] * (old - 2.0f * cur[z] + val) * inv_dt2;
+    }
+}
+
+/* Rows iy0..iy1 of plane ix, each over its whole stored width: the halo
+ * and padding columns have alpha = beta = gamma = 0 and zero fields, so
+ * they get 0 again, and every vector is full and aligned (no scalar
+ * remainder loops, which cost as much as the rest on short rows). The
+ * damped formula runs on the aligned vectors that hold any point of the
+ * absorbing layer, the cheaper interior one on the rest. */
+INLINE void rows(const int H, const int D3, const cpu_update_mode MODE, const cpu_problem *p, const cpu_update *a,
+                 size_t ix, size_t iy0, size_t iy1)
+{
+    const size_t V = CPU_ALIGN_FLOATS, nbl = (size_t)p->nbl, hz = (size_t)p->halo[2], width = p->ext[2];
+    const int x_layer = ix < nbl || ix >= p->N[0] - nbl;
+    const size_t lo = (nbl + hz + V - 1) / V * V, hi_raw = (p->N[2] - nbl + hz) / V * V;
+    const size_t hi = hi_raw > lo ? hi_raw : lo;
+    weights w;
+    for (int k = 0; k <= H; k++) {
+        w.wx[k] = p->wx[k];
+        w.wy[k] = p->wy[k];
+        w.wz[k] = p->wz[k];
+    }
+    w.w0 = w.wx[0] + w.wy[0] + w.wz[0];
+    w.inv_dt2 = a->inv_dt2;
+    row_ptrs r = {0};
+    for (size_t iy = iy0; iy < iy1; iy++) {
+        row_setup(H, D3, MODE, p, a, cpu_at(p, ix, iy, 0) - hz, &r);
+        const int layer = x_layer || (D3 && (iy < nbl || iy >= p->N[1] - nbl));
+        if (layer) {
+            segment(H, D3, MODE, 1, &r, &w, 0, width);
+        } else {
+            segment(H, D3, MODE, 1, &r, &w, 0, lo);
+            segment(H, D3, MODE, 0, &r, &w, lo, hi);
+            segment(H, D3, MODE, 1, &r, &w, hi, width);
+        }
+    }
+}
+
+typedef void (*rows_fn)(const cpu_problem *p, const cpu_update *a, size_t ix, size_t iy0, size_t iy1);
+
+#define ROWS(H, D3, MODE)                                                                                              \
+    static void rows_##H##_##D3##_##MODE(const cpu_problem *p, const cpu_update *a, size_t ix, size_t iy0, size_t iy1) \
+    {                                                                                                                  \
+        rows(H, D3, MODE, p, a, ix, iy0, iy1);                                                                         \
+    }
+#define ROWS_MODES(H, D3) ROWS(H, D3, CPU_UPDATE_PLAIN) ROWS(H, D3, CPU_UPDATE_IMAGING) ROWS(H, D3, CPU_UPDATE_BORN)
+#define ROWS_ORDER(H) ROWS_MODES(H, 0) ROWS_MODES(H, 1)
+ROWS_ORDER(1)
+ROWS_ORDER(2)
+ROWS_ORDER(3)
+ROWS_ORDER(4)
+ROWS_ORDER(5)
+ROWS_ORDER(6)
+ROWS_ORDER(7)
+ROWS_ORDER(8)
+
+#define ENTRY_MODES(H, D3)                                                                                             \
+    {                                                                                                                  \
+        rows_##H##_##D3##_CPU_UPDATE_PLAIN, rows_##H##_##D3##_CPU_UPDATE_IMAGING, rows_##H##_##D3##_CPU_UPDATE_BORN    \
+    }
+#define ENTRY(H)                                                                                                       \
+    {                                                                                                                  \
+        ENTRY_MODES(H, 0), ENTRY_MODES(H, 1)                                                                           \
+    }
+
+/* [half - 1][3D][mode] */
+static const rows_fn rows_table[FD_MAX_HALF][2][3] = {ENTRY(1), ENTRY(2), ENTRY(3), ENTRY(4),
+                                                      ENTRY(5), ENTRY(6), ENTRY(7), ENTRY(8)};
+
+void cpu_update_rows(const cpu_problem *p, const cpu_update *a, size_t ix, size_t iy0, size_t iy1)
+{
+    rows_table[p->half - 1][p->ndim == 3][a->mode](p, a, ix, iy0, iy1);
+}

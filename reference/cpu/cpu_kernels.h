@@ -1,0 +1,51 @@
+/*
+ * cpu_kernels.h - the hot loops of reference/cpu: one time step of the
+ * acoustic recursion (spec/acoustic.md section 6) over a range of rows.
+ *
+ * For every point of the rows given,
+ *
+ *     newer = alpha (L cur) + beta cur - gamma older
+ *
+ * where L is the Laplacian of space order so (cpu_problem.h). In the
+ * interior, where the damping eta is zero, beta = 2 and gamma = 1 exactly,
+ * so only alpha = dt^2 vp^2 is read there; beta and gamma are read in the
+ * absorbing layer only. The loops are specialised at compile time for each
+ * half order 1..8 and for 2D and 3D, and vectorise along z.
+ *
+ * newer may be the same array as older (the two-buffer, in-place scheme of
+ * cpu_sweep.h); it must not alias cur. Each point is computed the same way
+ * whatever range of rows a call covers, so any split of a step into calls
+ * (threads, planes, wavefronts) gives the same bits.
+ *
+ * Two fused variants save a pass over memory:
+ *   IMAGING  also g -= u (older - 2 cur + newer) inv_dt2, reading older
+ *            before newer overwrites it (the adjoint pass of J^T and of the
+ *            gradient, spec/acoustic.md section 9);
+ *   BORN     the scattered field's source: newer -= alpha inv_dt2 dm
+ *            (u_next - 2 u_cur + u_prev) (the Born operator J).
+ */
+#ifndef CPU_KERNELS_H
+#define CPU_KERNELS_H
+
+#include <stddef.h>
+
+#include "cpu_problem.h"
+
+typedef enum { CPU_UPDATE_PLAIN, CPU_UPDATE_IMAGING, CPU_UPDATE_BORN } cpu_update_mode;
+
+typedef struct {
+    cpu_update_mode mode;
+    const float *cur;                     /* the level the stencil reads */
+    const float *older;                   /* two steps back */
+    float *newer;                         /* written; may be older itself */
+    float inv_dt2;                        /* 1 / dt^2, for IMAGING and BORN */
+    float *g;                             /* IMAGING: image accumulated in place */
+    const float *u;                       /* IMAGING: forward wavefield at cur's time */
+    const float *dm;                      /* BORN: model perturbation, padded */
+    const float *u_next, *u_cur, *u_prev; /* BORN: background wavefield */
+} cpu_update;
+
+/* One step on rows iy0 <= iy < iy1 of plane ix (padded indices; every z). */
+void cpu_update_rows(const cpu_problem *p, const cpu_update *a, size_t ix, size_t iy0, size_t iy1);
+
+#endif

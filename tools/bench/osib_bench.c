@@ -1,0 +1,319 @@
+/*
+ * osib-bench - the CPU benchmark of `make bench` (reference/cpu/README.md).
+ *
+ * For each case and operator: STREAM triad, the operator `repeat` times
+ * with osib-cpu's kernels (the same library osib-cpu certifies with), the
+ * triad again; then throughput against the roofline bound that the
+ * bandwidth measured around it sets (spec/acoustic.md, "Cost model").
+ * Never a test: timings are reported, not asserted.
+ */
+#include <getopt.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend_cpu.h"
+#include "case.h"
+#include "case_setup.h"
+#include "estimate.h"
+#include "fileutil.h"
+#include "inputs.h"
+#include "run.h"
+#include "sysinfo.h"
+#include "triad.h"
+#include "version.h"
+
+static const char *const usage =
+    "usage: osib-bench [--ops OP,...] [--repeat N] [--time-block K] [--out FILE.yaml] CASE...\n"
+    "       osib-bench triad [--repeat N]\n"
+    "\n"
+    "Times osib-cpu's kernels (reference/cpu) on each case: one untimed run,\n"
+    "STREAM triad, the operator N times (median), triad again, and prints GPts/s, GFlop/s, the\n"
+    "per-core rate and the %% of the roofline bound (triad bandwidth over the\n"
+    "spec's compulsory bytes per point and step) and of the streaming bound\n"
+    "(the same with the bytes divided by the steps fused per sweep).\n"
+    "Threads: OMP_NUM_THREADS (pin them with OMP_PROC_BIND=close).\n"
+    "\n"
+    "  --ops LIST       operators (default forward,gradient)\n"
+    "  --repeat N       timed runs per case and operator (default 3)\n"
+    "  --time-block K   osib-cpu's --time-block (default 3)\n"
+    "  --out FILE       also write the rows as YAML, atomically\n"
+    "\n"
+    "Exit codes: 0 ok, 2 usage, 3 invalid case, 5 not enough memory, 9 other.\n";
+
+typedef struct {
+    char id[OSIB_ID_MAX];
+    int ndim, space_order, time_block, threads, repeat;
+    size_t shape[3];
+    osib_op op;
+    double seconds, seconds_min, seconds_max, gpts, gflops, bytes_per_point;
+    double triad_before, triad_after, roofline_gpts, streaming_gpts;
+} bench_row;
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Inputs for timing: the documented wavelets, and the reversed wavelets as
+ * adjoint and observed data (any data costs the same). */
+static osib_status bench_inputs(const osib_case *c, osib_op op, osib_inputs *in, osib_err *err)
+{
+    memset(in, 0, sizeof *in);
+    size_t nphys = osib_case_physical_points(c), ndata = c->nt * c->receivers.count;
+    in->vp = malloc(nphys * sizeof *in->vp);
+    in->src_wavelet = malloc(c->nt * c->sources.count * sizeof *in->src_wavelet);
+    in->adjoint_data = malloc((ndata ? ndata : 1) * sizeof *in->adjoint_data);
+    if (!in->vp || !in->src_wavelet || !in->adjoint_data)
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory for the inputs");
+    osib_status st = osib_case_model_vp(c, in->vp, err);
+    if (st != OSIB_OK)
+        return st;
+    osib_input_wavelets(c, in->src_wavelet);
+    osib_input_adjoint_data(c, in->adjoint_data);
+    if (op == OSIB_OP_BORN) {
+        if (!(in->dm = malloc(nphys * sizeof *in->dm)))
+            return osib_fail(err, OSIB_E_NOMEM, "out of memory for dm");
+        osib_input_dm(c, in->dm);
+    }
+    if (op == OSIB_OP_GRADIENT) {
+        if (!(in->observed_data = malloc((ndata ? ndata : 1) * sizeof *in->observed_data)))
+            return osib_fail(err, OSIB_E_NOMEM, "out of memory for the data");
+        memcpy(in->observed_data, in->adjoint_data, ndata * sizeof *in->observed_data);
+    }
+    return OSIB_OK;
+}
+
+static osib_status bench_one(const char *path, osib_op op, const cpu_options *opt, int repeat, bench_row *row,
+                             osib_err *err)
+{
+    osib_case c;
+    osib_case_setup cs;
+    osib_inputs in;
+    void *state = NULL;
+    double *out = NULL, *times = NULL, objective = 0.0;
+    osib_backend backend = osib_backend_cpu;
+    backend.options = opt;
+    memset(&cs, 0, sizeof cs);
+    memset(&in, 0, sizeof in);
+    osib_status st = osib_case_load(path, &c, err);
+    if (st != OSIB_OK)
+        return st;
+    if ((st = osib_check_memory(&backend, &c, op, err)) != OSIB_OK ||
+        (st = bench_inputs(&c, op, &in, err)) != OSIB_OK || (st = osib_case_setup_init(&cs, &c, err)) != OSIB_OK ||
+        (st = osib_backend_open(&backend, &cs, in.vp, &state, err)) != OSIB_OK)
+        goto done;
+    size_t nout = osib_output_count(&c, op);
+    out = malloc((nout ? nout : 1) * sizeof *out);
+    times = malloc((size_t)repeat * sizeof *times);
+    if (!out || !times) {
+        st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the output");
+        goto done;
+    }
+    memset(row, 0, sizeof *row);
+    snprintf(row->id, sizeof row->id, "%s", c.id);
+    row->ndim = c.ndim;
+    for (int d = 0; d < c.ndim; d++)
+        row->shape[d] = c.shape[d];
+    row->space_order = c.space_order;
+    row->op = op;
+    row->time_block = opt->time_block;
+    row->threads = omp_get_max_threads();
+    row->repeat = repeat;
+    /* One untimed run first: page faults of fresh memory and the first
+     * touch of the model arrays are not the kernel's speed. */
+    st = osib_compute(&backend, state, op, &in, out, &objective, err);
+    if (st != OSIB_OK)
+        goto done;
+    row->triad_before = osib_triad_gbs(OSIB_TRIAD_ELEMENTS, 5);
+    for (int r = 0; r < repeat && st == OSIB_OK; r++) {
+        double t0 = osib_now_seconds();
+        st = osib_compute(&backend, state, op, &in, out, &objective, err);
+        times[r] = osib_now_seconds() - t0;
+    }
+    row->triad_after = osib_triad_gbs(OSIB_TRIAD_ELEMENTS, 5);
+    if (st != OSIB_OK)
+        goto done;
+    qsort(times, (size_t)repeat, sizeof *times, cmp_double);
+    osib_estimate e = osib_estimate_op(&c, op, 4);
+    row->seconds = repeat % 2 ? times[repeat / 2] : 0.5 * (times[repeat / 2 - 1] + times[repeat / 2]);
+    row->seconds_min = times[0];
+    row->seconds_max = times[repeat - 1];
+    row->gpts = e.padded_points * e.time_steps / row->seconds / 1e9;
+    row->gflops = e.total_flops / row->seconds / 1e9;
+    row->bytes_per_point = e.bytes_per_point_step;
+    double bw = 0.5 * (row->triad_before + row->triad_after);
+    row->roofline_gpts = osib_roofline_gpts(&c, op, 4, bw);
+    /* The wavefront streams the fields once per time block (3D, forward
+     * and adjoint, in place); everything else once per step. */
+    int fused = (c.ndim == 3 && (op == OSIB_OP_FORWARD || op == OSIB_OP_ADJOINT)) ? opt->time_block : 1;
+    row->streaming_gpts = row->roofline_gpts * fused;
+done:
+    if (state)
+        backend.destroy(state);
+    free(out);
+    free(times);
+    osib_inputs_free(&in);
+    osib_case_setup_free(&cs);
+    osib_case_free(&c);
+    return st;
+}
+
+static void print_header(void)
+{
+    printf("%-24s %-13s %2s %-8s %2s %8s %8s %9s %8s %8s %9s %9s\n", "case", "grid", "so", "operator", "K", "seconds",
+           "GPts/s", "GFlop/s", "per core", "triad", "%roofline", "%stream");
+}
+
+static void print_row(const bench_row *r)
+{
+    char grid[32];
+    if (r->ndim == 3)
+        snprintf(grid, sizeof grid, "%zux%zux%zu", r->shape[0], r->shape[1], r->shape[2]);
+    else
+        snprintf(grid, sizeof grid, "%zux%zu", r->shape[0], r->shape[1]);
+    printf("%-24s %-13s %2d %-8s %2d %8.3f %8.3f %9.1f %8.3f %8.1f %8.0f%% %8.0f%%\n", r->id, grid, r->space_order,
+           osib_op_name(r->op), r->time_block, r->seconds, r->gpts, r->gflops, r->gpts / r->threads,
+           0.5 * (r->triad_before + r->triad_after), 100.0 * r->gpts / r->roofline_gpts,
+           100.0 * r->gpts / r->streaming_gpts);
+    fflush(stdout);
+}
+
+static void yaml_row(FILE *f, const bench_row *r)
+{
+    fprintf(f, "  - case: %s\n    dimensions: %d\n    shape: [%zu, %zu", r->id, r->ndim, r->shape[0], r->shape[1]);
+    if (r->ndim == 3)
+        fprintf(f, ", %zu", r->shape[2]);
+    fprintf(f,
+            "]\n    space_order: %d\n    operator: %s\n    time_block: %d\n    threads: %d\n    repeat: %d\n"
+            "    seconds_median: %.6g\n    seconds_min: %.6g\n    seconds_max: %.6g\n    gpts_per_s: %.6g\n"
+            "    gflop_per_s: %.6g\n    per_core_gpts_per_s: %.6g\n    bytes_per_point_step: %g\n"
+            "    triad_gbs_before: %.4g\n    triad_gbs_after: %.4g\n    roofline_gpts_per_s: %.6g\n"
+            "    roofline_fraction: %.4f\n    streaming_bound_gpts_per_s: %.6g\n    streaming_fraction: %.4f\n",
+            r->space_order, osib_op_name(r->op), r->time_block, r->threads, r->repeat, r->seconds, r->seconds_min,
+            r->seconds_max, r->gpts, r->gflops, r->gpts / r->threads, r->bytes_per_point, r->triad_before,
+            r->triad_after, r->roofline_gpts, r->gpts / r->roofline_gpts, r->streaming_gpts,
+            r->gpts / r->streaming_gpts);
+}
+
+static int write_yaml(const char *path, const bench_row *rows, size_t n)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return -1;
+    fprintf(f, "# osib-bench: osib-cpu kernels timed against STREAM triad (reference/cpu/README.md)\n");
+    fprintf(f, "osib_bench: 1\nkit_version: \"%s\"\ncommit: \"%s\"\nrows:\n", osib_kit_version(), osib_git_commit());
+    for (size_t i = 0; i < n; i++)
+        yaml_row(f, &rows[i]);
+    fclose(f);
+    osib_err err = {0};
+    osib_status st = osib_write_text_atomic(path, text, len, &err);
+    free(text);
+    if (st != OSIB_OK)
+        fprintf(stderr, "osib-bench: %s\n", err.msg);
+    return st == OSIB_OK ? 0 : -1;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end = NULL;
+    long v = strtol(s, &end, 10);
+    if (!end || *end || end == s || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int fail_usage(const char *msg)
+{
+    fprintf(stderr, "osib-bench: %s (see osib-bench --help)\n", msg);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    int repeat = 3;
+    cpu_options opt = {.time_block = CPU_DEFAULT_TIME_BLOCK};
+    const char *out_path = NULL, *ops_arg = "forward,gradient";
+    if (argc >= 2 && strcmp(argv[1], "triad") == 0) {
+        int r = 5;
+        if (argc == 4 && strcmp(argv[2], "--repeat") == 0) {
+            if (parse_int(argv[3], 1, 1000, &r) != 0)
+                return fail_usage("--repeat wants an integer from 1 to 1000");
+        } else if (argc != 2) {
+            return fail_usage("triad takes only --repeat N");
+        }
+        double gbs = osib_triad_gbs(OSIB_TRIAD_ELEMENTS, r);
+        if (gbs < 0) {
+            fprintf(stderr, "osib-bench: out of memory for the triad arrays\n");
+            return 5;
+        }
+        printf("triad %.2f GB/s (%d threads, best of %d)\n", gbs, omp_get_max_threads(), r);
+        return 0;
+    }
+    static const struct option longopts[] = {{"ops", required_argument, NULL, 'o'},
+                                             {"repeat", required_argument, NULL, 'r'},
+                                             {"time-block", required_argument, NULL, 'k'},
+                                             {"out", required_argument, NULL, 'O'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    int ch;
+    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'o': ops_arg = optarg; break;
+        case 'r':
+            if (parse_int(optarg, 1, 1000, &repeat) != 0)
+                return fail_usage("--repeat wants an integer from 1 to 1000");
+            break;
+        case 'k':
+            if (parse_int(optarg, 1, CPU_MAX_TIME_BLOCK, &opt.time_block) != 0)
+                return fail_usage("--time-block wants an integer from 1 to 16");
+            break;
+        case 'O': out_path = optarg; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: return fail_usage("bad option");
+        }
+    }
+    if (optind >= argc)
+        return fail_usage("no case given");
+    osib_op ops[OSIB_OP_COUNT];
+    int nops = 0;
+    char opsbuf[256];
+    snprintf(opsbuf, sizeof opsbuf, "%s", ops_arg);
+    for (char *save = NULL, *tok = strtok_r(opsbuf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        int op = osib_op_parse(tok);
+        if (nops == OSIB_OP_COUNT || op < 0)
+            return fail_usage("--ops: unknown operator");
+        ops[nops++] = (osib_op)op;
+    }
+    size_t nrows = (size_t)(argc - optind) * (size_t)nops, n = 0;
+    bench_row *rows = calloc(nrows, sizeof *rows);
+    if (!rows)
+        return 5;
+    printf("osib-bench %s: %d threads, %d runs each (median)\n", osib_kit_version(), omp_get_max_threads(), repeat);
+    print_header();
+    int rc = 0;
+    for (int i = optind; i < argc; i++)
+        for (int k = 0; k < nops; k++) {
+            osib_err err = {0};
+            osib_status st = bench_one(argv[i], ops[k], &opt, repeat, &rows[n], &err);
+            if (st != OSIB_OK) {
+                rc = osib_exit_code(st);
+                if (st == OSIB_E_IO || st == OSIB_E_CASE) { /* the case itself: once, not per operator */
+                    fprintf(stderr, "osib-bench: %s\n", err.msg);
+                    break;
+                }
+                fprintf(stderr, "osib-bench: %s %s: %s\n", argv[i], osib_op_name(ops[k]), err.msg);
+                continue;
+            }
+            print_row(&rows[n++]);
+        }
+    if (out_path && write_yaml(out_path, rows, n) != 0 && rc == 0)
+        rc = 4;
+    free(rows);
+    return rc;
+}
