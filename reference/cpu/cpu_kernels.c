@@ -16,7 +16,9 @@
  * per neighbouring row, set up once per row, so the loop indexes every
  * array by z alone (plain vector loads) and short segments cost no set-up. */
 typedef struct {
-    const float *cur, *older, *alpha, *beta, *gamma;
+    const float *cur, *older, *alpha;
+    const float *eta_z; /* eta / dt by stored column */
+    float eta_xy;       /* eta / dt of the row's x and y */
     float *newer;
     const float *xp[FD_MAX_HALF + 1], *xm[FD_MAX_HALF + 1], *yp[FD_MAX_HALF + 1], *ym[FD_MAX_HALF + 1];
     float *g;
@@ -35,8 +37,7 @@ INLINE void row_setup(const int H, const int D3, const cpu_update_mode MODE, con
     r->older = a->older + row;
     r->newer = a->newer + row;
     r->alpha = p->alpha + row;
-    r->beta = p->beta + row;
-    r->gamma = p->gamma + row;
+    r->eta_z = p->eta_dt[2];
     for (int k = 1; k <= H; k++) {
         r->xp[k] = r->cur + (size_t)k * sx;
         r->xm[k] = r->cur - (size_t)k * sx;
@@ -55,15 +56,16 @@ INLINE void row_setup(const int H, const int D3, const cpu_update_mode MODE, con
     }
 }
 
-/* Points z0 <= z < z1 of one row. DAMPED reads beta and gamma; otherwise
- * they are 2 and 1 (eta = 0, spec/acoustic.md §6). */
+/* Points z0 <= z < z1 of one row. DAMPED adds the damping term
+ * e (cur - older), e = alpha eta / dt (cpu_problem.h); otherwise eta = 0. */
 INLINE void segment(const int H, const int D3, const cpu_update_mode MODE, const int DAMPED, const row_ptrs *r,
                     const weights *w, size_t z0, size_t z1)
 {
     const float *restrict cur = r->cur;
     const float *older = r->older;
     float *newer = r->newer;
-    const float *restrict alpha = r->alpha, *restrict beta = r->beta, *restrict gamma = r->gamma;
+    const float *restrict alpha = r->alpha, *restrict eta_z = r->eta_z;
+    const float eta_xy = r->eta_xy;
     float *restrict g = r->g;
     const float *restrict u = r->u, *restrict dm = r->dm, *restrict un = r->un, *restrict uc = r->uc,
                           *restrict up = r->up;
@@ -100,8 +102,9 @@ INLINE void segment(const int H, const int D3, const cpu_update_mode MODE, const
         if (MODE == CPU_UPDATE_BORN)
             lap -= inv_dt2 * dm[z] * (un[z] - 2.0f * uc[z] + up[z]);
         const float old = older[z];
-        const float val =
-            DAMPED ? alpha[z] * lap + beta[z] * cur[z] - gamma[z] * old : alpha[z] * lap + 2.0f * cur[z] - old;
+        float val = alpha[z] * lap + 2.0f * cur[z] - old;
+        if (DAMPED)
+            val -= alpha[z] * (eta_xy + eta_z[z]) * (cur[z] - old);
         newer[z] = val;
         if (MODE == CPU_UPDATE_IMAGING)
             g[z] -= u[z] * (old - 2.0f * cur[z] + val) * inv_dt2;
@@ -109,7 +112,7 @@ INLINE void segment(const int H, const int D3, const cpu_update_mode MODE, const
 }
 
 /* Rows iy0..iy1 of plane ix, each over its whole stored width: the halo
- * and padding columns have alpha = beta = gamma = 0 and zero fields, so
+ * and padding columns have alpha = 0 and zero fields, so
  * they get 0 again, and every vector is full and aligned (no scalar
  * remainder loops, which cost as much as the rest on short rows). The
  * damped formula runs on the aligned vectors that hold any point of the
@@ -132,6 +135,7 @@ INLINE void rows(const int H, const int D3, const cpu_update_mode MODE, const cp
     row_ptrs r = {0};
     for (size_t iy = iy0; iy < iy1; iy++) {
         row_setup(H, D3, MODE, p, a, cpu_at(p, ix, iy, 0) - hz, &r);
+        r.eta_xy = p->eta_dt[0][ix] + p->eta_dt[1][iy];
         const int layer = x_layer || (D3 && (iy < nbl || iy >= p->N[1] - nbl));
         if (layer) {
             segment(H, D3, MODE, 1, &r, &w, 0, width);

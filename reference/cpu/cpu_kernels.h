@@ -4,13 +4,14 @@
  *
  * For every point of the rows given,
  *
- *     newer = alpha (L cur) + beta cur - gamma older
+ *     newer = alpha (L cur) + 2 cur - older - e (cur - older),  e = alpha eta / dt
  *
- * where L is the Laplacian of space order so (cpu_problem.h). In the
- * interior, where the damping eta is zero, beta = 2 and gamma = 1 exactly,
- * so only alpha = dt^2 vp^2 is read there; beta and gamma are read in the
- * absorbing layer only. The loops are specialised at compile time for each
- * half order 1..8 and for 2D and 3D, and vectorise along z.
+ * where L is the Laplacian of space order so (cpu_problem.h: this is the
+ * spec's step with beta = 2 - e, gamma = 1 - e). The only per-point
+ * coefficient read is alpha; eta comes from 1D profiles, and in the
+ * interior, where eta = 0, the damping term is skipped. The loops are
+ * specialised at compile time for each half order 1..8 and for 2D and 3D,
+ * and vectorise along z.
  *
  * newer may be the same array as older (the two-buffer, in-place scheme of
  * cpu_sweep.h); it must not alias cur. Each point is computed the same way

@@ -5,6 +5,7 @@
  */
 #include "cpu_operators.h"
 
+#include "cpu_fpenv.h"
 #include "cpu_sweep.h"
 
 #include <math.h>
@@ -25,6 +26,29 @@ typedef struct {
 
 enum { HISTORY = 0 };
 
+/* Zero what the steps never write: the two initial levels whole, and on
+ * every later level the x halo planes and the y halo rows (a step writes
+ * each row of the padded grid over its whole stored width, z halo and
+ * padding included: cpu_kernels.h). Zeroing the whole history instead
+ * would be one more pass over nt fields, as large as the forward pass's
+ * own writes. */
+static void zero_history(const cpu_problem *p, float *history)
+{
+    const size_t hx = (size_t)p->halo[0], hy = (size_t)p->halo[1], sx = p->stride[0], sy = p->stride[1];
+    const size_t ex = p->ext[0], ey = p->ext[1];
+    memset(history, 0, 2 * p->nstore * sizeof(float));
+#pragma omp parallel for schedule(static)
+    for (size_t n = 2; n < p->nt; n++) {
+        float *level = history + n * p->nstore;
+        memset(level, 0, hx * sx * sizeof(float));
+        memset(level + (ex - hx) * sx, 0, hx * sx * sizeof(float));
+        for (size_t ix = hx; ix < ex - hx; ix++) {
+            memset(level + ix * sx, 0, hy * sy * sizeof(float));
+            memset(level + ix * sx + (ey - hy) * sy, 0, hy * sy * sizeof(float));
+        }
+    }
+}
+
 /* levels: 2 or 3 for a ring, HISTORY for all nt levels. */
 static osib_status wavefield_alloc(wavefield *w, const cpu_problem *p, int levels, osib_err *err)
 {
@@ -35,12 +59,7 @@ static osib_status wavefield_alloc(wavefield *w, const cpu_problem *p, int level
         if (!w->history)
             return osib_fail(err, OSIB_E_NOMEM, "out of memory for the wavefield history (%.1f GiB)",
                              (double)bytes / 1073741824.0);
-            /* Only the two initial levels and the halos must be zero; every
-             * padded point of later levels is written by the step. Zero it all
-             * anyway, in parallel, so the pages are touched by their threads. */
-#pragma omp parallel for schedule(static)
-        for (size_t n = 0; n < p->nt; n++)
-            memset(w->history + n * p->nstore, 0, p->nstore * sizeof(float));
+        zero_history(p, w->history);
         return OSIB_OK;
     }
     w->ring_size = levels;
@@ -192,20 +211,35 @@ static void born_step(const cpu_problem *p, const cpu_sweep *su, const cpu_sweep
         .u_cur = cpu_sweep_level(p, su, n),
         .u_prev = cpu_sweep_level(p, su, n - 1),
     };
-#pragma omp parallel for collapse(2) schedule(static)
-    for (size_t ix = 0; ix < nx; ix++)
-        for (size_t iy = 0; iy < ny; iy++)
-            cpu_sweep_plane_rows(p, su, j, ix, iy, iy + 1);
-    for (size_t ix = 0; ix < nx; ix++)
-        if (cpu_sparse_in_plane(&p->src, ix))
-            cpu_sweep_plane_sparse(p, su, j, ix);
-#pragma omp parallel for collapse(2) schedule(static)
-    for (size_t ix = 0; ix < nx; ix++)
-        for (size_t iy = 0; iy < ny; iy++)
-            cpu_update_rows(p, &a, ix, iy, iy + 1);
-    for (size_t ix = 0; ix < nx; ix++)
-        if (cpu_sparse_in_plane(&p->rec, ix) && n + 1 <= p->nt - 2)
-            cpu_sparse_record_plane(&p->rec, ix, a.newer, sdu->record_values + (n + 1) * p->rec.npoint);
+#pragma omp parallel
+    {
+        const cpu_fpenv saved = cpu_fpenv_flush();
+#pragma omp for collapse(2) schedule(static)
+        for (size_t ix = 0; ix < nx; ix++)
+            for (size_t iy = 0; iy < ny; iy++) {
+                const cpu_block b = {.ix = ix, .iy0 = iy, .iy1 = iy + 1};
+                cpu_sweep_block(p, su, j, &b);
+            }
+        cpu_fpenv_restore(saved);
+    }
+    for (size_t ix = 0; ix < nx; ix++) {
+        const cpu_block b = cpu_whole_plane(p, ix);
+        cpu_sweep_sparse(p, su, j, &b);
+    }
+#pragma omp parallel
+    {
+        const cpu_fpenv saved = cpu_fpenv_flush();
+#pragma omp for collapse(2) schedule(static)
+        for (size_t ix = 0; ix < nx; ix++)
+            for (size_t iy = 0; iy < ny; iy++)
+                cpu_update_rows(p, &a, ix, iy, iy + 1);
+        cpu_fpenv_restore(saved);
+    }
+    if (n + 1 <= p->nt - 2)
+        for (size_t ix = 0; ix < nx; ix++) {
+            const cpu_block b = cpu_whole_plane(p, ix);
+            cpu_sparse_record_block(&p->rec, &b, a.newer, sdu->record_values + (n + 1) * p->rec.npoint);
+        }
 }
 
 osib_status cpu_born(cpu_problem *p, const double *q, const double *dm, double *d, osib_err *err)
@@ -230,10 +264,12 @@ osib_status cpu_born(cpu_problem *p, const double *q, const double *dm, double *
      * (its source is the Born term) and records d. */
     cpu_sweep su = {.ring = {u.ring[0], u.ring[1], u.ring[2]}, .ring_size = 3, .inject = &p->src, .inject_values = q};
     cpu_sweep sdu = {.ring = {du.ring[0], du.ring[1]}, .ring_size = 2, .record = &p->rec, .record_values = d};
+    const cpu_fpenv saved = cpu_fpenv_flush(); /* the sparse work (cpu_fpenv.h) */
     for (size_t j = 0; j < p->nt - 2; j++) {
         born_step(p, &su, &sdu, j, dm_pad);
         report(p, j + 1, p->nt - 2);
     }
+    cpu_fpenv_restore(saved);
 done:
     free(dm_pad);
     wavefield_free(&u);
@@ -305,7 +341,7 @@ size_t cpu_operator_bytes(const osib_setup *s, osib_op op)
     }
     ext[2] = (ext[2] + CPU_ALIGN_FLOATS - 1) / CPU_ALIGN_FLOATS * CPU_ALIGN_FLOATS;
     double field = (double)ext[0] * (double)ext[1] * (double)ext[2] * sizeof(float);
-    double fields = 4; /* alpha, beta, gamma, injection scale */
+    double fields = 2; /* alpha, injection scale */
     switch (op) {
     case OSIB_OP_FORWARD:
     case OSIB_OP_ADJOINT: fields += 2; break;      /* a ring of two levels */

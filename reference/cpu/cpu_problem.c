@@ -116,40 +116,111 @@ static osib_status sparse_init(cpu_sparse *sp, const cpu_problem *p, const osib_
     return index_planes(sp, p, err);
 }
 
-/* Plane of entry k: its offset divided by the plane stride, less the halo. */
-static size_t plane_of(const cpu_sparse *sp, const cpu_problem *p, size_t k)
+/* Plane and row of entry k: its offset divided by the strides, less the
+ * halos. */
+static size_t plane_of(const cpu_problem *p, size_t offset) { return offset / p->stride[0] - (size_t)p->halo[0]; }
+static size_t row_of(const cpu_problem *p, size_t offset)
 {
-    return sp->offset[k] / p->stride[0] - (size_t)p->halo[0];
+    return offset % p->stride[0] / p->stride[1] - (size_t)p->halo[1];
 }
 
-/* A counting sort of the nonzero entries by plane (stable: point, corner). */
-static osib_status index_planes(cpu_sparse *sp, const cpu_problem *p, osib_err *err)
+/* Counting sort of n keys (plane, row) into order (a stable sort by plane,
+ * then row): start gets the N[0] + 1 plane boundaries. Within a plane the
+ * rows are few and the entries fewer, so an insertion sort by row (stable)
+ * finishes it. */
+static osib_status sort_by_plane_row(const cpu_problem *p, size_t n, const size_t *plane, const size_t *row,
+                                     const unsigned char *keep, size_t *start, size_t *order, size_t *order_row)
 {
-    const size_t nentry = sp->npoint * (size_t)sp->ncorner;
-    sp->plane_start = calloc(p->N[0] + 1, sizeof *sp->plane_start);
-    sp->by_plane = calloc(nentry + 1, sizeof *sp->by_plane);
-    if (!sp->plane_start || !sp->by_plane)
-        return osib_fail(err, OSIB_E_NOMEM, "out of memory for %zu sparse points", sp->npoint);
-    for (size_t k = 0; k < nentry; k++)
-        if (sp->weight[k] != 0.0f)
-            sp->plane_start[plane_of(sp, p, k) + 1]++;
+    for (size_t k = 0; k < n; k++)
+        if (keep[k])
+            start[plane[k] + 1]++;
     for (size_t ix = 0; ix < p->N[0]; ix++)
-        sp->plane_start[ix + 1] += sp->plane_start[ix];
-    size_t *fill = calloc(p->N[0] + 1, sizeof *fill);
+        start[ix + 1] += start[ix];
+    size_t *fill = malloc((p->N[0] + 1) * sizeof *fill);
     if (!fill)
-        return osib_fail(err, OSIB_E_NOMEM, "out of memory for %zu sparse points", sp->npoint);
-    memcpy(fill, sp->plane_start, (p->N[0] + 1) * sizeof *fill);
-    for (size_t k = 0; k < nentry; k++)
-        if (sp->weight[k] != 0.0f)
-            sp->by_plane[fill[plane_of(sp, p, k)]++] = k;
+        return OSIB_E_NOMEM;
+    memcpy(fill, start, (p->N[0] + 1) * sizeof *fill);
+    for (size_t k = 0; k < n; k++)
+        if (keep[k])
+            order[fill[plane[k]]++] = k;
     free(fill);
+    for (size_t ix = 0; ix < p->N[0]; ix++)
+        for (size_t e = start[ix] + 1; e < start[ix + 1]; e++) {
+            size_t k = order[e], f = e;
+            while (f > start[ix] && row[order[f - 1]] > row[k]) {
+                order[f] = order[f - 1];
+                f--;
+            }
+            order[f] = k;
+        }
+    for (size_t e = 0; e < start[p->N[0]]; e++)
+        order_row[e] = row[order[e]];
     return OSIB_OK;
 }
 
-void cpu_sparse_inject_plane(const cpu_sparse *s, size_t ix, const double *values, const float *scale, float *field,
-                             float *g, const float *u, float inv_dt2)
+/* The two indexes of cpu_sparse: corners by (plane, row) for injection,
+ * points by their last corner for interpolation. */
+static osib_status index_planes(cpu_sparse *sp, const cpu_problem *p, osib_err *err)
 {
-    for (size_t e = s->plane_start[ix]; e < s->plane_start[ix + 1]; e++) {
+    const size_t nentry = sp->npoint * (size_t)sp->ncorner, np = sp->npoint;
+    size_t *plane = calloc(nentry + np + 1, sizeof *plane), *row = calloc(nentry + np + 1, sizeof *row);
+    unsigned char *keep = calloc(nentry + np + 1, 1);
+    sp->plane_start = calloc(p->N[0] + 1, sizeof *sp->plane_start);
+    sp->by_plane = calloc(nentry + 1, sizeof *sp->by_plane);
+    sp->by_plane_row = calloc(nentry + 1, sizeof *sp->by_plane_row);
+    sp->last_start = calloc(p->N[0] + 1, sizeof *sp->last_start);
+    sp->by_last = calloc(np + 1, sizeof *sp->by_last);
+    sp->by_last_row = calloc(np + 1, sizeof *sp->by_last_row);
+    osib_status st = OSIB_E_NOMEM;
+    if (plane && row && keep && sp->plane_start && sp->by_plane && sp->by_plane_row && sp->last_start && sp->by_last &&
+        sp->by_last_row) {
+        for (size_t k = 0; k < nentry; k++) {
+            keep[k] = sp->weight[k] != 0.0f;
+            plane[k] = plane_of(p, sp->offset[k]);
+            row[k] = row_of(p, sp->offset[k]);
+        }
+        /* A point's last corner: its largest plane and largest row (each
+         * over the corners with a weight), which may be two corners. */
+        size_t *lp = plane + nentry, *lr = row + nentry;
+        for (size_t i = 0; i < np; i++) {
+            keep[nentry + i] = 1;
+            for (int c = 0; c < sp->ncorner; c++) {
+                size_t k = i * (size_t)sp->ncorner + (size_t)c;
+                if (!keep[k])
+                    continue;
+                lp[i] = plane[k] > lp[i] ? plane[k] : lp[i];
+                lr[i] = row[k] > lr[i] ? row[k] : lr[i];
+            }
+        }
+        st = sort_by_plane_row(p, nentry, plane, row, keep, sp->plane_start, sp->by_plane, sp->by_plane_row);
+        if (st == OSIB_OK)
+            st = sort_by_plane_row(p, np, lp, lr, keep + nentry, sp->last_start, sp->by_last, sp->by_last_row);
+    }
+    free(plane);
+    free(row);
+    free(keep);
+    return st == OSIB_OK ? OSIB_OK : osib_fail(err, OSIB_E_NOMEM, "out of memory for %zu sparse points", sp->npoint);
+}
+
+/* First entry e in [lo, hi) of a sorted row list with rows[e] >= row. */
+static size_t lower_row(const size_t *rows, size_t lo, size_t hi, size_t row)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (rows[mid] < row)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const double *values, const float *scale,
+                             float *field, float *g, const float *u, float inv_dt2)
+{
+    const size_t end = s->plane_start[b->ix + 1];
+    for (size_t e = lower_row(s->by_plane_row, s->plane_start[b->ix], end, b->iy0);
+         e < end && s->by_plane_row[e] < b->iy1; e++) {
         const size_t k = s->by_plane[e], o = s->offset[k];
         const float add = s->weight[k] * scale[o] * (float)values[k / (size_t)s->ncorner];
         field[o] += add;
@@ -158,11 +229,19 @@ void cpu_sparse_inject_plane(const cpu_sparse *s, size_t ix, const double *value
     }
 }
 
-void cpu_sparse_record_plane(const cpu_sparse *s, size_t ix, const float *field, double *out)
+void cpu_sparse_record_block(const cpu_sparse *s, const cpu_block *b, const float *field, double *out)
 {
-    for (size_t e = s->plane_start[ix]; e < s->plane_start[ix + 1]; e++) {
-        const size_t k = s->by_plane[e];
-        out[k / (size_t)s->ncorner] += (double)(s->weight[k] * field[s->offset[k]]);
+    const size_t end = s->last_start[b->ix + 1];
+    for (size_t e = lower_row(s->by_last_row, s->last_start[b->ix], end, b->iy0); e < end && s->by_last_row[e] < b->iy1;
+         e++) {
+        const size_t i = s->by_last[e];
+        double sum = 0.0;
+        for (int c = 0; c < s->ncorner; c++) {
+            const size_t k = i * (size_t)s->ncorner + (size_t)c;
+            if (s->weight[k] != 0.0f)
+                sum += (double)(s->weight[k] * field[s->offset[k]]);
+        }
+        out[i] += sum;
     }
 }
 
@@ -185,10 +264,13 @@ osib_status cpu_problem_init(cpu_problem *p, const osib_setup *s, osib_err *err)
         p->wz[k] = (float)(w[k] / (h[2] * h[2]));
     }
     p->alpha = cpu_field_alloc(p);
-    p->beta = cpu_field_alloc(p);
-    p->gamma = cpu_field_alloc(p);
+    p->eta_dt[0] = calloc(p->N[0], sizeof(float));
+    p->eta_dt[1] = calloc(p->N[1], sizeof(float));
+    p->eta_dt[2] = cpu_alloc_huge(p->ext[2] * sizeof(float));
+    if (p->eta_dt[2])
+        memset(p->eta_dt[2], 0, p->ext[2] * sizeof(float));
     p->inj_scale = cpu_field_alloc(p);
-    if (!p->alpha || !p->beta || !p->gamma || !p->inj_scale) {
+    if (!p->alpha || !p->inj_scale || !p->eta_dt[0] || !p->eta_dt[1] || !p->eta_dt[2]) {
         cpu_problem_free(p);
         return osib_fail(err, OSIB_E_NOMEM, "out of memory for the coefficients (%zu points)", p->nstore);
     }
@@ -230,6 +312,9 @@ osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_er
         if (!(vp_phys[k] > 0.0) || !isfinite(vp_phys[k]))
             return osib_fail(err, OSIB_E_DATA, "vp[%zu] = %g: velocities must be positive and finite", k, vp_phys[k]);
     const double dt = p->dt_ms;
+    for (int a = 0; a < 3; a++)
+        for (size_t i = 0; i < p->N[a]; i++)
+            p->eta_dt[a][i + (a == 2 ? (size_t)p->halo[2] : 0)] = (float)(damping_1d(p, a, i, p->spacing_m[a]) / dt);
     for (size_t ix = 0; ix < p->N[0]; ix++) {
         double eta_x = damping_1d(p, 0, ix, p->spacing_m[0]);
         for (size_t iy = 0; iy < p->N[1]; iy++) {
@@ -240,8 +325,6 @@ osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_er
                 double vp = vp_phys[k], m = 1.0 / (vp * vp), C = m + dt * eta;
                 size_t x = cpu_at(p, ix, iy, iz);
                 p->alpha[x] = (float)(dt * dt / C);
-                p->beta[x] = (float)((2.0 * m + dt * eta) / C);
-                p->gamma[x] = (float)(m / C);
                 p->inj_scale[x] = (float)(dt * dt * vp * vp);
             }
         }
@@ -252,16 +335,21 @@ osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_er
 void cpu_problem_free(cpu_problem *p)
 {
     free(p->alpha);
-    free(p->beta);
-    free(p->gamma);
+    for (int a = 0; a < 3; a++)
+        free(p->eta_dt[a]);
     free(p->inj_scale);
     free(p->src.offset);
     free(p->src.weight);
     free(p->rec.offset);
     free(p->rec.weight);
-    free(p->src.plane_start);
-    free(p->src.by_plane);
-    free(p->rec.plane_start);
-    free(p->rec.by_plane);
+    cpu_sparse *sets[2] = {&p->src, &p->rec};
+    for (int i = 0; i < 2; i++) {
+        free(sets[i]->plane_start);
+        free(sets[i]->by_plane);
+        free(sets[i]->by_plane_row);
+        free(sets[i]->last_start);
+        free(sets[i]->by_last);
+        free(sets[i]->by_last_row);
+    }
     memset(p, 0, sizeof *p);
 }

@@ -13,9 +13,17 @@
  *     u_next = alpha (L u) + beta u - gamma u_prev,
  *     alpha = dt^2 / C,  beta = (2m + dt eta) / C,  gamma = m / C,  C = m + dt eta,
  *
- * with alpha, beta, gamma precomputed per point in float64 and stored in
- * float32. Injection scales by dt^2 vp^2 (= alpha at source points, where
- * eta = 0) and the Born source enters as alpha b / dt^2.
+ * which is, with e = alpha eta / dt (so that gamma = 1 - e, beta = 2 - e),
+ *
+ *     u_next = alpha (L u) + 2 u - u_prev - e (u - u_prev).
+ *
+ * alpha is precomputed per point in float64 and stored in float32. The
+ * damping eta = eta_x(x) + eta_y(y) + eta_z(z) is separable (spec §4), so
+ * eta / dt is kept as three 1D float32 profiles, and e is formed in the
+ * loop: the absorbing layer reads no per-point array beyond alpha, and in
+ * the interior e = 0 and the last term is skipped. Injection scales by
+ * dt^2 vp^2 (= alpha at source points, where eta = 0) and the Born source
+ * enters as alpha b / dt^2.
  */
 #ifndef CPU_PROBLEM_H
 #define CPU_PROBLEM_H
@@ -29,12 +37,19 @@
 
 enum { CPU_ALIGN_FLOATS = 16 };
 
-/* Sparse points (sources or receivers) with their multilinear weights, and
- * an index by x plane: the corners of plane ix are entries
- * by_plane[plane_start[ix] .. plane_start[ix + 1]), in increasing point
- * then corner order, zero weights left out. Injection and interpolation go
- * plane by plane in increasing ix, the same order whether a time step is
- * computed whole or in wavefronts (cpu_sweep.h), so the bits agree. */
+/* Sparse points (sources or receivers) with their multilinear weights and
+ * two indexes that let a time step do the sparse work of any block of rows
+ * as soon as those rows are computed (cpu_sweep.h):
+ *
+ *   injection: the corners with a weight, by x plane then y row (entries
+ *     by_plane[plane_start[ix] .. plane_start[ix + 1]), rows in
+ *     by_plane_row), in increasing point order at each grid point, so the
+ *     amounts added to a point are added in the same order however a step
+ *     is cut into blocks;
+ *   interpolation: the points by their last corner (largest plane, then
+ *     largest row; by_last, by_last_row), so a point is interpolated once,
+ *     over its corners in corner order, when the block holding its last
+ *     corner is done, and its value does not depend on the blocks. */
 typedef struct {
     size_t npoint;
     int ncorner;
@@ -42,7 +57,16 @@ typedef struct {
     float *weight;       /* npoint x ncorner; 0 for skipped corners */
     size_t *plane_start; /* N[0] + 1 */
     size_t *by_plane;    /* entries k = point * ncorner + corner */
+    size_t *by_plane_row;
+    size_t *last_start; /* N[0] + 1 */
+    size_t *by_last;    /* points */
+    size_t *by_last_row;
 } cpu_sparse;
+
+/* A block of one plane: rows iy0 <= iy < iy1 (padded indices), all z. */
+typedef struct {
+    size_t ix, iy0, iy1;
+} cpu_block;
 
 typedef struct {
     int ndim, space_order, half; /* half = so/2 */
@@ -57,9 +81,11 @@ typedef struct {
     double dt_ms;
     size_t nt;
     float wx[FD_MAX_HALF + 1], wy[FD_MAX_HALF + 1], wz[FD_MAX_HALF + 1]; /* w_k / h^2 per axis */
-    float *alpha, *beta, *gamma, *inj_scale;
+    float *alpha, *inj_scale;
+    float *eta_dt[3]; /* eta / dt per axis: N[0] planes, N[1] rows, ext[2] stored columns (0 in the halo) */
     cpu_sparse src, rec;
     int time_block; /* steps per wavefront in 3D (cpu_sweep.h); 1: none */
+    int tile_y;     /* rows per wavefront tile in 3D (cpu_sweep.h) */
     osib_progress_fn progress;
     void *progress_ctx;
 } cpu_problem;
@@ -69,19 +95,20 @@ osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_er
 void cpu_problem_free(cpu_problem *p);
 
 /* field[offset] += weight * scale[offset] * values[point] for the corners
- * in plane ix (values in float64, added in float32). When g is not NULL,
+ * in block b (values in float64, added in float32). When g is not NULL,
  * also g[offset] -= u[offset] * (the amount added) * inv_dt2: the imaging
  * term of the values injected after a fused IMAGING step (cpu_kernels.h). */
-void cpu_sparse_inject_plane(const cpu_sparse *s, size_t ix, const double *values, const float *scale, float *field,
-                             float *g, const float *u, float inv_dt2);
+void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const double *values, const float *scale,
+                             float *field, float *g, const float *u, float inv_dt2);
 
-/* out[point] += weight * field[offset] for the corners in plane ix. */
-void cpu_sparse_record_plane(const cpu_sparse *s, size_t ix, const float *field, double *out);
+/* out[point] += sum over its corners of weight * field[offset], for the
+ * points whose last corner is in block b. */
+void cpu_sparse_record_block(const cpu_sparse *s, const cpu_block *b, const float *field, double *out);
 
-/* Whether plane ix holds any corner. */
+/* Whether plane ix holds a corner to inject or a point's last corner. */
 static inline int cpu_sparse_in_plane(const cpu_sparse *s, size_t ix)
 {
-    return s->plane_start[ix + 1] > s->plane_start[ix];
+    return s->plane_start[ix + 1] > s->plane_start[ix] || s->last_start[ix + 1] > s->last_start[ix];
 }
 
 /* Bytes allocated for an operator. */

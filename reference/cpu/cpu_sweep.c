@@ -3,6 +3,12 @@
  */
 #include "cpu_sweep.h"
 
+#include "cpu_fpenv.h"
+
+#include <omp.h>
+#include <sched.h>
+#include <stdlib.h>
+
 /* Times of step j: the level it writes, reads, and overwrites. */
 static size_t t_new(const cpu_problem *p, const cpu_sweep *sw, size_t j)
 {
@@ -36,10 +42,10 @@ static cpu_update update_of(const cpu_problem *p, const cpu_sweep *sw, size_t j)
     return a;
 }
 
-void cpu_sweep_plane_rows(const cpu_problem *p, const cpu_sweep *sw, size_t j, size_t ix, size_t iy0, size_t iy1)
+void cpu_sweep_block(const cpu_problem *p, const cpu_sweep *sw, size_t j, const cpu_block *b)
 {
     cpu_update a = update_of(p, sw, j);
-    cpu_update_rows(p, &a, ix, iy0, iy1);
+    cpu_update_rows(p, &a, b->ix, b->iy0, b->iy1);
 }
 
 static int plane_has_sparse(const cpu_sweep *sw, size_t ix)
@@ -47,64 +53,176 @@ static int plane_has_sparse(const cpu_sweep *sw, size_t ix)
     return cpu_sparse_in_plane(sw->inject, ix) || (sw->record && cpu_sparse_in_plane(sw->record, ix));
 }
 
-void cpu_sweep_plane_sparse(const cpu_problem *p, const cpu_sweep *sw, size_t j, size_t ix)
+void cpu_sweep_sparse(const cpu_problem *p, const cpu_sweep *sw, size_t j, const cpu_block *b)
 {
+    if (!plane_has_sparse(sw, b->ix))
+        return;
     const size_t tn = t_new(p, sw, j), tc = t_cur(p, sw, j);
     float *newer = cpu_sweep_level(p, sw, tn);
-    cpu_sparse_inject_plane(sw->inject, ix, sw->inject_values + tc * sw->inject->npoint, p->inj_scale, newer, sw->g,
+    cpu_sparse_inject_block(sw->inject, b, sw->inject_values + tc * sw->inject->npoint, p->inj_scale, newer, sw->g,
                             sw->g ? sw->u_history + tc * p->nstore : NULL, (float)(1.0 / (p->dt_ms * p->dt_ms)));
     if (sw->record && tn >= 1 && tn <= p->nt - 2)
-        cpu_sparse_record_plane(sw->record, ix, newer, sw->record_values + tn * sw->record->npoint);
+        cpu_sparse_record_block(sw->record, b, newer, sw->record_values + tn * sw->record->npoint);
 }
 
-/* One whole step: every plane (threads over planes and rows), then the
- * sparse work plane by plane. */
+cpu_block cpu_whole_plane(const cpu_problem *p, size_t ix)
+{
+    cpu_block b = {.ix = ix, .iy0 = 0, .iy1 = p->N[1]};
+    return b;
+}
+
+/* One whole step: every plane (threads over planes), then the sparse work
+ * plane by plane. */
 static void plain_step(const cpu_problem *p, const cpu_sweep *sw, size_t j)
 {
     const size_t nx = p->N[0], ny = p->N[1];
     const cpu_update a = update_of(p, sw, j);
-#pragma omp parallel for schedule(static)
-    for (size_t ix = 0; ix < nx; ix++)
-        cpu_update_rows(p, &a, ix, 0, ny);
-    for (size_t ix = 0; ix < nx; ix++)
-        if (plane_has_sparse(sw, ix))
-            cpu_sweep_plane_sparse(p, sw, j, ix);
+#pragma omp parallel
+    {
+        const cpu_fpenv saved = cpu_fpenv_flush();
+#pragma omp for schedule(static)
+        for (size_t ix = 0; ix < nx; ix++)
+            cpu_update_rows(p, &a, ix, 0, ny);
+        cpu_fpenv_restore(saved);
+    }
+    for (size_t ix = 0; ix < nx; ix++) {
+        const cpu_block b = cpu_whole_plane(p, ix);
+        cpu_sweep_sparse(p, sw, j, &b);
+    }
 }
 
-/* Steps j0 .. j0 + k - 1 as one wavefront along x. The threads split each
- * plane's rows the same way at every step (static schedule), so a thread
- * keeps touching the rows it touched one step before. */
-static void wavefront(const cpu_problem *p, const cpu_sweep *sw, size_t j0, size_t k)
+/* ---------------------------------------------------------------------------
+ * Wavefront tiles (cpu_sweep.h). The rows are cut at y_0 = 0 < y_1 < ... <
+ * y_m = N[1]. Tile i owns rows [y_i - s h, y_{i+1} - s h) at the block's
+ * step s (h = so/2; clipped to the grid, the first tile starting at 0 and
+ * the last ending at N[1] at every step), so at every step the tiles cut
+ * the rows into consecutive blocks. A tile sweeps along x in fronts: at
+ * front f it does step s on plane f - s h, for s = 0 .. K-1. Tiles go to
+ * threads in turn; a thread starts front f of tile i once tile i - 1 has
+ * finished front f.
+ *
+ * Why that is exact. Step s of tile i at plane x reads step s - 1 on planes
+ * x - h .. x + h (fronts f and earlier) and on rows down to h below its
+ * own, which belong to tile i - 1 (done up to front f) or to tile i itself,
+ * and up to h above, which, by the skew, still belong to tile i at step
+ * s - 1. It overwrites (in the two-level ring) step s - 2 on its own
+ * points, which only step s - 1 within h of them reads: tile i at an
+ * earlier front, or tile i - 1 at front f or earlier; never tile i + 1,
+ * whose step s - 1 reads no lower than y_{i+1} - s h. So every read sees
+ * the value a plain, step-by-step sweep gives it, and every point is
+ * computed by the same arithmetic: the same bits for any K, tile height and
+ * thread count. The sparse work of a block follows its computation at once,
+ * in the thread that computed it (cpu_problem.h: its order at each point
+ * does not depend on the cut; a point is interpolated with its last
+ * corner's block, which, by the order above, comes after its other
+ * corners' blocks).
+ * ------------------------------------------------------------------------- */
+
+/* Progress of a tile, on its own cache line: fronts finished. */
+typedef struct {
+    long fronts;
+    char pad[64 - sizeof(long)];
+} tile_counter;
+
+static void cpu_relax(void)
 {
-    const long nx = (long)p->N[0], lag = p->half;
-    const size_t ny = p->N[1];
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+static void wait_for(const tile_counter *c, long fronts)
+{
+    unsigned spins = 0;
+    while (__atomic_load_n(&c->fronts, __ATOMIC_ACQUIRE) < fronts) {
+        cpu_relax();
+        if (++spins % 4096 == 0)
+            sched_yield(); /* more threads than cores: let the one we wait for run */
+    }
+}
+
+typedef struct {
+    size_t *y, ntile;   /* row cuts */
+    tile_counter *done; /* per tile */
+} tiling;
+
+/* Rows of tile i at step s. */
+static cpu_block tile_block(const tiling *t, size_t ny, size_t i, size_t ix, size_t shift)
+{
+    cpu_block b = {.ix = ix};
+    b.iy0 = (i == 0 || t->y[i] < shift) ? 0 : t->y[i] - shift;
+    b.iy1 = i + 1 == t->ntile ? ny : (t->y[i + 1] < shift ? 0 : t->y[i + 1] - shift);
+    return b;
+}
+
+static void wavefront_tiles(const cpu_problem *p, const cpu_sweep *sw, size_t j0, size_t k, const tiling *t)
+{
+    const long nx = (long)p->N[0], lag = p->half, nfront = nx + (long)(k - 1) * lag;
+    for (size_t i = 0; i < t->ntile; i++)
+        t->done[i].fronts = 0;
 #pragma omp parallel
-    for (long front = 0; front < nx + (long)(k - 1) * lag; front++)
-        for (size_t s = 0; s < k; s++) {
-            const long ix = front - (long)s * lag;
-            if (ix < 0 || ix >= nx)
-                continue;
-#pragma omp for schedule(static)
-            for (size_t iy = 0; iy < ny; iy++)
-                cpu_sweep_plane_rows(p, sw, j0 + s, (size_t)ix, iy, iy + 1);
-            if (plane_has_sparse(sw, (size_t)ix)) {
-#pragma omp single
-                cpu_sweep_plane_sparse(p, sw, j0 + s, (size_t)ix);
+    {
+        const size_t nthread = (size_t)omp_get_num_threads(), me = (size_t)omp_get_thread_num();
+        const cpu_fpenv saved = cpu_fpenv_flush();
+        for (size_t i = me; i < t->ntile; i += nthread)
+            for (long front = 0; front < nfront; front++) {
+                if (i > 0)
+                    wait_for(&t->done[i - 1], front + 1);
+                for (size_t s = 0; s < k; s++) {
+                    const long ix = front - (long)s * lag;
+                    if (ix < 0 || ix >= nx)
+                        continue;
+                    const cpu_block b = tile_block(t, p->N[1], i, (size_t)ix, s * (size_t)lag);
+                    if (b.iy0 < b.iy1) {
+                        cpu_sweep_block(p, sw, j0 + s, &b);
+                        cpu_sweep_sparse(p, sw, j0 + s, &b);
+                    }
+                }
+                __atomic_store_n(&t->done[i].fronts, front + 1, __ATOMIC_RELEASE);
             }
-        }
+        cpu_fpenv_restore(saved);
+    }
+}
+
+/* Cuts: about tile_y rows per tile, a multiple of the thread count of
+ * tiles (so each thread gets as many), cut evenly. */
+static int tiling_init(tiling *t, const cpu_problem *p)
+{
+    const size_t ny = p->N[1], nthread = (size_t)omp_get_max_threads();
+    const size_t want = p->tile_y > 0 ? (size_t)p->tile_y : ny;
+    size_t m = (ny + want - 1) / want;
+    m = (m + nthread - 1) / nthread * nthread;
+    t->ntile = m > ny ? ny : m;
+    t->y = malloc((t->ntile + 1) * sizeof *t->y);
+    t->done = cpu_alloc_huge(t->ntile * sizeof *t->done);
+    if (!t->y || !t->done) {
+        free(t->y);
+        free(t->done);
+        return -1;
+    }
+    for (size_t i = 0; i <= t->ntile; i++)
+        t->y[i] = i * ny / t->ntile;
+    return 0;
 }
 
 void cpu_sweep_run(const cpu_problem *p, const cpu_sweep *sw)
 {
     const size_t nsteps = p->nt - 2;
-    const size_t block = (p->ndim == 3 && sw->time_block > 1) ? (size_t)sw->time_block : 1;
+    size_t block = (p->ndim == 3 && sw->time_block > 1) ? (size_t)sw->time_block : 1;
+    tiling t = {0};
+    const cpu_fpenv saved = cpu_fpenv_flush(); /* for the sparse work done here */
+    if (block > 1 && tiling_init(&t, p) != 0)
+        block = 1; /* out of memory for a few cuts: no blocking */
     for (size_t j0 = 0; j0 < nsteps; j0 += block) {
         const size_t k = nsteps - j0 < block ? nsteps - j0 : block;
         if (k == 1)
             plain_step(p, sw, j0);
         else
-            wavefront(p, sw, j0, k);
+            wavefront_tiles(p, sw, j0, k, &t);
         if (p->progress)
             p->progress(p->progress_ctx, sw->progress_done + j0 + k, sw->progress_total);
     }
+    cpu_fpenv_restore(saved);
+    free(t.y);
+    free(t.done);
 }

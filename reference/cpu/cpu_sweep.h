@@ -11,19 +11,21 @@
  * a history of nt arrays (level t at history + t nstore). The caller zeroes
  * the two starting levels.
  *
- * Sparse work, per plane of a new level, in increasing plane order
- * (cpu_problem.h): inject values[t_cur] scaled by dt^2 vp^2 into it, then,
- * for 1 <= t_new <= nt-2, add its interpolation into record[t_new]. The
- * caller zeroes record. This is spec/acoustic.md section 9's order.
+ * Sparse work, per block of rows of a new level, right after the block is
+ * computed: inject values[t_cur] scaled by dt^2 vp^2 into it, then, for
+ * 1 <= t_new <= nt-2, add into record[t_new] the interpolation of the
+ * points whose last corner is in the block (cpu_problem.h). The caller
+ * zeroes record. This is spec/acoustic.md section 9's order.
  *
- * Temporal blocking (time_block K > 1, 3D only): K consecutive steps are
- * computed in one sweep along x, step s + 1 lagging step s by so/2 planes,
- * so that the planes a step reads are still in cache from the step before
- * (a wavefront). Step s + 1 at plane x needs step s on planes up to
- * x + so/2, all done, and overwrites level t_old at plane x, which no
- * remaining computation reads: the in-place ring stays correct. Every point
- * is computed by the same arithmetic in the same order as with K = 1, so
- * the results are the same bits (tests/unit/test_cpu_sweep.c checks it).
+ * Temporal blocking (time_block K > 1, 3D only): K consecutive steps in one
+ * sweep along x, step s + 1 lagging step s by so/2 planes, so that the
+ * planes a step reads are still in cache from the step before (a
+ * wavefront); the y rows are cut into tiles of about tile_y rows, skewed by
+ * so/2 rows per step, each swept on its own so that what a sweep touches
+ * stays in cache, and the tiles are pipelined over the threads (cpu_sweep.c
+ * says why that is exact). Every point is computed by the same
+ * arithmetic in the same order as with K = 1, so the results are the same
+ * bits (tests/e2e/cpu_kernels.sh checks it).
  */
 #ifndef CPU_SWEEP_H
 #define CPU_SWEEP_H
@@ -52,10 +54,12 @@ void cpu_sweep_run(const cpu_problem *p, const cpu_sweep *sw);
 /* The level array of time t. */
 float *cpu_sweep_level(const cpu_problem *p, const cpu_sweep *sw, size_t t);
 
-/* One step on one plane, then that plane's sparse work (the unit both the
- * plain and the wavefront loops are made of; step j = 0 .. nt-3).
- * Rows iy0..iy1 only; the sparse work is left to plane_sparse. */
-void cpu_sweep_plane_rows(const cpu_problem *p, const cpu_sweep *sw, size_t j, size_t ix, size_t iy0, size_t iy1);
-void cpu_sweep_plane_sparse(const cpu_problem *p, const cpu_sweep *sw, size_t j, size_t ix);
+/* One step j (0 .. nt-3) on a block, and the sparse work of that block:
+ * the units every loop is made of. */
+void cpu_sweep_block(const cpu_problem *p, const cpu_sweep *sw, size_t j, const cpu_block *b);
+void cpu_sweep_sparse(const cpu_problem *p, const cpu_sweep *sw, size_t j, const cpu_block *b);
+
+/* The block of a whole plane. */
+cpu_block cpu_whole_plane(const cpu_problem *p, size_t ix);
 
 #endif

@@ -37,7 +37,8 @@ static const char *const usage =
     "\n"
     "  --ops LIST       operators (default forward,gradient)\n"
     "  --repeat N       timed runs per case and operator (default 3)\n"
-    "  --time-block K   osib-cpu's --time-block (default 3)\n"
+    "  --time-block K   osib-cpu's --time-block (default 4)\n"
+    "  --tile-y N       osib-cpu's --tile-y (default 32)\n"
     "  --out FILE       also write the rows as YAML, atomically\n"
     "\n"
     "Exit codes: 0 ok, 2 usage, 3 invalid case, 5 not enough memory, 9 other.\n";
@@ -237,7 +238,7 @@ static int fail_usage(const char *msg)
 int main(int argc, char **argv)
 {
     int repeat = 3;
-    cpu_options opt = {.time_block = CPU_DEFAULT_TIME_BLOCK};
+    cpu_options opt = {.time_block = CPU_DEFAULT_TIME_BLOCK, .tile_y = CPU_DEFAULT_TILE_Y};
     const char *out_path = NULL, *ops_arg = "forward,gradient";
     if (argc >= 2 && strcmp(argv[1], "triad") == 0) {
         int r = 5;
@@ -258,6 +259,7 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {{"ops", required_argument, NULL, 'o'},
                                              {"repeat", required_argument, NULL, 'r'},
                                              {"time-block", required_argument, NULL, 'k'},
+                                             {"tile-y", required_argument, NULL, 'y'},
                                              {"out", required_argument, NULL, 'O'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
@@ -272,6 +274,10 @@ int main(int argc, char **argv)
         case 'k':
             if (parse_int(optarg, 1, CPU_MAX_TIME_BLOCK, &opt.time_block) != 0)
                 return fail_usage("--time-block wants an integer from 1 to 16");
+            break;
+        case 'y':
+            if (parse_int(optarg, 1, CPU_MAX_TILE, &opt.tile_y) != 0)
+                return fail_usage("--tile-y wants a positive integer");
             break;
         case 'O': out_path = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
