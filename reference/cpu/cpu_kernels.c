@@ -10,6 +10,11 @@
  */
 #include "cpu_kernels.h"
 
+#include <string.h>
+#if defined(__AVX512F__) || defined(__AVX__)
+#include <immintrin.h>
+#endif
+
 #define INLINE static inline __attribute__((always_inline))
 
 /* What the loop over one row reads and writes: one pointer per array and
@@ -181,4 +186,24 @@ static const rows_fn rows_table[FD_MAX_HALF][2][3] = {ENTRY(1), ENTRY(2), ENTRY(
 void cpu_update_rows(const cpu_problem *p, const cpu_update *a, size_t ix, size_t iy0, size_t iy1)
 {
     rows_table[p->half - 1][p->ndim == 3][a->mode](p, a, ix, iy0, iy1);
+}
+
+void cpu_stream_copy(float *restrict dst, const float *restrict src, size_t n)
+{
+#if defined(__AVX512F__)
+    for (size_t i = 0; i < n; i += 16)
+        _mm512_stream_ps(dst + i, _mm512_load_ps(src + i));
+#elif defined(__AVX__)
+    for (size_t i = 0; i < n; i += 8)
+        _mm256_stream_ps(dst + i, _mm256_load_ps(src + i));
+#else
+    memcpy(dst, src, n * sizeof *dst);
+#endif
+}
+
+void cpu_stream_fence(void)
+{
+#if defined(__AVX512F__) || defined(__AVX__)
+    _mm_sfence();
+#endif
 }

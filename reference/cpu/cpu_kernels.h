@@ -49,4 +49,12 @@ typedef struct {
 /* One step on rows iy0 <= iy < iy1 of plane ix (padded indices; every z). */
 void cpu_update_rows(const cpu_problem *p, const cpu_update *a, size_t ix, size_t iy0, size_t iy1);
 
+/* dst[0 .. n) = src[0 .. n) with streaming stores, which bypass the caches
+ * (no read of dst's lines first, no eviction of the working set): for a
+ * copy that only a later pass reads. dst and src 64-byte aligned, n a
+ * multiple of CPU_ALIGN_FLOATS. The stores are ordered before later ones
+ * only after cpu_stream_fence() in the same thread. */
+void cpu_stream_copy(float *restrict dst, const float *restrict src, size_t n);
+void cpu_stream_fence(void);
+
 #endif

@@ -49,16 +49,20 @@ static void zero_history(const cpu_problem *p, float *history)
     }
 }
 
-/* levels: 2 or 3 for a ring, HISTORY for all nt levels. */
-static osib_status wavefield_alloc(wavefield *w, const cpu_problem *p, int levels, osib_err *err)
+/* levels: 2 or 3 for a ring, HISTORY for all nt levels. The history is
+ * the problem's (cpu_problem.h): allocated on first use and kept, because
+ * an FWI loop calls the gradient once per shot and iteration, and the
+ * kernel's zeroing of freshly faulted pages costs as much as a third of a
+ * gradient here (measured: reference/cpu/README.md). */
+static osib_status wavefield_alloc(wavefield *w, cpu_problem *p, int levels, osib_err *err)
 {
     memset(w, 0, sizeof *w);
     if (levels == HISTORY) {
         size_t bytes = p->nt * p->nstore * sizeof(float);
-        w->history = cpu_alloc_huge(bytes);
-        if (!w->history)
+        if (!p->history && !(p->history = cpu_alloc_huge(bytes)))
             return osib_fail(err, OSIB_E_NOMEM, "out of memory for the wavefield history (%.1f GiB)",
                              (double)bytes / 1073741824.0);
+        w->history = p->history;
         zero_history(p, w->history);
         return OSIB_OK;
     }
@@ -74,7 +78,7 @@ static osib_status wavefield_alloc(wavefield *w, const cpu_problem *p, int level
 
 static void wavefield_free(wavefield *w)
 {
-    free(w->history);
+    /* the history stays with the problem */
     for (int i = 0; i < 3; i++)
         free(w->ring[i]);
 }
@@ -91,7 +95,8 @@ static void report(const cpu_problem *p, size_t done, size_t total)
  * images.
  * ------------------------------------------------------------------------- */
 
-static void forward_pass(const cpu_problem *p, const double *q, double *d, const wavefield *u, size_t total)
+static void forward_pass(const cpu_problem *p, const double *q, double *d, const wavefield *u, float *save,
+                         size_t total)
 {
     if (d)
         memset(d, 0, p->nt * p->rec.npoint * sizeof *d);
@@ -100,6 +105,7 @@ static void forward_pass(const cpu_problem *p, const double *q, double *d, const
         .ring = {u->ring[0], u->ring[1], u->ring[2]},
         .ring_size = u->ring_size,
         .history = u->history,
+        .save = save,
         .inject = &p->src,
         .inject_values = q,
         .record = d ? &p->rec : NULL,
@@ -178,7 +184,7 @@ osib_status cpu_forward(cpu_problem *p, const double *q, double *d, osib_err *er
     osib_status st = wavefield_alloc(&u, p, 2, err);
     if (st != OSIB_OK)
         return st;
-    forward_pass(p, q, d, &u, p->nt - 2);
+    forward_pass(p, q, d, &u, NULL, p->nt - 2);
     wavefield_free(&u);
     return OSIB_OK;
 }
@@ -281,13 +287,15 @@ static osib_status born_adjoint_core(cpu_problem *p, const double *q, const doub
                                      double *image, osib_err *err)
 {
     const size_t nr = p->rec.npoint, total = 2 * (p->nt - 2);
-    wavefield u, v;
+    /* The forward pass runs in a ring of two, in cache, and streams each
+     * level into the history; the adjoint pass then reuses the ring. */
+    wavefield u, ring;
     float *g = NULL;
     double *resid = NULL;
     osib_status st = wavefield_alloc(&u, p, HISTORY, err);
     if (st != OSIB_OK)
         return st;
-    st = wavefield_alloc(&v, p, 2, err);
+    st = wavefield_alloc(&ring, p, 2, err);
     if (st != OSIB_OK) {
         wavefield_free(&u);
         return st;
@@ -298,7 +306,9 @@ static osib_status born_adjoint_core(cpu_problem *p, const double *q, const doub
         st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the gradient");
         goto done;
     }
-    forward_pass(p, q, resid, &u, total);
+    forward_pass(p, q, resid, &ring, u.history, total);
+    for (int i = 0; i < 2; i++)
+        memset(ring.ring[i], 0, p->nstore * sizeof(float));
     const double *r = r_or_dobs;
     if (is_obs) {
         double sum = 0.0;
@@ -309,13 +319,13 @@ static osib_status born_adjoint_core(cpu_problem *p, const double *q, const doub
         *phi = 0.5 * sum;
         r = resid;
     }
-    adjoint_pass(p, r, NULL, &u, g, &v, p->nt - 2, total);
+    adjoint_pass(p, r, NULL, &u, g, &ring, p->nt - 2, total);
     fold(p, g, image);
 done:
     free(g);
     free(resid);
     wavefield_free(&u);
-    wavefield_free(&v);
+    wavefield_free(&ring);
     return st;
 }
 
@@ -341,13 +351,13 @@ size_t cpu_operator_bytes(const osib_setup *s, osib_op op)
     }
     ext[2] = (ext[2] + CPU_ALIGN_FLOATS - 1) / CPU_ALIGN_FLOATS * CPU_ALIGN_FLOATS;
     double field = (double)ext[0] * (double)ext[1] * (double)ext[2] * sizeof(float);
-    double fields = 2; /* alpha, injection scale */
+    double fields = 1; /* alpha */
     switch (op) {
     case OSIB_OP_FORWARD:
     case OSIB_OP_ADJOINT: fields += 2; break;      /* a ring of two levels */
     case OSIB_OP_BORN: fields += 3 + 2 + 1; break; /* u ring of 3, du ring of 2, dm */
     case OSIB_OP_BORN_ADJOINT:
-    case OSIB_OP_GRADIENT: fields += 2 + 1; break; /* v ring of 2, image; history below */
+    case OSIB_OP_GRADIENT: fields += 2 + 1; break; /* ring of 2 (u, then v), image; history below */
     case OSIB_OP_COUNT: break;
     }
     /* Each field rounded up to a 2 MiB huge page (cpu_alloc_huge). */

@@ -82,7 +82,8 @@ static osib_status sparse_init(cpu_sparse *sp, const cpu_problem *p, const osib_
     sp->ncorner = 1 << p->ndim;
     sp->offset = calloc(npoint * (size_t)sp->ncorner + 1, sizeof *sp->offset);
     sp->weight = calloc(npoint * (size_t)sp->ncorner + 1, sizeof *sp->weight);
-    if (!sp->offset || !sp->weight)
+    sp->inject_weight = calloc(npoint * (size_t)sp->ncorner + 1, sizeof *sp->inject_weight);
+    if (!sp->offset || !sp->weight || !sp->inject_weight)
         return osib_fail(err, OSIB_E_NOMEM, "out of memory for %zu sparse points", npoint);
     for (size_t i = 0; i < npoint; i++) {
         long base[3] = {0, 0, 0};
@@ -215,14 +216,14 @@ static size_t lower_row(const size_t *rows, size_t lo, size_t hi, size_t row)
     return lo;
 }
 
-void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const double *values, const float *scale,
-                             float *field, float *g, const float *u, float inv_dt2)
+void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const double *values, float *field, float *g,
+                             const float *u, float inv_dt2)
 {
     const size_t end = s->plane_start[b->ix + 1];
     for (size_t e = lower_row(s->by_plane_row, s->plane_start[b->ix], end, b->iy0);
          e < end && s->by_plane_row[e] < b->iy1; e++) {
         const size_t k = s->by_plane[e], o = s->offset[k];
-        const float add = s->weight[k] * scale[o] * (float)values[k / (size_t)s->ncorner];
+        const float add = s->inject_weight[k] * (float)values[k / (size_t)s->ncorner];
         field[o] += add;
         if (g)
             g[o] -= u[o] * add * inv_dt2;
@@ -269,8 +270,7 @@ osib_status cpu_problem_init(cpu_problem *p, const osib_setup *s, osib_err *err)
     p->eta_dt[2] = cpu_alloc_huge(p->ext[2] * sizeof(float));
     if (p->eta_dt[2])
         memset(p->eta_dt[2], 0, p->ext[2] * sizeof(float));
-    p->inj_scale = cpu_field_alloc(p);
-    if (!p->alpha || !p->inj_scale || !p->eta_dt[0] || !p->eta_dt[1] || !p->eta_dt[2]) {
+    if (!p->alpha || !p->eta_dt[0] || !p->eta_dt[1] || !p->eta_dt[2]) {
         cpu_problem_free(p);
         return osib_fail(err, OSIB_E_NOMEM, "out of memory for the coefficients (%zu points)", p->nstore);
     }
@@ -325,8 +325,22 @@ osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_er
                 double vp = vp_phys[k], m = 1.0 / (vp * vp), C = m + dt * eta;
                 size_t x = cpu_at(p, ix, iy, iz);
                 p->alpha[x] = (float)(dt * dt / C);
-                p->inj_scale[x] = (float)(dt * dt * vp * vp);
             }
+        }
+    }
+    /* Injection weights: weight * dt^2 vp^2 at the corner, in float32 as
+     * the product weight * scale the injection formula would form. */
+    cpu_sparse *sets[2] = {&p->src, &p->rec};
+    for (int i = 0; i < 2; i++) {
+        cpu_sparse *sp = sets[i];
+        for (size_t k = 0; k < sp->npoint * (size_t)sp->ncorner; k++) {
+            if (sp->weight[k] == 0.0f)
+                continue;
+            const size_t o = sp->offset[k], ix = plane_of(p, o), iy = row_of(p, o);
+            const size_t iz = o % p->stride[1] - (size_t)p->halo[2];
+            const size_t kp = (clamp_phys(p, 0, ix) * p->n[1] + clamp_phys(p, 1, iy)) * p->n[2] + clamp_phys(p, 2, iz);
+            const float scale = (float)(dt * dt * vp_phys[kp] * vp_phys[kp]);
+            sp->inject_weight[k] = sp->weight[k] * scale;
         }
     }
     return OSIB_OK;
@@ -337,7 +351,7 @@ void cpu_problem_free(cpu_problem *p)
     free(p->alpha);
     for (int a = 0; a < 3; a++)
         free(p->eta_dt[a]);
-    free(p->inj_scale);
+    free(p->history);
     free(p->src.offset);
     free(p->src.weight);
     free(p->rec.offset);
@@ -350,6 +364,7 @@ void cpu_problem_free(cpu_problem *p)
         free(sets[i]->last_start);
         free(sets[i]->by_last);
         free(sets[i]->by_last_row);
+        free(sets[i]->inject_weight);
     }
     memset(p, 0, sizeof *p);
 }

@@ -22,8 +22,9 @@
  * eta / dt is kept as three 1D float32 profiles, and e is formed in the
  * loop: the absorbing layer reads no per-point array beyond alpha, and in
  * the interior e = 0 and the last term is skipped. Injection scales by
- * dt^2 vp^2 (= alpha at source points, where eta = 0) and the Born source
- * enters as alpha b / dt^2.
+ * dt^2 vp^2, folded into each corner's weight when the model is set (a
+ * per-point array would cost a cache miss per receiver of a carpet at
+ * every step), and the Born source enters as alpha b / dt^2.
  */
 #ifndef CPU_PROBLEM_H
 #define CPU_PROBLEM_H
@@ -53,10 +54,11 @@ enum { CPU_ALIGN_FLOATS = 16 };
 typedef struct {
     size_t npoint;
     int ncorner;
-    size_t *offset;      /* npoint x ncorner */
-    float *weight;       /* npoint x ncorner; 0 for skipped corners */
-    size_t *plane_start; /* N[0] + 1 */
-    size_t *by_plane;    /* entries k = point * ncorner + corner */
+    size_t *offset;       /* npoint x ncorner */
+    float *weight;        /* npoint x ncorner; 0 for skipped corners */
+    float *inject_weight; /* weight x dt^2 vp^2 at the corner (set with the model) */
+    size_t *plane_start;  /* N[0] + 1 */
+    size_t *by_plane;     /* entries k = point * ncorner + corner */
     size_t *by_plane_row;
     size_t *last_start; /* N[0] + 1 */
     size_t *by_last;    /* points */
@@ -81,8 +83,9 @@ typedef struct {
     double dt_ms;
     size_t nt;
     float wx[FD_MAX_HALF + 1], wy[FD_MAX_HALF + 1], wz[FD_MAX_HALF + 1]; /* w_k / h^2 per axis */
-    float *alpha, *inj_scale;
+    float *alpha;
     float *eta_dt[3]; /* eta / dt per axis: N[0] planes, N[1] rows, ext[2] stored columns (0 in the halo) */
+    float *history;   /* the gradient's forward history, nt fields, kept between calls (cpu_operators.c) */
     cpu_sparse src, rec;
     int time_block; /* steps per wavefront in 3D (cpu_sweep.h); 1: none */
     int tile_y;     /* rows per wavefront tile in 3D (cpu_sweep.h) */
@@ -94,12 +97,12 @@ osib_status cpu_problem_init(cpu_problem *p, const osib_setup *s, osib_err *err)
 osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_err *err);
 void cpu_problem_free(cpu_problem *p);
 
-/* field[offset] += weight * scale[offset] * values[point] for the corners
- * in block b (values in float64, added in float32). When g is not NULL,
+/* field[offset] += weight * dt^2 vp^2 * values[point] for the corners in
+ * block b (values in float64, added in float32). When g is not NULL,
  * also g[offset] -= u[offset] * (the amount added) * inv_dt2: the imaging
  * term of the values injected after a fused IMAGING step (cpu_kernels.h). */
-void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const double *values, const float *scale,
-                             float *field, float *g, const float *u, float inv_dt2);
+void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const double *values, float *field, float *g,
+                             const float *u, float inv_dt2);
 
 /* out[point] += sum over its corners of weight * field[offset], for the
  * points whose last corner is in block b. */

@@ -59,10 +59,20 @@ void cpu_sweep_sparse(const cpu_problem *p, const cpu_sweep *sw, size_t j, const
         return;
     const size_t tn = t_new(p, sw, j), tc = t_cur(p, sw, j);
     float *newer = cpu_sweep_level(p, sw, tn);
-    cpu_sparse_inject_block(sw->inject, b, sw->inject_values + tc * sw->inject->npoint, p->inj_scale, newer, sw->g,
+    cpu_sparse_inject_block(sw->inject, b, sw->inject_values + tc * sw->inject->npoint, newer, sw->g,
                             sw->g ? sw->u_history + tc * p->nstore : NULL, (float)(1.0 / (p->dt_ms * p->dt_ms)));
     if (sw->record && tn >= 1 && tn <= p->nt - 2)
         cpu_sparse_record_block(sw->record, b, newer, sw->record_values + tn * sw->record->npoint);
+}
+
+/* The new level's rows of block b, final (sparse work done), to save. */
+static void save_block(const cpu_problem *p, const cpu_sweep *sw, size_t j, const cpu_block *b)
+{
+    if (!sw->save)
+        return;
+    const size_t tn = t_new(p, sw, j), start = cpu_at(p, b->ix, b->iy0, 0) - (size_t)p->halo[2];
+    cpu_stream_copy(sw->save + tn * p->nstore + start, cpu_sweep_level(p, sw, tn) + start,
+                    (b->iy1 - b->iy0) * p->stride[1]);
 }
 
 cpu_block cpu_whole_plane(const cpu_problem *p, size_t ix)
@@ -88,6 +98,17 @@ static void plain_step(const cpu_problem *p, const cpu_sweep *sw, size_t j)
     for (size_t ix = 0; ix < nx; ix++) {
         const cpu_block b = cpu_whole_plane(p, ix);
         cpu_sweep_sparse(p, sw, j, &b);
+    }
+    if (sw->save) {
+#pragma omp parallel
+        {
+#pragma omp for schedule(static)
+            for (size_t ix = 0; ix < nx; ix++) {
+                const cpu_block b = cpu_whole_plane(p, ix);
+                save_block(p, sw, j, &b);
+            }
+            cpu_stream_fence();
+        }
     }
 }
 
@@ -176,10 +197,12 @@ static void wavefront_tiles(const cpu_problem *p, const cpu_sweep *sw, size_t j0
                     if (b.iy0 < b.iy1) {
                         cpu_sweep_block(p, sw, j0 + s, &b);
                         cpu_sweep_sparse(p, sw, j0 + s, &b);
+                        save_block(p, sw, j0 + s, &b);
                     }
                 }
                 __atomic_store_n(&t->done[i].fronts, front + 1, __ATOMIC_RELEASE);
             }
+        cpu_stream_fence();
         cpu_fpenv_restore(saved);
     }
 }

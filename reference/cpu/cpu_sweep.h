@@ -9,7 +9,9 @@
  * adjoint) t_new = t_cur - 1 = t_old - 2 for t_cur = nt-2 .. 1. Levels live
  * in a ring of 2 arrays (t_new overwrites t_old in place), a ring of 3, or
  * a history of nt arrays (level t at history + t nstore). The caller zeroes
- * the two starting levels.
+ * the two starting levels. With save, a ring sweep also copies each new
+ * level, block by block once final, into save (the gradient's history:
+ * the ring stays in cache, the copy streams to memory).
  *
  * Sparse work, per block of rows of a new level, right after the block is
  * computed: inject values[t_cur] scaled by dt^2 vp^2 into it, then, for
@@ -38,6 +40,7 @@ typedef struct {
     float *ring[3]; /* ring_size arrays, when history is NULL */
     int ring_size;  /* 2 (in place) or 3 */
     float *history; /* nt levels, or NULL */
+    float *save;    /* or NULL: every new level also copied to save + t nstore */
     const cpu_sparse *inject;
     const double *inject_values; /* nt x inject->npoint */
     const cpu_sparse *record;    /* or NULL */
