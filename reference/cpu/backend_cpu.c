@@ -47,6 +47,14 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
     return 0;
 }
 
+int cpu_time_block(const cpu_options *o, int space_order)
+{
+    if (o->time_block > 0)
+        return o->time_block;
+    const int half = space_order / 2 > 0 ? space_order / 2 : 1, k = CPU_RULE_PLANES / half;
+    return k < 1 ? 1 : (k > CPU_RULE_MAX_TIME_BLOCK ? CPU_RULE_MAX_TIME_BLOCK : k);
+}
+
 static osib_status create(void **state, const osib_setup *s, const void *options, osib_err *err)
 {
     cpu_problem *p = malloc(sizeof *p);
@@ -57,7 +65,8 @@ static osib_status create(void **state, const osib_setup *s, const void *options
         free(p);
         return st;
     }
-    p->time_block = options ? ((const cpu_options *)options)->time_block : CPU_DEFAULT_TIME_BLOCK;
+    const cpu_options defaults = {.time_block = CPU_DEFAULT_TIME_BLOCK, .tile_y = CPU_DEFAULT_TILE_Y};
+    p->time_block = cpu_time_block(options ? options : &defaults, s->space_order);
     p->tile_y = options ? ((const cpu_options *)options)->tile_y : CPU_DEFAULT_TILE_Y;
     *state = p;
     return OSIB_OK;
@@ -113,8 +122,10 @@ const osib_backend osib_backend_cpu = {
     .description = "reference/cpu, float32, OpenMP + SIMD",
     .precision = "float32",
     .options_help = "osib-cpu's own options, before the command (none changes a bit of the results):\n"
-                    "  --time-block K  time steps fused per wavefront in 3D (default 4; 1: none)\n"
-                    "  --tile-y N      y rows per wavefront tile in 3D (default 32)\n"
+                    "  --time-block K  time steps fused per wavefront in 3D (default 16/(so/2),\n"
+                    "                  from 1 to 8: 4 at so 8; 1: none)\n"
+                    "  --tile-y N      y rows per wavefront tile in 3D (default: the rows that keep a\n"
+                    "                  tile's window within 2.75 MiB, 33 at 256^3 so 8)\n"
                     "                  (reference/cpu/README.md)\n",
     .memory_bytes = cpu_operator_bytes,
     .create = create,

@@ -7,13 +7,26 @@
 /* osib-cpu's own settings (backend.h, options). None changes the numbers:
  * every setting gives the same bits (cpu_sweep.h). */
 typedef struct {
-    int time_block; /* steps per wavefront in 3D; 1: no temporal blocking */
+    int time_block; /* steps per wavefront in 3D; 1: no temporal blocking; 0: the rule below */
     int tile_y;     /* y rows per wavefront tile (cpu_sweep.h) */
 } cpu_options;
 
-/* The default: temporal blocking measured best on the benchmark machine
- * (reference/cpu/README.md). */
-enum { CPU_DEFAULT_TIME_BLOCK = 4, CPU_MAX_TIME_BLOCK = 16, CPU_DEFAULT_TILE_Y = 32, CPU_MAX_TILE = 1 << 20 };
+/* Defaults, measured best on the benchmark machine (reference/cpu/README.md):
+ * time_block 0 means "by the rule" K = 16 / (so/2), between 1 and 8 (so 2
+ * and 4: 8; so 8: 4; so 16: 2): the planes a wavefront keeps, (K + 1) so/2
+ * + 1 per field, stay near 21, past which the working set leaves the cache
+ * and K = 3 at so 16 ran slower than K = 1. */
+enum {
+    CPU_DEFAULT_TIME_BLOCK = 0,
+    CPU_MAX_TIME_BLOCK = 16,
+    CPU_RULE_PLANES = 16,
+    CPU_RULE_MAX_TIME_BLOCK = 8,
+    CPU_DEFAULT_TILE_Y = 0, /* cpu_sweep.h's rule */
+    CPU_MAX_TILE = 1 << 20
+};
+
+/* The steps per wavefront a run of space order so uses. */
+int cpu_time_block(const cpu_options *o, int space_order);
 
 /* Reads and removes osib-cpu's options from the front of argv (after the
  * program name); returns 0, or -1 with a message in err for a bad value. */

@@ -88,7 +88,7 @@ typedef struct {
     float *history;   /* the gradient's forward history, nt fields, kept between calls (cpu_operators.c) */
     cpu_sparse src, rec;
     int time_block; /* steps per wavefront in 3D (cpu_sweep.h); 1: none */
-    int tile_y;     /* rows per wavefront tile in 3D (cpu_sweep.h) */
+    int tile_y;     /* rows per wavefront tile in 3D (cpu_sweep.h); 0: the rule */
     osib_progress_fn progress;
     void *progress_ctx;
 } cpu_problem;

@@ -207,12 +207,23 @@ static void wavefront_tiles(const cpu_problem *p, const cpu_sweep *sw, size_t j0
     }
 }
 
-/* Cuts: about tile_y rows per tile, a multiple of the thread count of
- * tiles (so each thread gets as many), cut evenly. */
-static int tiling_init(tiling *t, const cpu_problem *p)
+/* The default tile height: the largest that keeps a tile's wavefront
+ * window - two fields, (K + 1) h + 1 planes each, of tile_y + (K + 1) h
+ * rows (the tile's rows and what the skew and the stencil add) - within
+ * CPU_WAVEFRONT_BYTES; at least CPU_MIN_TILE_Y rows. */
+static size_t rule_tile_y(const cpu_problem *p, size_t k)
+{
+    const size_t h = (size_t)p->half, planes = (k + 1) * h + 1, row_bytes = p->ext[2] * sizeof(float);
+    const size_t rows = CPU_WAVEFRONT_BYTES / (2 * planes * row_bytes);
+    return rows > (k + 1) * h + CPU_MIN_TILE_Y ? rows - (k + 1) * h : CPU_MIN_TILE_Y;
+}
+
+/* Cuts: about tile_y rows per tile (or the rule's), a multiple of the
+ * thread count of tiles (so each thread gets as many), cut evenly. */
+static int tiling_init(tiling *t, const cpu_problem *p, size_t k)
 {
     const size_t ny = p->N[1], nthread = (size_t)omp_get_max_threads();
-    const size_t want = p->tile_y > 0 ? (size_t)p->tile_y : ny;
+    const size_t want = p->tile_y > 0 ? (size_t)p->tile_y : rule_tile_y(p, k);
     size_t m = (ny + want - 1) / want;
     m = (m + nthread - 1) / nthread * nthread;
     t->ntile = m > ny ? ny : m;
@@ -234,7 +245,7 @@ void cpu_sweep_run(const cpu_problem *p, const cpu_sweep *sw)
     size_t block = (p->ndim == 3 && sw->time_block > 1) ? (size_t)sw->time_block : 1;
     tiling t = {0};
     const cpu_fpenv saved = cpu_fpenv_flush(); /* for the sparse work done here */
-    if (block > 1 && tiling_init(&t, p) != 0)
+    if (block > 1 && tiling_init(&t, p, block) != 0)
         block = 1; /* out of memory for a few cuts: no blocking */
     for (size_t j0 = 0; j0 < nsteps; j0 += block) {
         const size_t k = nsteps - j0 < block ? nsteps - j0 : block;

@@ -35,6 +35,12 @@
 #include "cpu_kernels.h"
 #include "cpu_problem.h"
 
+/* The default tile height keeps a tile's wavefront window under this many
+ * bytes (cpu_sweep.c): measured on the benchmark machine (2 MiB of L2 per
+ * core), 2.6 MiB was best at 256^3 and 384^3, so 8; 3.8 MiB ran 30% slower
+ * (reference/cpu/README.md). */
+enum { CPU_WAVEFRONT_BYTES = 2816 * 1024, CPU_MIN_TILE_Y = 8 };
+
 typedef struct {
     int backward;   /* 0: forward in time; 1: adjoint, backward */
     float *ring[3]; /* ring_size arrays, when history is NULL */

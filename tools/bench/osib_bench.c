@@ -37,8 +37,8 @@ static const char *const usage =
     "\n"
     "  --ops LIST       operators (default forward,gradient)\n"
     "  --repeat N       timed runs per case and operator (default 3)\n"
-    "  --time-block K   osib-cpu's --time-block (default 4)\n"
-    "  --tile-y N       osib-cpu's --tile-y (default 32)\n"
+    "  --time-block K   osib-cpu's --time-block (default: its rule, 4 at so 8)\n"
+    "  --tile-y N       osib-cpu's --tile-y (default: its rule)\n"
     "  --out FILE       also write the rows as YAML, atomically\n"
     "\n"
     "Exit codes: 0 ok, 2 usage, 3 invalid case, 5 not enough memory, 9 other.\n";
@@ -120,7 +120,7 @@ static osib_status bench_one(const char *path, osib_op op, const cpu_options *op
         row->shape[d] = c.shape[d];
     row->space_order = c.space_order;
     row->op = op;
-    row->time_block = opt->time_block;
+    row->time_block = c.ndim == 3 ? cpu_time_block(opt, c.space_order) : 1;
     row->threads = omp_get_max_threads();
     row->repeat = repeat;
     /* One untimed run first: page faults of fresh memory and the first
@@ -149,7 +149,7 @@ static osib_status bench_one(const char *path, osib_op op, const cpu_options *op
     row->roofline_gpts = osib_roofline_gpts(&c, op, 4, bw);
     /* The wavefront streams the fields once per time block (3D, forward
      * and adjoint, in place); everything else once per step. */
-    int fused = (c.ndim == 3 && (op == OSIB_OP_FORWARD || op == OSIB_OP_ADJOINT)) ? opt->time_block : 1;
+    int fused = (c.ndim == 3 && (op == OSIB_OP_FORWARD || op == OSIB_OP_ADJOINT)) ? row->time_block : 1;
     row->streaming_gpts = row->roofline_gpts * fused;
 done:
     if (state)
