@@ -59,11 +59,13 @@ static osib_status wavefield_alloc(wavefield *w, cpu_problem *p, int levels, osi
     memset(w, 0, sizeof *w);
     if (levels == HISTORY) {
         size_t bytes = p->nt * p->nstore * sizeof(float);
-        if (!p->history && !(p->history = cpu_alloc_huge(bytes)))
-            return osib_fail(err, OSIB_E_NOMEM, "out of memory for the wavefield history (%.1f GiB)",
-                             (double)bytes / 1073741824.0);
+        if (!p->history) {
+            if (!(p->history = cpu_alloc_huge(bytes)))
+                return osib_fail(err, OSIB_E_NOMEM, "out of memory for the wavefield history (%.1f GiB)",
+                                 (double)bytes / 1073741824.0);
+            zero_history(p, p->history); /* once: what it zeroes is never written */
+        }
         w->history = p->history;
-        zero_history(p, w->history);
         return OSIB_OK;
     }
     w->ring_size = levels;
@@ -140,22 +142,29 @@ static void adjoint_pass(const cpu_problem *p, const double *d, double *q, const
     cpu_sweep_run(p, &sw);
 }
 
-/* E^T of a padded float field, in double. */
+/* E^T of a padded float field, in double. Threads take physical planes
+ * kx, each summing the padded planes that fold onto it (the first and last
+ * take the layer's), in increasing ix as a single thread would: no two
+ * threads write the same point, and the sums are the same bits. */
 static void fold(const cpu_problem *p, const float *g, double *image)
 {
-    const size_t nphys = p->n[0] * p->n[1] * p->n[2];
+    const size_t nphys = p->n[0] * p->n[1] * p->n[2], n0 = p->n[0], nbl = (size_t)p->nbl;
     memset(image, 0, nphys * sizeof *image);
-    for (size_t ix = 0; ix < p->N[0]; ix++)
-        for (size_t iy = 0; iy < p->N[1]; iy++)
-            for (size_t iz = 0; iz < p->N[2]; iz++) {
-                size_t kx =
-                    ix < (size_t)p->nbl ? 0 : (ix - (size_t)p->nbl >= p->n[0] ? p->n[0] - 1 : ix - (size_t)p->nbl);
-                size_t nbly = p->ndim == 3 ? (size_t)p->nbl : 0;
-                size_t ky = iy < nbly ? 0 : (iy - nbly >= p->n[1] ? p->n[1] - 1 : iy - nbly);
-                size_t kz =
-                    iz < (size_t)p->nbl ? 0 : (iz - (size_t)p->nbl >= p->n[2] ? p->n[2] - 1 : iz - (size_t)p->nbl);
-                image[(kx * p->n[1] + ky) * p->n[2] + kz] += g[cpu_at(p, ix, iy, iz)];
-            }
+#pragma omp parallel for schedule(static)
+    for (size_t kx0 = 0; kx0 < n0; kx0++) {
+        const size_t ix_lo = kx0 == 0 ? 0 : kx0 + nbl, ix_hi = kx0 + 1 == n0 ? p->N[0] : kx0 + nbl + 1;
+        for (size_t ix = ix_lo; ix < ix_hi; ix++)
+            for (size_t iy = 0; iy < p->N[1]; iy++)
+                for (size_t iz = 0; iz < p->N[2]; iz++) {
+                    size_t kx =
+                        ix < (size_t)p->nbl ? 0 : (ix - (size_t)p->nbl >= p->n[0] ? p->n[0] - 1 : ix - (size_t)p->nbl);
+                    size_t nbly = p->ndim == 3 ? (size_t)p->nbl : 0;
+                    size_t ky = iy < nbly ? 0 : (iy - nbly >= p->n[1] ? p->n[1] - 1 : iy - nbly);
+                    size_t kz =
+                        iz < (size_t)p->nbl ? 0 : (iz - (size_t)p->nbl >= p->n[2] ? p->n[2] - 1 : iz - (size_t)p->nbl);
+                    image[(kx * p->n[1] + ky) * p->n[2] + kz] += g[cpu_at(p, ix, iy, iz)];
+                }
+    }
 }
 
 /* E of a physical array into a padded float field. */
