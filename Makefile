@@ -195,7 +195,9 @@ bench: $(BUILD)/bin/osib-bench
 	@mkdir -p $(BUILD)/bench
 	OMP_PROC_BIND=close $(BUILD)/bin/osib-bench --ops forward,gradient --out $(BUILD)/bench/cpu.yaml $(BENCH_CASES)
 	OMP_PROC_BIND=close $(BUILD)/bin/osib-bench --ops forward --out $(BUILD)/bench/cpu-large.yaml \
-	   tools/bench/cases/bench-3d-384-so8.yaml tools/bench/cases/bench-3d-256-so8-1rec.yaml
+	   tools/bench/cases/bench-3d-384-so8.yaml
+	OMP_PROC_BIND=close $(BUILD)/bin/osib-bench --ops forward,gradient --out $(BUILD)/bench/cpu-one-receiver.yaml \
+	   tools/bench/cases/bench-3d-256-so8-1rec.yaml
 	OMP_PROC_BIND=close $(BUILD)/bin/osib-bench --ops forward --time-block 1 --out $(BUILD)/bench/cpu-no-time-blocking.yaml \
 	   tools/bench/cases/bench-3d-256-so8.yaml
 

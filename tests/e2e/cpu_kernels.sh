@@ -53,10 +53,15 @@ expect_fail "osib-bench on a missing case" 4 "" "$BIN/osib-bench" --repeat 1 "$T
 check "osib-bench --help" "$BIN/osib-bench" --help
 OMP_NUM_THREADS=2 "$BIN/osib-bench" --ops forward,gradient --repeat 1 --out "$TMP/bench.yaml" $CASE >"$TMP/bench.txt" 2>&1
 rows=$(grep -c '^  - case: acoustic-3d-layers-so8' "$TMP/bench.yaml" 2>/dev/null)
-if [ "$rows" = 2 ] && grep -q '^    roofline_fraction: 0\.[0-9]' "$TMP/bench.yaml" &&
+if [ "$rows" = 2 ] && grep -Eq '^    roofline_fraction: [0-9]+\.[0-9]' "$TMP/bench.yaml" &&
     grep -q '^    triad_gbs_before: [1-9]' "$TMP/bench.yaml"; then
     ok "osib-bench writes a YAML row per operator with triad and roofline fraction"
 else
     not_ok "osib-bench writes a YAML row per operator with triad and roofline fraction"
     sed 's/^/#   /' "$TMP/bench.txt" "$TMP/bench.yaml"
 fi
+if grep -q '^    time_block: 4$' "$TMP/bench.yaml"; then ok "osib-bench reports the time block of osib-cpu's rule (4 at so 8)"
+else not_ok "osib-bench reports the time block of osib-cpu's rule (4 at so 8)"; fi
+if grep -Eq '^acoustic-3d-layers-so8 +gradient / forward time = [0-9]+\.[0-9]{2}$' "$TMP/bench.txt"; then
+    ok "osib-bench prints the gradient / forward time ratio"
+else not_ok "osib-bench prints the gradient / forward time ratio"; sed 's/^/#   /' "$TMP/bench.txt"; fi

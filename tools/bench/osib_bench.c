@@ -229,6 +229,21 @@ static int parse_int(const char *s, int lo, int hi, int *out)
     return 0;
 }
 
+/* The issue's second target, when a case ran both: gradient time over
+ * forward time (reference/cpu/README.md). */
+static void print_gradient_ratio(const bench_row *rows, size_t n)
+{
+    const bench_row *fwd = NULL, *grad = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].op == OSIB_OP_FORWARD)
+            fwd = &rows[i];
+        if (rows[i].op == OSIB_OP_GRADIENT)
+            grad = &rows[i];
+    }
+    if (fwd && grad)
+        printf("%-24s gradient / forward time = %.2f\n", fwd->id, grad->seconds / fwd->seconds);
+}
+
 static int fail_usage(const char *msg)
 {
     fprintf(stderr, "osib-bench: %s (see osib-bench --help)\n", msg);
@@ -303,7 +318,8 @@ int main(int argc, char **argv)
     printf("osib-bench %s: %d threads, %d runs each (median)\n", osib_kit_version(), omp_get_max_threads(), repeat);
     print_header();
     int rc = 0;
-    for (int i = optind; i < argc; i++)
+    for (int i = optind; i < argc; i++) {
+        const size_t first = n;
         for (int k = 0; k < nops; k++) {
             osib_err err = {0};
             osib_status st = bench_one(argv[i], ops[k], &opt, repeat, &rows[n], &err);
@@ -318,6 +334,8 @@ int main(int argc, char **argv)
             }
             print_row(&rows[n++]);
         }
+        print_gradient_ratio(rows + first, n - first);
+    }
     if (out_path && write_yaml(out_path, rows, n) != 0 && rc == 0)
         rc = 4;
     free(rows);
