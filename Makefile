@@ -180,6 +180,9 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 sanitize:
 	@$(MAKE) -s --no-print-directory BUILD=$(BUILD)/asan OPT="-O1 -g" EXTRA_CFLAGS="$(SAN_FLAGS)" \
 	   EXTRA_LDFLAGS="$(SAN_FLAGS)" $(BUILD)/asan/bin/osib $(patsubst $(BUILD)/%,$(BUILD)/asan/%,$(UNIT_BINS))
+	@# osib-cpu's own objects keep OpenMP (their OPT comes from CPU_CFLAGS).
+	@$(MAKE) -s --no-print-directory BUILD=$(BUILD)/asan CPU_CFLAGS="-O1 -g -fopenmp" EXTRA_CFLAGS="$(SAN_FLAGS)" \
+	   EXTRA_LDFLAGS="$(SAN_FLAGS)" $(BUILD)/asan/bin/osib-cpu
 
 test: all sanitize
 	@tests/run-tests

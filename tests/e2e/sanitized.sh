@@ -1,7 +1,8 @@
 # The kit under AddressSanitizer and UndefinedBehaviorSanitizer (built by
 # make sanitize into build/asan): certification, verification, refusals of
-# bad inputs and the failure paths of faulty implementations must run
-# without a single sanitizer report.
+# bad inputs, the failure paths of faulty implementations, and osib-cpu's
+# tiled wavefronts (one-row to three-row tiles, where every tile edge and
+# sparse index is exercised) must run without a single sanitizer report.
 . tests/support/e2e-lib.sh
 ASAN=build/asan/bin/osib
 if [ ! -x "$ASAN" ]; then not_ok "build/asan/bin/osib exists (run make sanitize)"; exit 1; fi
@@ -51,3 +52,12 @@ done
 "$ASAN" oracle check --manifest oracles/MANIFEST oracles/*.h5 >"$TMP/out" 2>"$TMP/err"
 [ $? -eq 0 ] && ok "oracle check under ASan" || not_ok "oracle check under ASan"
 clean "oracle check"
+
+# osib-cpu: every operator with small skewed tiles, on two threads.
+for op in forward adjoint born gradient; do
+    OMP_NUM_THREADS=2 build/asan/bin/osib-cpu --time-block 3 --tile-y 3 run --case spec/cases/acoustic-3d-layers-so8.yaml --op $op \
+        --out "$TMP/cpu-$op.h5" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    [ $rc -eq 0 ] && ok "osib-cpu $op under ASan runs" || not_ok "osib-cpu $op under ASan runs (exit $rc)"
+    clean "osib-cpu $op"
+done
