@@ -155,15 +155,8 @@ static void fold(const cpu_problem *p, const float *g, double *image)
         const size_t ix_lo = kx0 == 0 ? 0 : kx0 + nbl, ix_hi = kx0 + 1 == n0 ? p->N[0] : kx0 + nbl + 1;
         for (size_t ix = ix_lo; ix < ix_hi; ix++)
             for (size_t iy = 0; iy < p->N[1]; iy++)
-                for (size_t iz = 0; iz < p->N[2]; iz++) {
-                    size_t kx =
-                        ix < (size_t)p->nbl ? 0 : (ix - (size_t)p->nbl >= p->n[0] ? p->n[0] - 1 : ix - (size_t)p->nbl);
-                    size_t nbly = p->ndim == 3 ? (size_t)p->nbl : 0;
-                    size_t ky = iy < nbly ? 0 : (iy - nbly >= p->n[1] ? p->n[1] - 1 : iy - nbly);
-                    size_t kz =
-                        iz < (size_t)p->nbl ? 0 : (iz - (size_t)p->nbl >= p->n[2] ? p->n[2] - 1 : iz - (size_t)p->nbl);
-                    image[(kx * p->n[1] + ky) * p->n[2] + kz] += g[cpu_at(p, ix, iy, iz)];
-                }
+                for (size_t iz = 0; iz < p->N[2]; iz++)
+                    image[cpu_phys_index(p, ix, iy, iz)] += g[cpu_at(p, ix, iy, iz)];
     }
 }
 
@@ -172,15 +165,8 @@ static void extend(const cpu_problem *p, const double *a, float *f)
 {
     for (size_t ix = 0; ix < p->N[0]; ix++)
         for (size_t iy = 0; iy < p->N[1]; iy++)
-            for (size_t iz = 0; iz < p->N[2]; iz++) {
-                size_t kx =
-                    ix < (size_t)p->nbl ? 0 : (ix - (size_t)p->nbl >= p->n[0] ? p->n[0] - 1 : ix - (size_t)p->nbl);
-                size_t nbly = p->ndim == 3 ? (size_t)p->nbl : 0;
-                size_t ky = iy < nbly ? 0 : (iy - nbly >= p->n[1] ? p->n[1] - 1 : iy - nbly);
-                size_t kz =
-                    iz < (size_t)p->nbl ? 0 : (iz - (size_t)p->nbl >= p->n[2] ? p->n[2] - 1 : iz - (size_t)p->nbl);
-                f[cpu_at(p, ix, iy, iz)] = (float)a[(kx * p->n[1] + ky) * p->n[2] + kz];
-            }
+            for (size_t iz = 0; iz < p->N[2]; iz++)
+                f[cpu_at(p, ix, iy, iz)] = (float)a[cpu_phys_index(p, ix, iy, iz)];
 }
 
 /* ---------------------------------------------------------------------------

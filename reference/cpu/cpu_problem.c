@@ -297,14 +297,6 @@ static double damping_1d(const cpu_problem *p, int a, size_t i, double h)
     return 0.0;
 }
 
-static size_t clamp_phys(const cpu_problem *p, int a, size_t i)
-{
-    size_t nbl = (p->ndim == 3 || a != 1) ? (size_t)p->nbl : 0;
-    if (i < nbl)
-        return 0;
-    return (i - nbl >= p->n[a]) ? p->n[a] - 1 : i - nbl;
-}
-
 osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_err *err)
 {
     const size_t nphys = p->n[0] * p->n[1] * p->n[2];
@@ -321,7 +313,7 @@ osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_er
             double eta_xy = eta_x + damping_1d(p, 1, iy, p->spacing_m[1]);
             for (size_t iz = 0; iz < p->N[2]; iz++) {
                 double eta = eta_xy + damping_1d(p, 2, iz, p->spacing_m[2]);
-                size_t k = (clamp_phys(p, 0, ix) * p->n[1] + clamp_phys(p, 1, iy)) * p->n[2] + clamp_phys(p, 2, iz);
+                size_t k = cpu_phys_index(p, ix, iy, iz);
                 double vp = vp_phys[k], m = 1.0 / (vp * vp), C = m + dt * eta;
                 size_t x = cpu_at(p, ix, iy, iz);
                 p->alpha[x] = (float)(dt * dt / C);
@@ -338,7 +330,7 @@ osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_er
                 continue;
             const size_t o = sp->offset[k], ix = plane_of(p, o), iy = row_of(p, o);
             const size_t iz = o % p->stride[1] - (size_t)p->halo[2];
-            const size_t kp = (clamp_phys(p, 0, ix) * p->n[1] + clamp_phys(p, 1, iy)) * p->n[2] + clamp_phys(p, 2, iz);
+            const size_t kp = cpu_phys_index(p, ix, iy, iz);
             const float scale = (float)(dt * dt * vp_phys[kp] * vp_phys[kp]);
             sp->inject_weight[k] = sp->weight[k] * scale;
         }
@@ -367,4 +359,18 @@ void cpu_problem_free(cpu_problem *p)
         free(sets[i]->inject_weight);
     }
     memset(p, 0, sizeof *p);
+}
+
+/* The physical index of padded index i on internal axis a (E clamps). */
+static size_t clamp_phys(const cpu_problem *p, int a, size_t i)
+{
+    size_t nbl = (p->ndim == 3 || a != 1) ? (size_t)p->nbl : 0;
+    if (i < nbl)
+        return 0;
+    return (i - nbl >= p->n[a]) ? p->n[a] - 1 : i - nbl;
+}
+
+size_t cpu_phys_index(const cpu_problem *p, size_t ix, size_t iy, size_t iz)
+{
+    return (clamp_phys(p, 0, ix) * p->n[1] + clamp_phys(p, 1, iy)) * p->n[2] + clamp_phys(p, 2, iz);
 }

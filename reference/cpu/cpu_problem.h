@@ -124,6 +124,11 @@ void *cpu_alloc_huge(size_t bytes);
 /* A zeroed, aligned field, or NULL. */
 float *cpu_field_alloc(const cpu_problem *p);
 
+/* The physical point whose value the padded point (ix, iy, iz) takes
+ * (the extension E of spec/acoustic.md §3 clamps each axis), as an index
+ * into physical arrays; E^T sums the padded points onto it. */
+size_t cpu_phys_index(const cpu_problem *p, size_t ix, size_t iy, size_t iz);
+
 /* Offset of padded index (ix, iy, iz). */
 static inline size_t cpu_at(const cpu_problem *p, size_t ix, size_t iy, size_t iz)
 {
