@@ -18,6 +18,8 @@ int cmd_compare(int argc, char **argv);
 int cmd_certify(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_summarize(int argc, char **argv);
+int cmd_dataset(int argc, char **argv);
+int cmd_estimate(int argc, char **argv);
 
 /* Print "osib: <msg>" on stderr and return the exit code of st. */
 int cli_error(osib_status st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

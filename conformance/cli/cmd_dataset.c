@@ -17,9 +17,6 @@
 #include "model_import.h"
 #include "registry.h"
 
-/* Declared here until cli.h lists it (cli.h belongs to the runner work). */
-int cmd_dataset(int argc, char **argv);
-
 static const char *const dataset_usage =
     "usage: osib dataset list [--registry FILE]\n"
     "       osib dataset info NAME [--registry FILE]\n"

@@ -9,9 +9,6 @@
 #include "cli.h"
 #include "estimate.h"
 
-/* Declared here until cli.h lists it (cli.h belongs to the runner work). */
-int cmd_estimate(int argc, char **argv);
-
 static const char *const estimate_usage =
     "usage: osib estimate CASE... [--op OP] [--bandwidth GB/s] [--precision f32|f64] [--markdown]\n"
     "Per case and operator, from the spec's cost model (spec/acoustic.md, \"Cost model\"):\n"

@@ -4,12 +4,11 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
+#include "datadir.h"
 #include "version.h"
 
 static const char *const usage_text =
@@ -62,30 +61,11 @@ int cli_report(const osib_err *err)
 
 const char *cli_kit_root(void)
 {
-    static char root[4096];
-    const char *env = getenv("OSIB_ROOT");
-    if (env && env[0])
-        return env;
-    char dir[4096];
-    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
-    if (n <= 0)
-        return ".";
-    dir[n] = '\0';
-    /* The first ancestor of the executable that holds spec/cases
-     * (build/bin/osib, build/asan/bin/osib, an installed copy...). */
-    for (int up = 0; up < 6; up++) {
-        char *slash = strrchr(dir, '/');
-        if (!slash)
-            break;
-        *slash = '\0';
-        char probe[4200];
-        snprintf(probe, sizeof probe, "%s/spec/cases", dir[0] ? dir : "");
-        if (access(probe, F_OK) == 0) {
-            snprintf(root, sizeof root, "%s", dir[0] ? dir : "/");
-            return root;
-        }
-    }
-    return ".";
+    /* One process, one kit: found again on each call (cheap), kept here
+     * only so callers get a string that outlives the call. */
+    static char root[OSIB_PATH_MAX];
+    osib_kit_root(root, sizeof root);
+    return root;
 }
 
 osib_status cli_load_case(const char *path_or_id, osib_case *c, osib_err *err)
@@ -100,10 +80,6 @@ osib_status cli_load_case(const char *path_or_id, osib_case *c, osib_err *err)
                          cli_kit_root());
     return osib_case_load(path, c, err);
 }
-
-/* Datasets and cost estimates (cmd_dataset.c, cmd_estimate.c). */
-int cmd_dataset(int argc, char **argv);
-int cmd_estimate(int argc, char **argv);
 
 int main(int argc, char **argv)
 {
