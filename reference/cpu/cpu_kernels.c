@@ -107,12 +107,21 @@ INLINE void segment(const int H, const int D3, const cpu_update_mode MODE, const
         if (MODE == CPU_UPDATE_BORN)
             lap -= inv_dt2 * dm[z] * (un[z] - 2.0f * uc[z] + up[z]);
         const float old = older[z];
-        float val = alpha[z] * lap + 2.0f * cur[z] - old;
-        if (DAMPED)
-            val -= alpha[z] * (eta_xy + eta_z[z]) * (cur[z] - old);
-        newer[z] = val;
-        if (MODE == CPU_UPDATE_IMAGING)
-            g[z] -= u[z] * (old - 2.0f * cur[z] + val) * inv_dt2;
+        if (MODE == CPU_UPDATE_IMAGING) {
+            /* The second difference newer - 2 cur + older, formed before
+             * the sum that would cancel it; 1 / dt^2 is applied once, by
+             * the fold (cpu_operators.c). */
+            float d2 = alpha[z] * lap;
+            if (DAMPED)
+                d2 -= alpha[z] * (eta_xy + eta_z[z]) * (cur[z] - old);
+            newer[z] = d2 + (2.0f * cur[z] - old);
+            g[z] -= u[z] * d2;
+        } else {
+            float val = alpha[z] * lap + 2.0f * cur[z] - old;
+            if (DAMPED)
+                val -= alpha[z] * (eta_xy + eta_z[z]) * (cur[z] - old);
+            newer[z] = val;
+        }
     }
 }
 

@@ -19,9 +19,12 @@
  * (threads, planes, wavefronts) gives the same bits.
  *
  * Two fused variants save a pass over memory:
- *   IMAGING  also g -= u (older - 2 cur + newer) inv_dt2, reading older
- *            before newer overwrites it (the adjoint pass of J^T and of the
- *            gradient, spec/acoustic.md section 9);
+ *   IMAGING  also g -= u (newer - 2 cur + older), the image times dt^2
+ *            (the fold divides), with the second difference formed as
+ *            alpha (L cur) - e (cur - older) before the sum that would
+ *            cancel it, and older read before newer overwrites it (the
+ *            adjoint pass of J^T and of the gradient, spec/acoustic.md
+ *            section 9);
  *   BORN     the scattered field's source: newer -= alpha inv_dt2 dm
  *            (u_next - 2 u_cur + u_prev) (the Born operator J).
  */
@@ -39,7 +42,7 @@ typedef struct {
     const float *cur;                     /* the level the stencil reads */
     const float *older;                   /* two steps back */
     float *newer;                         /* written; may be older itself */
-    float inv_dt2;                        /* 1 / dt^2, for IMAGING and BORN */
+    float inv_dt2;                        /* 1 / dt^2, for BORN */
     float *g;                             /* IMAGING: image accumulated in place */
     const float *u;                       /* IMAGING: forward wavefield at cur's time */
     const float *dm;                      /* BORN: model perturbation, padded */

@@ -14,17 +14,37 @@
 #include <string.h>
 
 /* ---------------------------------------------------------------------------
- * Wavefields: a ring of two levels (updated in place) or three, or the
- * whole history.
+ * Work arrays: the problem's pool of padded fields and the gradient's
+ * history, kept between calls (cpu_problem.h).
  * ------------------------------------------------------------------------- */
 
-typedef struct {
-    float *ring[3];
-    int ring_size;
-    float *history;
-} wavefield;
+/* Zero a field, planes split over the threads (each zeroes the pages it
+ * will mostly use, and the pass runs at the bandwidth of both cores). */
+static void zero_field(const cpu_problem *p, float *f)
+{
+#pragma omp parallel for schedule(static)
+    for (size_t ix = 0; ix < p->ext[0]; ix++)
+        memset(f + ix * p->stride[0], 0, p->stride[0] * sizeof(float));
+}
 
-enum { HISTORY = 0 };
+/* The first n fields of the pool, zeroed, in fields[0 .. n). The pool
+ * keeps no more fields than the operator being run uses: the memory a
+ * problem holds is what cpu_operator_bytes states for that operator (plus
+ * the history, once a gradient has run). */
+static osib_status work_fields(cpu_problem *p, int n, float **fields, osib_err *err)
+{
+    for (int i = n; i < CPU_WORK_FIELDS; i++) {
+        free(p->work[i]);
+        p->work[i] = NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        if (!p->work[i] && !(p->work[i] = cpu_alloc_huge(p->nstore * sizeof(float))))
+            return osib_fail(err, OSIB_E_NOMEM, "out of memory for the wavefields");
+        zero_field(p, p->work[i]);
+        fields[i] = p->work[i];
+    }
+    return OSIB_OK;
+}
 
 /* Zero what the steps never write: the two initial levels whole, and on
  * every later level the x halo planes and the y halo rows (a step writes
@@ -49,40 +69,20 @@ static void zero_history(const cpu_problem *p, float *history)
     }
 }
 
-/* levels: 2 or 3 for a ring, HISTORY for all nt levels. The history is
- * the problem's (cpu_problem.h): allocated on first use and kept, because
- * an FWI loop calls the gradient once per shot and iteration, and the
- * kernel's zeroing of freshly faulted pages costs as much as a third of a
- * gradient here (measured: reference/cpu/README.md). */
-static osib_status wavefield_alloc(wavefield *w, cpu_problem *p, int levels, osib_err *err)
+/* The history, allocated on the first gradient and kept: an FWI loop calls
+ * the gradient once per shot and iteration, and the kernel's zeroing of
+ * freshly faulted pages costs as much as a third of a gradient here
+ * (measured: reference/cpu/README.md). */
+static osib_status work_history(cpu_problem *p, osib_err *err)
 {
-    memset(w, 0, sizeof *w);
-    if (levels == HISTORY) {
-        size_t bytes = p->nt * p->nstore * sizeof(float);
-        if (!p->history) {
-            if (!(p->history = cpu_alloc_huge(bytes)))
-                return osib_fail(err, OSIB_E_NOMEM, "out of memory for the wavefield history (%.1f GiB)",
-                                 (double)bytes / 1073741824.0);
-            zero_history(p, p->history); /* once: what it zeroes is never written */
-        }
-        w->history = p->history;
+    if (p->history)
         return OSIB_OK;
-    }
-    w->ring_size = levels;
-    for (int i = 0; i < levels; i++)
-        if (!(w->ring[i] = cpu_field_alloc(p))) {
-            for (int j = 0; j < i; j++)
-                free(w->ring[j]);
-            return osib_fail(err, OSIB_E_NOMEM, "out of memory for the wavefields");
-        }
+    size_t bytes = p->nt * p->nstore * sizeof(float);
+    if (!(p->history = cpu_alloc_huge(bytes)))
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory for the wavefield history (%.1f GiB)",
+                         (double)bytes / 1073741824.0);
+    zero_history(p, p->history); /* once: what it zeroes is never written */
     return OSIB_OK;
-}
-
-static void wavefield_free(wavefield *w)
-{
-    /* the history stays with the problem */
-    for (int i = 0; i < 3; i++)
-        free(w->ring[i]);
 }
 
 static void report(const cpu_problem *p, size_t done, size_t total)
@@ -97,16 +97,15 @@ static void report(const cpu_problem *p, size_t done, size_t total)
  * images.
  * ------------------------------------------------------------------------- */
 
-static void forward_pass(const cpu_problem *p, const double *q, double *d, const wavefield *u, float *save,
+static void forward_pass(const cpu_problem *p, const double *q, double *d, float *const ring[2], float *save,
                          size_t total)
 {
     if (d)
         memset(d, 0, p->nt * p->rec.npoint * sizeof *d);
     cpu_sweep sw = {
         .backward = 0,
-        .ring = {u->ring[0], u->ring[1], u->ring[2]},
-        .ring_size = u->ring_size,
-        .history = u->history,
+        .ring = {ring[0], ring[1]},
+        .ring_size = 2,
         .save = save,
         .inject = &p->src,
         .inject_values = q,
@@ -119,22 +118,21 @@ static void forward_pass(const cpu_problem *p, const double *q, double *d, const
     cpu_sweep_run(p, &sw);
 }
 
-static void adjoint_pass(const cpu_problem *p, const double *d, double *q, const wavefield *u, float *g,
-                         const wavefield *v, size_t done, size_t total)
+static void adjoint_pass(const cpu_problem *p, const double *d, double *q, const float *u_history, float *g,
+                         float *const ring[2], size_t done, size_t total)
 {
     if (q)
         memset(q, 0, p->nt * p->src.npoint * sizeof *q);
     cpu_sweep sw = {
         .backward = 1,
-        .ring = {v->ring[0], v->ring[1], v->ring[2]},
-        .ring_size = v->ring_size,
-        .history = v->history,
+        .ring = {ring[0], ring[1]},
+        .ring_size = 2,
         .inject = &p->rec,
         .inject_values = d,
         .record = q ? &p->src : NULL,
         .record_values = q,
         .g = g,
-        .u_history = u ? u->history : NULL,
+        .u_history = u_history,
         .time_block = p->time_block,
         .progress_done = done,
         .progress_total = total,
@@ -142,21 +140,36 @@ static void adjoint_pass(const cpu_problem *p, const double *d, double *q, const
     cpu_sweep_run(p, &sw);
 }
 
-/* E^T of a padded float field, in double. Threads take physical planes
- * kx, each summing the padded planes that fold onto it (the first and last
- * take the layer's), in increasing ix as a single thread would: no two
- * threads write the same point, and the sums are the same bits. */
+/* E^T of the padded image g, in double, times 1 / dt^2 (the imaging
+ * steps leave it out: cpu_kernels.h). Threads take physical planes kx,
+ * each zeroing its plane and summing the padded planes that fold onto it
+ * (the first and last take the layer's), in increasing ix, iy, iz as a
+ * single thread would: no two threads write the same point, and the sums
+ * are the same bits for any thread count. */
 static void fold(const cpu_problem *p, const float *g, double *image)
 {
-    const size_t nphys = p->n[0] * p->n[1] * p->n[2], n0 = p->n[0], nbl = (size_t)p->nbl;
-    memset(image, 0, nphys * sizeof *image);
+    const size_t n0 = p->n[0], n2 = p->n[2], nbl = (size_t)p->nbl, plane = p->n[1] * n2;
+    const double inv_dt2 = 1.0 / (p->dt_ms * p->dt_ms);
 #pragma omp parallel for schedule(static)
-    for (size_t kx0 = 0; kx0 < n0; kx0++) {
-        const size_t ix_lo = kx0 == 0 ? 0 : kx0 + nbl, ix_hi = kx0 + 1 == n0 ? p->N[0] : kx0 + nbl + 1;
+    for (size_t kx = 0; kx < n0; kx++) {
+        double *out = image + kx * plane;
+        memset(out, 0, plane * sizeof *out);
+        const size_t ix_lo = kx == 0 ? 0 : kx + nbl, ix_hi = kx + 1 == n0 ? p->N[0] : kx + nbl + 1;
         for (size_t ix = ix_lo; ix < ix_hi; ix++)
-            for (size_t iy = 0; iy < p->N[1]; iy++)
-                for (size_t iz = 0; iz < p->N[2]; iz++)
-                    image[cpu_phys_index(p, ix, iy, iz)] += g[cpu_at(p, ix, iy, iz)];
+            for (size_t iy = 0; iy < p->N[1]; iy++) {
+                /* z: the layer's points onto the first physical one, the
+                 * interior one to one, the far layer onto the last. */
+                double *row = image + cpu_phys_index(p, ix, iy, 0);
+                const float *src = g + cpu_at(p, ix, iy, 0);
+                for (size_t iz = 0; iz < nbl; iz++)
+                    row[0] += src[iz];
+                for (size_t kz = 0; kz < n2; kz++)
+                    row[kz] += src[nbl + kz];
+                for (size_t iz = nbl + n2; iz < p->N[2]; iz++)
+                    row[n2 - 1] += src[iz];
+            }
+        for (size_t k = 0; k < plane; k++)
+            out[k] *= inv_dt2;
     }
 }
 
@@ -175,24 +188,20 @@ static void extend(const cpu_problem *p, const double *a, float *f)
 
 osib_status cpu_forward(cpu_problem *p, const double *q, double *d, osib_err *err)
 {
-    wavefield u;
-    osib_status st = wavefield_alloc(&u, p, 2, err);
-    if (st != OSIB_OK)
-        return st;
-    forward_pass(p, q, d, &u, NULL, p->nt - 2);
-    wavefield_free(&u);
-    return OSIB_OK;
+    float *ring[2];
+    osib_status st = work_fields(p, 2, ring, err);
+    if (st == OSIB_OK)
+        forward_pass(p, q, d, ring, NULL, p->nt - 2);
+    return st;
 }
 
 osib_status cpu_adjoint(cpu_problem *p, const double *d, double *q, osib_err *err)
 {
-    wavefield v;
-    osib_status st = wavefield_alloc(&v, p, 2, err);
-    if (st != OSIB_OK)
-        return st;
-    adjoint_pass(p, d, q, NULL, NULL, &v, 0, p->nt - 2);
-    wavefield_free(&v);
-    return OSIB_OK;
+    float *ring[2];
+    osib_status st = work_fields(p, 2, ring, err);
+    if (st == OSIB_OK)
+        adjoint_pass(p, d, q, NULL, NULL, ring, 0, p->nt - 2);
+    return st;
 }
 
 /* One Born step: the background u (ring of 3: the Born source reads three
@@ -245,37 +254,26 @@ static void born_step(const cpu_problem *p, const cpu_sweep *su, const cpu_sweep
 
 osib_status cpu_born(cpu_problem *p, const double *q, const double *dm, double *d, osib_err *err)
 {
-    wavefield u, du;
-    float *dm_pad = NULL;
-    osib_status st = wavefield_alloc(&u, p, 3, err);
+    /* u: a ring of 3 (the Born source reads three of its levels); du: a
+     * ring of 2; dm on the padded grid. */
+    float *f[6];
+    osib_status st = work_fields(p, 6, f, err);
     if (st != OSIB_OK)
         return st;
-    st = wavefield_alloc(&du, p, 2, err);
-    if (st != OSIB_OK) {
-        wavefield_free(&u);
-        return st;
-    }
-    if (!(dm_pad = cpu_field_alloc(p))) {
-        st = osib_fail(err, OSIB_E_NOMEM, "out of memory for dm");
-        goto done;
-    }
+    float *dm_pad = f[5];
     extend(p, dm, dm_pad);
     memset(d, 0, p->nt * p->rec.npoint * sizeof *d);
     /* The background records nothing; the scattered field injects nothing
      * (its source is the Born term) and records d. */
-    cpu_sweep su = {.ring = {u.ring[0], u.ring[1], u.ring[2]}, .ring_size = 3, .inject = &p->src, .inject_values = q};
-    cpu_sweep sdu = {.ring = {du.ring[0], du.ring[1]}, .ring_size = 2, .record = &p->rec, .record_values = d};
+    cpu_sweep su = {.ring = {f[0], f[1], f[2]}, .ring_size = 3, .inject = &p->src, .inject_values = q};
+    cpu_sweep sdu = {.ring = {f[3], f[4]}, .ring_size = 2, .record = &p->rec, .record_values = d};
     const cpu_fpenv saved = cpu_fpenv_flush(); /* the sparse work (cpu_fpenv.h) */
     for (size_t j = 0; j < p->nt - 2; j++) {
         born_step(p, &su, &sdu, j, dm_pad);
         report(p, j + 1, p->nt - 2);
     }
     cpu_fpenv_restore(saved);
-done:
-    free(dm_pad);
-    wavefield_free(&u);
-    wavefield_free(&du);
-    return st;
+    return OSIB_OK;
 }
 
 static osib_status born_adjoint_core(cpu_problem *p, const double *q, const double *r_or_dobs, int is_obs, double *phi,
@@ -284,26 +282,19 @@ static osib_status born_adjoint_core(cpu_problem *p, const double *q, const doub
     const size_t nr = p->rec.npoint, total = 2 * (p->nt - 2);
     /* The forward pass runs in a ring of two, in cache, and streams each
      * level into the history; the adjoint pass then reuses the ring. */
-    wavefield u, ring;
-    float *g = NULL;
-    double *resid = NULL;
-    osib_status st = wavefield_alloc(&u, p, HISTORY, err);
+    float *f[3];
+    osib_status st = work_history(p, err);
+    if (st == OSIB_OK)
+        st = work_fields(p, 3, f, err);
+    if (st == OSIB_OK && is_obs && !p->residual && !(p->residual = malloc(p->nt * (nr ? nr : 1) * sizeof *p->residual)))
+        st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the residual");
     if (st != OSIB_OK)
         return st;
-    st = wavefield_alloc(&ring, p, 2, err);
-    if (st != OSIB_OK) {
-        wavefield_free(&u);
-        return st;
-    }
-    g = cpu_field_alloc(p);
-    resid = is_obs ? malloc(p->nt * (nr ? nr : 1) * sizeof *resid) : NULL;
-    if (!g || (is_obs && !resid)) {
-        st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the gradient");
-        goto done;
-    }
-    forward_pass(p, q, resid, &ring, u.history, total);
-    for (int i = 0; i < 2; i++)
-        memset(ring.ring[i], 0, p->nstore * sizeof(float));
+    float *ring[2] = {f[0], f[1]}, *g = f[2];
+    double *resid = is_obs ? p->residual : NULL;
+    forward_pass(p, q, resid, ring, p->history, total);
+    zero_field(p, ring[0]);
+    zero_field(p, ring[1]);
     const double *r = r_or_dobs;
     if (is_obs) {
         double sum = 0.0;
@@ -314,14 +305,9 @@ static osib_status born_adjoint_core(cpu_problem *p, const double *q, const doub
         *phi = 0.5 * sum;
         r = resid;
     }
-    adjoint_pass(p, r, NULL, &u, g, &ring, p->nt - 2, total);
+    adjoint_pass(p, r, NULL, p->history, g, ring, p->nt - 2, total);
     fold(p, g, image);
-done:
-    free(g);
-    free(resid);
-    wavefield_free(&u);
-    wavefield_free(&ring);
-    return st;
+    return OSIB_OK;
 }
 
 osib_status cpu_born_adjoint(cpu_problem *p, const double *q, const double *r, double *image, osib_err *err)
@@ -350,7 +336,7 @@ size_t cpu_operator_bytes(const osib_setup *s, osib_op op)
     switch (op) {
     case OSIB_OP_FORWARD:
     case OSIB_OP_ADJOINT: fields += 2; break;      /* a ring of two levels */
-    case OSIB_OP_BORN: fields += 3 + 2 + 1; break; /* u ring of 3, du ring of 2, dm */
+    case OSIB_OP_BORN: fields += 3 + 2 + 1; break; /* u ring of 3, du ring of 2, dm (CPU_WORK_FIELDS) */
     case OSIB_OP_BORN_ADJOINT:
     case OSIB_OP_GRADIENT: fields += 2 + 1; break; /* ring of 2 (u, then v), image; history below */
     case OSIB_OP_COUNT: break;

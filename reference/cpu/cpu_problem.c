@@ -217,7 +217,7 @@ static size_t lower_row(const size_t *rows, size_t lo, size_t hi, size_t row)
 }
 
 void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const double *values, float *field, float *g,
-                             const float *u, float inv_dt2)
+                             const float *u)
 {
     const size_t end = s->plane_start[b->ix + 1];
     for (size_t e = lower_row(s->by_plane_row, s->plane_start[b->ix], end, b->iy0);
@@ -226,7 +226,7 @@ void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const doub
         const float add = s->inject_weight[k] * (float)values[k / (size_t)s->ncorner];
         field[o] += add;
         if (g)
-            g[o] -= u[o] * add * inv_dt2;
+            g[o] -= u[o] * add;
     }
 }
 
@@ -343,7 +343,10 @@ void cpu_problem_free(cpu_problem *p)
     free(p->alpha);
     for (int a = 0; a < 3; a++)
         free(p->eta_dt[a]);
+    for (int i = 0; i < CPU_WORK_FIELDS; i++)
+        free(p->work[i]);
     free(p->history);
+    free(p->residual);
     free(p->src.offset);
     free(p->src.weight);
     free(p->rec.offset);

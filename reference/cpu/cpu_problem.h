@@ -38,6 +38,10 @@
 
 enum { CPU_ALIGN_FLOATS = 16 };
 
+/* Padded fields an operator works in, at most (the Born operator: a ring
+ * of 3 for u, of 2 for du, and dm). */
+enum { CPU_WORK_FIELDS = 6 };
+
 /* Sparse points (sources or receivers) with their multilinear weights and
  * two indexes that let a time step do the sparse work of any block of rows
  * as soon as those rows are computed (cpu_sweep.h):
@@ -85,7 +89,12 @@ typedef struct {
     float wx[FD_MAX_HALF + 1], wy[FD_MAX_HALF + 1], wz[FD_MAX_HALF + 1]; /* w_k / h^2 per axis */
     float *alpha;
     float *eta_dt[3]; /* eta / dt per axis: N[0] planes, N[1] rows, ext[2] stored columns (0 in the halo) */
-    float *history;   /* the gradient's forward history, nt fields, kept between calls (cpu_operators.c) */
+    /* Work arrays, kept between operator calls (cpu_operators.c): an FWI
+     * loop calls the same operators again and again, and fresh memory costs
+     * page faults and the kernel's zeroing of every page at each call. */
+    float *work[CPU_WORK_FIELDS]; /* wavefield rings, the image, dm: as many as the last operator used */
+    float *history;               /* the gradient's forward history, nt fields, from the first gradient on */
+    double *residual;             /* the gradient's F q - d_obs, nt x receivers */
     cpu_sparse src, rec;
     int time_block; /* steps per wavefront in 3D (cpu_sweep.h); 1: none */
     int tile_y;     /* rows per wavefront tile in 3D (cpu_sweep.h); 0: the rule */
@@ -99,10 +108,10 @@ void cpu_problem_free(cpu_problem *p);
 
 /* field[offset] += weight * dt^2 vp^2 * values[point] for the corners in
  * block b (values in float64, added in float32). When g is not NULL,
- * also g[offset] -= u[offset] * (the amount added) * inv_dt2: the imaging
- * term of the values injected after a fused IMAGING step (cpu_kernels.h). */
+ * also g[offset] -= u[offset] * (the amount added): the imaging term of
+ * the values injected after a fused IMAGING step (cpu_kernels.h). */
 void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const double *values, float *field, float *g,
-                             const float *u, float inv_dt2);
+                             const float *u);
 
 /* out[point] += sum over its corners of weight * field[offset], for the
  * points whose last corner is in block b. */

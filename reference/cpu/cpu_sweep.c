@@ -25,17 +25,20 @@ static size_t t_old(const cpu_problem *p, const cpu_sweep *sw, size_t j)
 
 float *cpu_sweep_level(const cpu_problem *p, const cpu_sweep *sw, size_t t)
 {
-    return sw->history ? sw->history + t * p->nstore : sw->ring[t % (size_t)sw->ring_size];
+    (void)p;
+    return sw->ring[t % (size_t)sw->ring_size];
 }
 
 static cpu_update update_of(const cpu_problem *p, const cpu_sweep *sw, size_t j)
 {
+    /* u^1 = 0 (spec/acoustic.md §9: the forward starts from two zero
+     * levels), so the last step's image term is 0: no need to read it. */
+    const int imaging = sw->g && t_cur(p, sw, j) >= 2;
     cpu_update a = {
-        .mode = sw->g ? CPU_UPDATE_IMAGING : CPU_UPDATE_PLAIN,
+        .mode = imaging ? CPU_UPDATE_IMAGING : CPU_UPDATE_PLAIN,
         .cur = cpu_sweep_level(p, sw, t_cur(p, sw, j)),
         .older = cpu_sweep_level(p, sw, t_old(p, sw, j)),
         .newer = cpu_sweep_level(p, sw, t_new(p, sw, j)),
-        .inv_dt2 = (float)(1.0 / (p->dt_ms * p->dt_ms)),
         .g = sw->g,
         .u = sw->g ? sw->u_history + t_cur(p, sw, j) * p->nstore : NULL,
     };
@@ -60,7 +63,7 @@ void cpu_sweep_sparse(const cpu_problem *p, const cpu_sweep *sw, size_t j, const
     const size_t tn = t_new(p, sw, j), tc = t_cur(p, sw, j);
     float *newer = cpu_sweep_level(p, sw, tn);
     cpu_sparse_inject_block(sw->inject, b, sw->inject_values + tc * sw->inject->npoint, newer, sw->g,
-                            sw->g ? sw->u_history + tc * p->nstore : NULL, (float)(1.0 / (p->dt_ms * p->dt_ms)));
+                            sw->g ? sw->u_history + tc * p->nstore : NULL);
     if (sw->record && tn >= 1 && tn <= p->nt - 2)
         cpu_sparse_record_block(sw->record, b, newer, sw->record_values + tn * sw->record->npoint);
 }

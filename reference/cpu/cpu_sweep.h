@@ -7,11 +7,11 @@
  * Levels. A sweep produces level t_new from t_cur and t_old: forward
  * t_new = t_cur + 1 = t_old + 2 for t_cur = 1 .. nt-2; backward (the
  * adjoint) t_new = t_cur - 1 = t_old - 2 for t_cur = nt-2 .. 1. Levels live
- * in a ring of 2 arrays (t_new overwrites t_old in place), a ring of 3, or
- * a history of nt arrays (level t at history + t nstore). The caller zeroes
- * the two starting levels. With save, a ring sweep also copies each new
- * level, block by block once final, into save (the gradient's history:
- * the ring stays in cache, the copy streams to memory).
+ * in a ring of 2 arrays (t_new overwrites t_old in place) or of 3. The
+ * caller zeroes the two starting levels. With save, a sweep also copies
+ * each new level, block by block once final, into save + t_new nstore (the
+ * gradient's history: the ring stays in cache, the copy streams to
+ * memory).
  *
  * Sparse work, per block of rows of a new level, right after the block is
  * computed: inject values[t_cur] scaled by dt^2 vp^2 into it, then, for
@@ -43,15 +43,14 @@ enum { CPU_WAVEFRONT_BYTES = 2816 * 1024, CPU_MIN_TILE_Y = 8 };
 
 typedef struct {
     int backward;   /* 0: forward in time; 1: adjoint, backward */
-    float *ring[3]; /* ring_size arrays, when history is NULL */
+    float *ring[3]; /* ring_size arrays */
     int ring_size;  /* 2 (in place) or 3 */
-    float *history; /* nt levels, or NULL */
     float *save;    /* or NULL: every new level also copied to save + t nstore */
     const cpu_sparse *inject;
     const double *inject_values; /* nt x inject->npoint */
     const cpu_sparse *record;    /* or NULL */
     double *record_values;       /* nt x record->npoint, zeroed by the caller */
-    float *g;                    /* imaging: the image, or NULL */
+    float *g;                    /* imaging: the image times dt^2 (cpu_kernels.h), or NULL */
     const float *u_history;      /* imaging: forward levels, nt arrays */
     int time_block;              /* steps per wavefront, >= 1 */
     size_t progress_done, progress_total;

@@ -25,12 +25,12 @@
 #include "version.h"
 
 static const char *const usage =
-    "usage: osib-bench [--ops OP,...] [--repeat N] [--time-block K] [--out FILE.yaml] CASE...\n"
+    "usage: osib-bench [--ops OP,...] [--repeat N] [--time-block K] [--tile-y N] [--out FILE.yaml] CASE...\n"
     "       osib-bench triad [--repeat N]\n"
     "\n"
     "Times osib-cpu's kernels (reference/cpu) on each case: one untimed run,\n"
     "STREAM triad, the operator N times (median), triad again, and prints GPts/s, GFlop/s, the\n"
-    "per-core rate and the %% of the roofline bound (triad bandwidth over the\n"
+    "per-core rate and the % of the roofline bound (triad bandwidth over the\n"
     "spec's compulsory bytes per point and step) and of the streaming bound\n"
     "(the same with the bytes divided by the steps fused per sweep).\n"
     "Threads: OMP_NUM_THREADS (pin them with OMP_PROC_BIND=close).\n"
