@@ -82,8 +82,7 @@ static osib_status sparse_init(cpu_sparse *sp, const cpu_problem *p, const osib_
     sp->ncorner = 1 << p->ndim;
     sp->offset = calloc(npoint * (size_t)sp->ncorner + 1, sizeof *sp->offset);
     sp->weight = calloc(npoint * (size_t)sp->ncorner + 1, sizeof *sp->weight);
-    sp->inject_weight = calloc(npoint * (size_t)sp->ncorner + 1, sizeof *sp->inject_weight);
-    if (!sp->offset || !sp->weight || !sp->inject_weight)
+    if (!sp->offset || !sp->weight)
         return osib_fail(err, OSIB_E_NOMEM, "out of memory for %zu sparse points", npoint);
     for (size_t i = 0; i < npoint; i++) {
         long base[3] = {0, 0, 0};
@@ -159,6 +158,40 @@ static osib_status sort_by_plane_row(const cpu_problem *p, size_t n, const size_
     return OSIB_OK;
 }
 
+/* The inject_* and gather_* arrays of cpu_sparse, from the two indexes. */
+static osib_status copy_in_order(cpu_sparse *sp, const cpu_problem *p)
+{
+    const size_t ninject = sp->plane_start[p->N[0]], np = sp->npoint;
+    sp->inject_point = calloc(ninject + 1, sizeof *sp->inject_point);
+    sp->inject_offset = calloc(ninject + 1, sizeof *sp->inject_offset);
+    sp->inject_weight = calloc(ninject + 1, sizeof *sp->inject_weight);
+    sp->gather_start = calloc(np + 1, sizeof *sp->gather_start);
+    sp->gather_offset = calloc(ninject + 1, sizeof *sp->gather_offset);
+    sp->gather_weight = calloc(ninject + 1, sizeof *sp->gather_weight);
+    if (!sp->inject_point || !sp->inject_offset || !sp->inject_weight || !sp->gather_start || !sp->gather_offset ||
+        !sp->gather_weight)
+        return OSIB_E_NOMEM;
+    for (size_t e = 0; e < ninject; e++) {
+        sp->inject_point[e] = sp->by_plane[e] / (size_t)sp->ncorner;
+        sp->inject_offset[e] = sp->offset[sp->by_plane[e]];
+    }
+    /* Every corner with a weight is one injection entry and one gather
+     * entry: the same count. */
+    size_t n = 0;
+    for (size_t e = 0; e < np; e++) {
+        for (int c = 0; c < sp->ncorner; c++) {
+            const size_t k = sp->by_last[e] * (size_t)sp->ncorner + (size_t)c;
+            if (sp->weight[k] == 0.0f)
+                continue;
+            sp->gather_offset[n] = sp->offset[k];
+            sp->gather_weight[n] = sp->weight[k];
+            n++;
+        }
+        sp->gather_start[e + 1] = n;
+    }
+    return OSIB_OK;
+}
+
 /* The two indexes of cpu_sparse: corners by (plane, row) for injection,
  * points by their last corner for interpolation. */
 static osib_status index_planes(cpu_sparse *sp, const cpu_problem *p, osib_err *err)
@@ -200,6 +233,8 @@ static osib_status index_planes(cpu_sparse *sp, const cpu_problem *p, osib_err *
     free(plane);
     free(row);
     free(keep);
+    if (st == OSIB_OK)
+        st = copy_in_order(sp, p);
     return st == OSIB_OK ? OSIB_OK : osib_fail(err, OSIB_E_NOMEM, "out of memory for %zu sparse points", sp->npoint);
 }
 
@@ -222,8 +257,8 @@ void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const doub
     const size_t end = s->plane_start[b->ix + 1];
     for (size_t e = lower_row(s->by_plane_row, s->plane_start[b->ix], end, b->iy0);
          e < end && s->by_plane_row[e] < b->iy1; e++) {
-        const size_t k = s->by_plane[e], o = s->offset[k];
-        const float add = s->inject_weight[k] * (float)values[k / (size_t)s->ncorner];
+        const size_t o = s->inject_offset[e];
+        const float add = s->inject_weight[e] * (float)values[s->inject_point[e]];
         field[o] += add;
         if (g)
             g[o] -= u[o] * add;
@@ -235,14 +270,10 @@ void cpu_sparse_record_block(const cpu_sparse *s, const cpu_block *b, const floa
     const size_t end = s->last_start[b->ix + 1];
     for (size_t e = lower_row(s->by_last_row, s->last_start[b->ix], end, b->iy0); e < end && s->by_last_row[e] < b->iy1;
          e++) {
-        const size_t i = s->by_last[e];
         double sum = 0.0;
-        for (int c = 0; c < s->ncorner; c++) {
-            const size_t k = i * (size_t)s->ncorner + (size_t)c;
-            if (s->weight[k] != 0.0f)
-                sum += (double)(s->weight[k] * field[s->offset[k]]);
-        }
-        out[i] += sum;
+        for (size_t c = s->gather_start[e]; c < s->gather_start[e + 1]; c++)
+            sum += (double)(s->gather_weight[c] * field[s->gather_offset[c]]);
+        out[s->by_last[e]] += sum;
     }
 }
 
@@ -325,14 +356,12 @@ osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_er
     cpu_sparse *sets[2] = {&p->src, &p->rec};
     for (int i = 0; i < 2; i++) {
         cpu_sparse *sp = sets[i];
-        for (size_t k = 0; k < sp->npoint * (size_t)sp->ncorner; k++) {
-            if (sp->weight[k] == 0.0f)
-                continue;
-            const size_t o = sp->offset[k], ix = plane_of(p, o), iy = row_of(p, o);
+        for (size_t e = 0; e < sp->plane_start[p->N[0]]; e++) {
+            const size_t k = sp->by_plane[e], o = sp->offset[k], ix = plane_of(p, o), iy = row_of(p, o);
             const size_t iz = o % p->stride[1] - (size_t)p->halo[2];
             const size_t kp = cpu_phys_index(p, ix, iy, iz);
             const float scale = (float)(dt * dt * vp_phys[kp] * vp_phys[kp]);
-            sp->inject_weight[k] = sp->weight[k] * scale;
+            sp->inject_weight[e] = sp->weight[k] * scale;
         }
     }
     return OSIB_OK;
@@ -347,19 +376,23 @@ void cpu_problem_free(cpu_problem *p)
         free(p->work[i]);
     free(p->history);
     free(p->residual);
-    free(p->src.offset);
-    free(p->src.weight);
-    free(p->rec.offset);
-    free(p->rec.weight);
     cpu_sparse *sets[2] = {&p->src, &p->rec};
     for (int i = 0; i < 2; i++) {
-        free(sets[i]->plane_start);
-        free(sets[i]->by_plane);
-        free(sets[i]->by_plane_row);
-        free(sets[i]->last_start);
-        free(sets[i]->by_last);
-        free(sets[i]->by_last_row);
-        free(sets[i]->inject_weight);
+        cpu_sparse *sp = sets[i];
+        free(sp->offset);
+        free(sp->weight);
+        free(sp->plane_start);
+        free(sp->by_plane);
+        free(sp->by_plane_row);
+        free(sp->inject_point);
+        free(sp->inject_offset);
+        free(sp->inject_weight);
+        free(sp->last_start);
+        free(sp->by_last);
+        free(sp->by_last_row);
+        free(sp->gather_start);
+        free(sp->gather_offset);
+        free(sp->gather_weight);
     }
     memset(p, 0, sizeof *p);
 }

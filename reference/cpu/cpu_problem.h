@@ -54,19 +54,30 @@ enum { CPU_WORK_FIELDS = 6 };
  *   interpolation: the points by their last corner (largest plane, then
  *     largest row; by_last, by_last_row), so a point is interpolated once,
  *     over its corners in corner order, when the block holding its last
- *     corner is done, and its value does not depend on the blocks. */
+ *     corner is done, and its value does not depend on the blocks.
+ *
+ * What the loops read is copied into arrays in those orders (inject_*,
+ * gather_*), so that a block's sparse work reads them front to back: a
+ * dense receiver carpet would otherwise gather 96 bytes of weights and
+ * offsets per receiver and step from arrays larger than the L2 cache,
+ * evicting the wavefront's window (measured: reference/cpu/README.md). */
 typedef struct {
     size_t npoint;
     int ncorner;
     size_t *offset;       /* npoint x ncorner */
     float *weight;        /* npoint x ncorner; 0 for skipped corners */
-    float *inject_weight; /* weight x dt^2 vp^2 at the corner (set with the model) */
     size_t *plane_start;  /* N[0] + 1 */
     size_t *by_plane;     /* entries k = point * ncorner + corner */
-    size_t *by_plane_row;
-    size_t *last_start; /* N[0] + 1 */
-    size_t *by_last;    /* points */
+    size_t *by_plane_row; /* the entries' rows */
+    size_t *inject_point; /* the entries' points */
+    size_t *inject_offset;
+    float *inject_weight; /* weight x dt^2 vp^2 at the corner (set with the model) */
+    size_t *last_start;   /* N[0] + 1 */
+    size_t *by_last;      /* points */
     size_t *by_last_row;
+    size_t *gather_start;  /* npoint + 1: point by_last[e]'s corners with a weight are */
+    size_t *gather_offset; /* gather_start[e] .. gather_start[e + 1], in corner order */
+    float *gather_weight;
 } cpu_sparse;
 
 /* A block of one plane: rows iy0 <= iy < iy1 (padded indices), all z. */
