@@ -158,6 +158,8 @@ INLINE void rows(const int H, const int D3, const cpu_update_mode MODE, const cp
             segment(H, D3, MODE, 0, &r, &w, lo, hi);
             segment(H, D3, MODE, 1, &r, &w, hi, width);
         }
+        if (MODE == CPU_UPDATE_PLAIN && a->save)
+            cpu_stream_copy(a->save + (r.newer - a->newer), r.newer, width);
     }
 }
 

@@ -45,6 +45,7 @@ typedef struct {
     float inv_dt2;                        /* 1 / dt^2, for BORN */
     float *g;                             /* IMAGING: image accumulated in place */
     const float *u;                       /* IMAGING: forward wavefield at cur's time */
+    float *save;                          /* or NULL: each row of newer also streamed here (PLAIN) */
     const float *dm;                      /* BORN: model perturbation, padded */
     const float *u_next, *u_cur, *u_prev; /* BORN: background wavefield */
 } cpu_update;

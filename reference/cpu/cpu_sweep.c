@@ -41,6 +41,7 @@ static cpu_update update_of(const cpu_problem *p, const cpu_sweep *sw, size_t j)
         .newer = cpu_sweep_level(p, sw, t_new(p, sw, j)),
         .g = sw->g,
         .u = sw->g ? sw->u_history + t_cur(p, sw, j) * p->nstore : NULL,
+        .save = sw->save ? sw->save + t_new(p, sw, j) * p->nstore : NULL,
     };
     return a;
 }
@@ -68,12 +69,17 @@ void cpu_sweep_sparse(const cpu_problem *p, const cpu_sweep *sw, size_t j, const
         cpu_sparse_record_block(sw->record, b, newer, sw->record_values + tn * sw->record->npoint);
 }
 
-/* The new level's rows of block b, final (sparse work done), to save. */
-static void save_block(const cpu_problem *p, const cpu_sweep *sw, size_t j, const cpu_block *b)
+/* The kernel streams each row to save as it computes it (cpu_kernels.h),
+ * before the sparse work: a block that received injected amounts is
+ * streamed again once final. These are few (the corners of the sources
+ * or receivers in the plane); the fence orders the second streaming
+ * stores after the first. */
+static void resave_injected(const cpu_problem *p, const cpu_sweep *sw, size_t j, const cpu_block *b)
 {
-    if (!sw->save)
+    if (!sw->save || !cpu_sparse_in_plane(sw->inject, b->ix))
         return;
     const size_t tn = t_new(p, sw, j), start = cpu_at(p, b->ix, b->iy0, 0) - (size_t)p->halo[2];
+    cpu_stream_fence();
     cpu_stream_copy(sw->save + tn * p->nstore + start, cpu_sweep_level(p, sw, tn) + start,
                     (b->iy1 - b->iy0) * p->stride[1]);
 }
@@ -96,23 +102,15 @@ static void plain_step(const cpu_problem *p, const cpu_sweep *sw, size_t j)
 #pragma omp for schedule(static)
         for (size_t ix = 0; ix < nx; ix++)
             cpu_update_rows(p, &a, ix, 0, ny);
+        cpu_stream_fence(); /* before another thread's sparse work re-saves the rows */
         cpu_fpenv_restore(saved);
     }
     for (size_t ix = 0; ix < nx; ix++) {
         const cpu_block b = cpu_whole_plane(p, ix);
         cpu_sweep_sparse(p, sw, j, &b);
+        resave_injected(p, sw, j, &b);
     }
-    if (sw->save) {
-#pragma omp parallel
-        {
-#pragma omp for schedule(static)
-            for (size_t ix = 0; ix < nx; ix++) {
-                const cpu_block b = cpu_whole_plane(p, ix);
-                save_block(p, sw, j, &b);
-            }
-            cpu_stream_fence();
-        }
-    }
+    cpu_stream_fence();
 }
 
 /* ---------------------------------------------------------------------------
@@ -200,7 +198,7 @@ static void wavefront_tiles(const cpu_problem *p, const cpu_sweep *sw, size_t j0
                     if (b.iy0 < b.iy1) {
                         cpu_sweep_block(p, sw, j0 + s, &b);
                         cpu_sweep_sparse(p, sw, j0 + s, &b);
-                        save_block(p, sw, j0 + s, &b);
+                        resave_injected(p, sw, j0 + s, &b);
                     }
                 }
                 __atomic_store_n(&t->done[i].fronts, front + 1, __ATOMIC_RELEASE);
