@@ -76,7 +76,8 @@ void cpu_sweep_sparse(const cpu_problem *p, const cpu_sweep *sw, size_t j, const
  * stores after the first. */
 static void resave_injected(const cpu_problem *p, const cpu_sweep *sw, size_t j, const cpu_block *b)
 {
-    if (!sw->save || !cpu_sparse_in_plane(sw->inject, b->ix))
+    const cpu_sparse *in = sw->inject;
+    if (!sw->save || in->plane_start[b->ix + 1] == in->plane_start[b->ix]) /* no corner to inject here */
         return;
     const size_t tn = t_new(p, sw, j), start = cpu_at(p, b->ix, b->iy0, 0) - (size_t)p->halo[2];
     cpu_stream_fence();

@@ -8,10 +8,11 @@
  * t_new = t_cur + 1 = t_old + 2 for t_cur = 1 .. nt-2; backward (the
  * adjoint) t_new = t_cur - 1 = t_old - 2 for t_cur = nt-2 .. 1. Levels live
  * in a ring of 2 arrays (t_new overwrites t_old in place) or of 3. The
- * caller zeroes the two starting levels. With save, a sweep also copies
- * each new level, block by block once final, into save + t_new nstore (the
- * gradient's history: the ring stays in cache, the copy streams to
- * memory).
+ * caller zeroes the two starting levels. With save, a sweep also streams
+ * each new level into save + t_new nstore (the gradient's history: the ring
+ * stays in cache, the copy goes to memory with streaming stores), row by
+ * row as the kernel computes it; a block that then receives injected
+ * amounts is streamed again.
  *
  * Sparse work, per block of rows of a new level, right after the block is
  * computed: inject values[t_cur] scaled by dt^2 vp^2 into it, then, for
