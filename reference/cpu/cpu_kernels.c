@@ -27,7 +27,10 @@ typedef struct {
     float *newer;
     const float *xp[FD_MAX_HALF + 1], *xm[FD_MAX_HALF + 1], *yp[FD_MAX_HALF + 1], *ym[FD_MAX_HALF + 1];
     float *g;
-    const float *u, *dm, *un, *uc, *up;
+    const float *u, *dm;
+    const float *cur2, *older2; /* BORN: the scattered field, with its own neighbour rows */
+    float *newer2;
+    const float *xp2[FD_MAX_HALF + 1], *xm2[FD_MAX_HALF + 1], *yp2[FD_MAX_HALF + 1], *ym2[FD_MAX_HALF + 1];
 } row_ptrs;
 
 typedef struct {
@@ -55,9 +58,15 @@ INLINE void row_setup(const int H, const int D3, const cpu_update_mode MODE, con
     }
     if (MODE == CPU_UPDATE_BORN) {
         r->dm = a->dm + row;
-        r->un = a->u_next + row;
-        r->uc = a->u_cur + row;
-        r->up = a->u_prev + row;
+        r->cur2 = a->cur2 + row;
+        r->older2 = a->older2 + row;
+        r->newer2 = a->newer2 + row;
+        for (int k = 1; k <= H; k++) {
+            r->xp2[k] = r->cur2 + (size_t)k * sx;
+            r->xm2[k] = r->cur2 - (size_t)k * sx;
+            r->yp2[k] = D3 ? r->cur2 + (size_t)k * sy : r->cur2;
+            r->ym2[k] = D3 ? r->cur2 - (size_t)k * sy : r->cur2;
+        }
     }
 }
 
@@ -72,13 +81,15 @@ INLINE void segment(const int H, const int D3, const cpu_update_mode MODE, const
     const float *restrict alpha = r->alpha, *restrict eta_z = r->eta_z;
     const float eta_xy = r->eta_xy;
     float *restrict g = r->g;
-    const float *restrict u = r->u, *restrict dm = r->dm, *restrict un = r->un, *restrict uc = r->uc,
-                          *restrict up = r->up;
+    const float *restrict u = r->u, *restrict dm = r->dm, *restrict cur2 = r->cur2;
+    const float *older2 = r->older2;
+    float *newer2 = r->newer2;
     const float w0 = w->w0, inv_dt2 = w->inv_dt2;
     /* Local copies: newer is not restrict (it may be older), so gcc could
      * not keep weights or row pointers read through r and w in registers. */
     float wx[FD_MAX_HALF + 1], wy[FD_MAX_HALF + 1], wz[FD_MAX_HALF + 1];
     const float *xp[FD_MAX_HALF + 1], *xm[FD_MAX_HALF + 1], *yp[FD_MAX_HALF + 1], *ym[FD_MAX_HALF + 1];
+    const float *xp2[FD_MAX_HALF + 1], *xm2[FD_MAX_HALF + 1], *yp2[FD_MAX_HALF + 1], *ym2[FD_MAX_HALF + 1];
     for (int k = 1; k <= H; k++) {
         wx[k] = w->wx[k];
         wy[k] = w->wy[k];
@@ -87,6 +98,12 @@ INLINE void segment(const int H, const int D3, const cpu_update_mode MODE, const
         xm[k] = r->xm[k];
         yp[k] = r->yp[k];
         ym[k] = r->ym[k];
+        if (MODE == CPU_UPDATE_BORN) {
+            xp2[k] = r->xp2[k];
+            xm2[k] = r->xm2[k];
+            yp2[k] = r->yp2[k];
+            ym2[k] = r->ym2[k];
+        }
     }
 
     /* newer may be older: each point reads older[z] before writing
@@ -104,8 +121,6 @@ INLINE void segment(const int H, const int D3, const cpu_update_mode MODE, const
                 ly += wy[k] * (yp[k][z] + ym[k][z]);
         }
         float lap = D3 ? (lz + lx) + ly : lz + lx;
-        if (MODE == CPU_UPDATE_BORN)
-            lap -= inv_dt2 * dm[z] * (un[z] - 2.0f * uc[z] + up[z]);
         const float old = older[z];
         if (MODE == CPU_UPDATE_IMAGING) {
             /* The second difference newer - 2 cur + older, formed before
@@ -121,6 +136,26 @@ INLINE void segment(const int H, const int D3, const cpu_update_mode MODE, const
             if (DAMPED)
                 val -= alpha[z] * (eta_xy + eta_z[z]) * (cur[z] - old);
             newer[z] = val;
+        }
+        if (MODE == CPU_UPDATE_BORN) {
+            /* u's second difference (as IMAGING forms it) drives du. */
+            float d2 = alpha[z] * lap;
+            if (DAMPED)
+                d2 -= alpha[z] * (eta_xy + eta_z[z]) * (cur[z] - old);
+            float mz = w0 * cur2[z], mx = 0.0f, my = 0.0f;
+            for (int k = 1; k <= H; k++) {
+                mz += wz[k] * (cur2[z + (size_t)k] + cur2[z - (size_t)k]);
+                mx += wx[k] * (xp2[k][z] + xm2[k][z]);
+                if (D3)
+                    my += wy[k] * (yp2[k][z] + ym2[k][z]);
+            }
+            float lap2 = D3 ? (mz + mx) + my : mz + mx;
+            lap2 -= inv_dt2 * dm[z] * d2;
+            const float old2 = older2[z];
+            float val2 = alpha[z] * lap2 + 2.0f * cur2[z] - old2;
+            if (DAMPED)
+                val2 -= alpha[z] * (eta_xy + eta_z[z]) * (cur2[z] - old2);
+            newer2[z] = val2;
         }
     }
 }

@@ -25,8 +25,13 @@
  *            cancel it, and older read before newer overwrites it (the
  *            adjoint pass of J^T and of the gradient, spec/acoustic.md
  *            section 9);
- *   BORN     the scattered field's source: newer -= alpha inv_dt2 dm
- *            (u_next - 2 u_cur + u_prev) (the Born operator J).
+ *   BORN     two fields in one pass (the Born operator J): the background
+ *            u as in PLAIN, and the scattered field du (cur2, older2,
+ *            newer2) by the same step with the source term
+ *            - alpha inv_dt2 dm d2u inside alpha's bracket, where d2u is
+ *            u's second difference formed as in IMAGING (without what the
+ *            sparse work injects into u afterwards: that part is added to
+ *            du by cpu_sparse_inject_block).
  */
 #ifndef CPU_KERNELS_H
 #define CPU_KERNELS_H
@@ -39,15 +44,16 @@ typedef enum { CPU_UPDATE_PLAIN, CPU_UPDATE_IMAGING, CPU_UPDATE_BORN } cpu_updat
 
 typedef struct {
     cpu_update_mode mode;
-    const float *cur;                     /* the level the stencil reads */
-    const float *older;                   /* two steps back */
-    float *newer;                         /* written; may be older itself */
-    float inv_dt2;                        /* 1 / dt^2, for BORN */
-    float *g;                             /* IMAGING: image accumulated in place */
-    const float *u;                       /* IMAGING: forward wavefield at cur's time */
-    float *save;                          /* or NULL: each row of newer also streamed here (PLAIN) */
-    const float *dm;                      /* BORN: model perturbation, padded */
-    const float *u_next, *u_cur, *u_prev; /* BORN: background wavefield */
+    const float *cur;           /* the level the stencil reads */
+    const float *older;         /* two steps back */
+    float *newer;               /* written; may be older itself */
+    float *g;                   /* IMAGING: image accumulated in place */
+    const float *u;             /* IMAGING: forward wavefield at cur's time */
+    float *save;                /* or NULL: each row of newer also streamed here (PLAIN) */
+    const float *cur2, *older2; /* BORN: the scattered field's levels, like cur, older */
+    float *newer2;              /* BORN: written; may be older2 itself */
+    const float *dm;            /* BORN: model perturbation, padded */
+    float inv_dt2;              /* BORN: 1 / dt^2 */
 } cpu_update;
 
 /* One step on rows iy0 <= iy < iy1 of plane ix (padded indices; every z). */

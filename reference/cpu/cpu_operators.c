@@ -85,12 +85,6 @@ static osib_status work_history(cpu_problem *p, osib_err *err)
     return OSIB_OK;
 }
 
-static void report(const cpu_problem *p, size_t done, size_t total)
-{
-    if (p->progress)
-        p->progress(p->progress_ctx, done, total);
-}
-
 /* ---------------------------------------------------------------------------
  * Passes: the forward pass writes the data d (or, with a history, keeps
  * every level for the adjoint pass); the adjoint pass writes q or, with g,
@@ -105,7 +99,6 @@ static void forward_pass(const cpu_problem *p, const double *q, double *d, float
     cpu_sweep sw = {
         .backward = 0,
         .ring = {ring[0], ring[1]},
-        .ring_size = 2,
         .save = save,
         .inject = &p->src,
         .inject_values = q,
@@ -126,7 +119,6 @@ static void adjoint_pass(const cpu_problem *p, const double *d, double *q, const
     cpu_sweep sw = {
         .backward = 1,
         .ring = {ring[0], ring[1]},
-        .ring_size = 2,
         .inject = &p->rec,
         .inject_values = d,
         .record = q ? &p->src : NULL,
@@ -204,75 +196,29 @@ osib_status cpu_adjoint(cpu_problem *p, const double *d, double *q, osib_err *er
     return st;
 }
 
-/* One Born step: the background u (ring of 3: the Born source reads three
- * of its levels), then the scattered du (ring of 2, in place), each with
- * its sparse work plane by plane. */
-static void born_step(const cpu_problem *p, const cpu_sweep *su, const cpu_sweep *sdu, size_t j, const float *dm)
-{
-    const size_t nx = p->N[0], ny = p->N[1], n = j + 1;
-    cpu_update a = {
-        .mode = CPU_UPDATE_BORN,
-        .cur = cpu_sweep_level(p, sdu, n),
-        .older = cpu_sweep_level(p, sdu, n - 1),
-        .newer = cpu_sweep_level(p, sdu, n + 1),
-        .inv_dt2 = (float)(1.0 / (p->dt_ms * p->dt_ms)),
-        .dm = dm,
-        .u_next = cpu_sweep_level(p, su, n + 1),
-        .u_cur = cpu_sweep_level(p, su, n),
-        .u_prev = cpu_sweep_level(p, su, n - 1),
-    };
-#pragma omp parallel
-    {
-        const cpu_fpenv saved = cpu_fpenv_flush();
-#pragma omp for collapse(2) schedule(static)
-        for (size_t ix = 0; ix < nx; ix++)
-            for (size_t iy = 0; iy < ny; iy++) {
-                const cpu_block b = {.ix = ix, .iy0 = iy, .iy1 = iy + 1};
-                cpu_sweep_block(p, su, j, &b);
-            }
-        cpu_fpenv_restore(saved);
-    }
-    for (size_t ix = 0; ix < nx; ix++) {
-        const cpu_block b = cpu_whole_plane(p, ix);
-        cpu_sweep_sparse(p, su, j, &b);
-    }
-#pragma omp parallel
-    {
-        const cpu_fpenv saved = cpu_fpenv_flush();
-#pragma omp for collapse(2) schedule(static)
-        for (size_t ix = 0; ix < nx; ix++)
-            for (size_t iy = 0; iy < ny; iy++)
-                cpu_update_rows(p, &a, ix, iy, iy + 1);
-        cpu_fpenv_restore(saved);
-    }
-    if (n + 1 <= p->nt - 2)
-        for (size_t ix = 0; ix < nx; ix++) {
-            const cpu_block b = cpu_whole_plane(p, ix);
-            cpu_sparse_record_block(&p->rec, &b, a.newer, sdu->record_values + (n + 1) * p->rec.npoint);
-        }
-}
-
 osib_status cpu_born(cpu_problem *p, const double *q, const double *dm, double *d, osib_err *err)
 {
-    /* u: a ring of 3 (the Born source reads three of its levels); du: a
-     * ring of 2; dm on the padded grid. */
-    float *f[6];
-    osib_status st = work_fields(p, 6, f, err);
+    /* One sweep carries both fields (the fused BORN step, cpu_kernels.h):
+     * u in a ring of two, injecting q, and du in another, recording d;
+     * dm on the padded grid. */
+    float *f[5];
+    osib_status st = work_fields(p, 5, f, err);
     if (st != OSIB_OK)
         return st;
-    float *dm_pad = f[5];
-    extend(p, dm, dm_pad);
+    extend(p, dm, f[4]);
     memset(d, 0, p->nt * p->rec.npoint * sizeof *d);
-    /* The background records nothing; the scattered field injects nothing
-     * (its source is the Born term) and records d. */
-    cpu_sweep su = {.ring = {f[0], f[1], f[2]}, .ring_size = 3, .inject = &p->src, .inject_values = q};
-    cpu_sweep sdu = {.ring = {f[3], f[4]}, .ring_size = 2, .record = &p->rec, .record_values = d};
-    const cpu_fpenv saved = cpu_fpenv_flush(); /* the sparse work (cpu_fpenv.h) */
-    for (size_t j = 0; j < p->nt - 2; j++) {
-        born_step(p, &su, &sdu, j, dm_pad);
-        report(p, j + 1, p->nt - 2);
-    }
-    cpu_fpenv_restore(saved);
+    cpu_sweep sw = {
+        .ring = {f[0], f[1]},
+        .ring2 = {f[2], f[3]},
+        .dm = f[4],
+        .inject = &p->src,
+        .inject_values = q,
+        .record = &p->rec,
+        .record_values = d,
+        .time_block = p->time_block,
+        .progress_total = p->nt - 2,
+    };
+    cpu_sweep_run(p, &sw);
     return OSIB_OK;
 }
 
@@ -336,7 +282,7 @@ size_t cpu_operator_bytes(const osib_setup *s, osib_op op)
     switch (op) {
     case OSIB_OP_FORWARD:
     case OSIB_OP_ADJOINT: fields += 2; break;      /* a ring of two levels */
-    case OSIB_OP_BORN: fields += 3 + 2 + 1; break; /* u ring of 3, du ring of 2, dm (CPU_WORK_FIELDS) */
+    case OSIB_OP_BORN: fields += 2 + 2 + 1; break; /* rings of 2 for u and du, dm (CPU_WORK_FIELDS) */
     case OSIB_OP_BORN_ADJOINT:
     case OSIB_OP_GRADIENT: fields += 2 + 1; break; /* ring of 2 (u, then v), image; history below */
     case OSIB_OP_COUNT: break;

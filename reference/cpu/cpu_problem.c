@@ -251,8 +251,8 @@ static size_t lower_row(const size_t *rows, size_t lo, size_t hi, size_t row)
     return lo;
 }
 
-void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const double *values, float *field, float *g,
-                             const float *u)
+void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const double *values, float *field,
+                             const cpu_inject_side *side)
 {
     const size_t end = s->plane_start[b->ix + 1];
     for (size_t e = lower_row(s->by_plane_row, s->plane_start[b->ix], end, b->iy0);
@@ -260,8 +260,10 @@ void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const doub
         const size_t o = s->inject_offset[e];
         const float add = s->inject_weight[e] * (float)values[s->inject_point[e]];
         field[o] += add;
-        if (g)
-            g[o] -= u[o] * add;
+        if (side && side->g)
+            side->g[o] -= side->u[o] * add;
+        if (side && side->du)
+            side->du[o] -= side->alpha[o] * (side->inv_dt2 * side->dm[o] * add);
     }
 }
 

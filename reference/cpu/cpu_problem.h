@@ -38,9 +38,9 @@
 
 enum { CPU_ALIGN_FLOATS = 16 };
 
-/* Padded fields an operator works in, at most (the Born operator: a ring
- * of 3 for u, of 2 for du, and dm). */
-enum { CPU_WORK_FIELDS = 6 };
+/* Padded fields an operator works in, at most (the Born operator: rings
+ * of 2 for u and du, and dm). */
+enum { CPU_WORK_FIELDS = 5 };
 
 /* Sparse points (sources or receivers) with their multilinear weights and
  * two indexes that let a time step do the sparse work of any block of rows
@@ -117,12 +117,21 @@ osib_status cpu_problem_init(cpu_problem *p, const osib_setup *s, osib_err *err)
 osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_err *err);
 void cpu_problem_free(cpu_problem *p);
 
+/* What else an injected amount changes after a fused step (cpu_kernels.h),
+ * which saw the field without it: */
+typedef struct {
+    float *g; /* IMAGING, or NULL: g -= u * amount (the imaging term) */
+    const float *u;
+    float *du; /* BORN, or NULL: du -= alpha inv_dt2 dm * amount (the Born source) */
+    const float *alpha, *dm;
+    float inv_dt2;
+} cpu_inject_side;
+
 /* field[offset] += weight * dt^2 vp^2 * values[point] for the corners in
- * block b (values in float64, added in float32). When g is not NULL,
- * also g[offset] -= u[offset] * (the amount added): the imaging term of
- * the values injected after a fused IMAGING step (cpu_kernels.h). */
-void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const double *values, float *field, float *g,
-                             const float *u);
+ * block b (values in float64, added in float32), and what side says
+ * (side may be NULL). */
+void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const double *values, float *field,
+                             const cpu_inject_side *side);
 
 /* out[point] += sum over its corners of weight * field[offset], for the
  * points whose last corner is in block b. */

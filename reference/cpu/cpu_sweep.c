@@ -26,23 +26,42 @@ static size_t t_old(const cpu_problem *p, const cpu_sweep *sw, size_t j)
 float *cpu_sweep_level(const cpu_problem *p, const cpu_sweep *sw, size_t t)
 {
     (void)p;
-    return sw->ring[t % (size_t)sw->ring_size];
+    return sw->ring[t % 2];
+}
+
+float *cpu_sweep_level2(const cpu_problem *p, const cpu_sweep *sw, size_t t)
+{
+    (void)p;
+    return sw->ring2[t % 2];
 }
 
 static cpu_update update_of(const cpu_problem *p, const cpu_sweep *sw, size_t j)
 {
     /* u^1 = 0 (spec/acoustic.md §9: the forward starts from two zero
      * levels), so the last step's image term is 0: no need to read it. */
-    const int imaging = sw->g && t_cur(p, sw, j) >= 2;
+    const size_t tn = t_new(p, sw, j), tc = t_cur(p, sw, j), to = t_old(p, sw, j);
+    const int imaging = sw->g && tc >= 2;
+    cpu_update_mode mode = CPU_UPDATE_PLAIN;
+    if (imaging)
+        mode = CPU_UPDATE_IMAGING;
+    else if (sw->dm)
+        mode = CPU_UPDATE_BORN;
     cpu_update a = {
-        .mode = imaging ? CPU_UPDATE_IMAGING : CPU_UPDATE_PLAIN,
-        .cur = cpu_sweep_level(p, sw, t_cur(p, sw, j)),
-        .older = cpu_sweep_level(p, sw, t_old(p, sw, j)),
-        .newer = cpu_sweep_level(p, sw, t_new(p, sw, j)),
+        .mode = mode,
+        .cur = cpu_sweep_level(p, sw, tc),
+        .older = cpu_sweep_level(p, sw, to),
+        .newer = cpu_sweep_level(p, sw, tn),
         .g = sw->g,
-        .u = sw->g ? sw->u_history + t_cur(p, sw, j) * p->nstore : NULL,
-        .save = sw->save ? sw->save + t_new(p, sw, j) * p->nstore : NULL,
+        .u = sw->g ? sw->u_history + tc * p->nstore : NULL,
+        .save = sw->save ? sw->save + tn * p->nstore : NULL,
     };
+    if (sw->dm) {
+        a.cur2 = cpu_sweep_level2(p, sw, tc);
+        a.older2 = cpu_sweep_level2(p, sw, to);
+        a.newer2 = cpu_sweep_level2(p, sw, tn);
+        a.dm = sw->dm;
+        a.inv_dt2 = (float)(1.0 / (p->dt_ms * p->dt_ms));
+    }
     return a;
 }
 
@@ -62,11 +81,18 @@ void cpu_sweep_sparse(const cpu_problem *p, const cpu_sweep *sw, size_t j, const
     if (!plane_has_sparse(sw, b->ix))
         return;
     const size_t tn = t_new(p, sw, j), tc = t_cur(p, sw, j);
-    float *newer = cpu_sweep_level(p, sw, tn);
-    cpu_sparse_inject_block(sw->inject, b, sw->inject_values + tc * sw->inject->npoint, newer, sw->g,
-                            sw->g ? sw->u_history + tc * p->nstore : NULL);
+    float *newer = cpu_sweep_level(p, sw, tn), *newer2 = sw->dm ? cpu_sweep_level2(p, sw, tn) : NULL;
+    const cpu_inject_side side = {
+        .g = sw->g,
+        .u = sw->g ? sw->u_history + tc * p->nstore : NULL,
+        .du = newer2,
+        .alpha = p->alpha,
+        .dm = sw->dm,
+        .inv_dt2 = (float)(1.0 / (p->dt_ms * p->dt_ms)),
+    };
+    cpu_sparse_inject_block(sw->inject, b, sw->inject_values + tc * sw->inject->npoint, newer, &side);
     if (sw->record && tn >= 1 && tn <= p->nt - 2)
-        cpu_sparse_record_block(sw->record, b, newer, sw->record_values + tn * sw->record->npoint);
+        cpu_sparse_record_block(sw->record, b, sw->dm ? newer2 : newer, sw->record_values + tn * sw->record->npoint);
 }
 
 /* The kernel streams each row to save as it computes it (cpu_kernels.h),
@@ -210,22 +236,24 @@ static void wavefront_tiles(const cpu_problem *p, const cpu_sweep *sw, size_t j0
 }
 
 /* The default tile height: the largest that keeps a tile's wavefront
- * window - two fields, (K + 1) h + 1 planes each, of tile_y + (K + 1) h
- * rows (the tile's rows and what the skew and the stencil add) - within
+ * window - the ring's two arrays (four with the Born operator's second
+ * field), (K + 1) h + 1 planes each, of tile_y + (K + 1) h rows (the
+ * tile's rows and what the skew and the stencil add) - within
  * CPU_WAVEFRONT_BYTES; at least CPU_MIN_TILE_Y rows. */
-static size_t rule_tile_y(const cpu_problem *p, size_t k)
+static size_t rule_tile_y(const cpu_problem *p, const cpu_sweep *sw, size_t k)
 {
     const size_t h = (size_t)p->half, planes = (k + 1) * h + 1, row_bytes = p->ext[2] * sizeof(float);
-    const size_t rows = CPU_WAVEFRONT_BYTES / (2 * planes * row_bytes);
+    const size_t arrays = sw->dm ? 4 : 2;
+    const size_t rows = CPU_WAVEFRONT_BYTES / (arrays * planes * row_bytes);
     return rows > (k + 1) * h + CPU_MIN_TILE_Y ? rows - (k + 1) * h : CPU_MIN_TILE_Y;
 }
 
 /* Cuts: about tile_y rows per tile (or the rule's), a multiple of the
  * thread count of tiles (so each thread gets as many), cut evenly. */
-static int tiling_init(tiling *t, const cpu_problem *p, size_t k)
+static int tiling_init(tiling *t, const cpu_problem *p, const cpu_sweep *sw, size_t k)
 {
     const size_t ny = p->N[1], nthread = (size_t)omp_get_max_threads();
-    const size_t want = p->tile_y > 0 ? (size_t)p->tile_y : rule_tile_y(p, k);
+    const size_t want = p->tile_y > 0 ? (size_t)p->tile_y : rule_tile_y(p, sw, k);
     size_t m = (ny + want - 1) / want;
     m = (m + nthread - 1) / nthread * nthread;
     t->ntile = m > ny ? ny : m;
@@ -247,7 +275,7 @@ void cpu_sweep_run(const cpu_problem *p, const cpu_sweep *sw)
     size_t block = (p->ndim == 3 && sw->time_block > 1) ? (size_t)sw->time_block : 1;
     tiling t = {0};
     const cpu_fpenv saved = cpu_fpenv_flush(); /* for the sparse work done here */
-    if (block > 1 && tiling_init(&t, p, block) != 0)
+    if (block > 1 && tiling_init(&t, p, sw, block) != 0)
         block = 1; /* out of memory for a few cuts: no blocking */
     for (size_t j0 = 0; j0 < nsteps; j0 += block) {
         const size_t k = nsteps - j0 < block ? nsteps - j0 : block;

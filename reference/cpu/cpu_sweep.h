@@ -7,8 +7,10 @@
  * Levels. A sweep produces level t_new from t_cur and t_old: forward
  * t_new = t_cur + 1 = t_old + 2 for t_cur = 1 .. nt-2; backward (the
  * adjoint) t_new = t_cur - 1 = t_old - 2 for t_cur = nt-2 .. 1. Levels live
- * in a ring of 2 arrays (t_new overwrites t_old in place) or of 3. The
- * caller zeroes the two starting levels. With save, a sweep also streams
+ * in a ring of 2 arrays (t_new overwrites t_old in place). The caller
+ * zeroes the two starting levels. With dm (the Born operator J), the sweep
+ * also carries the scattered field du, in a second ring, through the fused
+ * BORN step (cpu_kernels.h), and records du instead of u. With save, a sweep also streams
  * each new level into save + t_new nstore (the gradient's history: the ring
  * stays in cache, the copy goes to memory with streaming stores), row by
  * row as the kernel computes it; a block that then receives injected
@@ -43,10 +45,11 @@
 enum { CPU_WAVEFRONT_BYTES = 2816 * 1024, CPU_MIN_TILE_Y = 8 };
 
 typedef struct {
-    int backward;   /* 0: forward in time; 1: adjoint, backward */
-    float *ring[3]; /* ring_size arrays */
-    int ring_size;  /* 2 (in place) or 3 */
-    float *save;    /* or NULL: every new level also copied to save + t nstore */
+    int backward;    /* 0: forward in time; 1: adjoint, backward */
+    float *ring[2];  /* the wavefield's two levels */
+    float *ring2[2]; /* BORN: the scattered field's */
+    const float *dm; /* BORN: the model perturbation, padded; NULL otherwise */
+    float *save;     /* or NULL: every new level also copied to save + t nstore */
     const cpu_sparse *inject;
     const double *inject_values; /* nt x inject->npoint */
     const cpu_sparse *record;    /* or NULL */
@@ -60,8 +63,9 @@ typedef struct {
 /* Run all nt - 2 steps. */
 void cpu_sweep_run(const cpu_problem *p, const cpu_sweep *sw);
 
-/* The level array of time t. */
+/* The level array of time t (the scattered field's: cpu_sweep_level2). */
 float *cpu_sweep_level(const cpu_problem *p, const cpu_sweep *sw, size_t t);
+float *cpu_sweep_level2(const cpu_problem *p, const cpu_sweep *sw, size_t t);
 
 /* One step j (0 .. nt-3) on a block, and the sparse work of that block:
  * the units every loop is made of. */
