@@ -17,57 +17,85 @@
 
 #define INLINE static inline __attribute__((always_inline))
 
-/* What the loop over one row reads and writes: one pointer per array and
- * per neighbouring row, set up once per row, so the loop indexes every
- * array by z alone (plain vector loads) and short segments cost no set-up. */
+/* The rows a stencil reads around one row of a field: the row itself and
+ * its neighbours k rows away along x and y, one pointer each, so the loop
+ * indexes them by z alone (plain vector loads). */
 typedef struct {
-    const float *cur, *older, *alpha;
+    const float *c, *xp[FD_MAX_HALF + 1], *xm[FD_MAX_HALF + 1], *yp[FD_MAX_HALF + 1], *ym[FD_MAX_HALF + 1];
+} stencil_rows;
+
+/* What the loop over one row reads and writes, set up once per row, so
+ * that short segments cost no set-up. */
+typedef struct {
+    stencil_rows cur;
+    const float *older, *alpha;
     const float *eta_z; /* eta / dt by stored column */
     float eta_xy;       /* eta / dt of the row's x and y */
     float *newer;
-    const float *xp[FD_MAX_HALF + 1], *xm[FD_MAX_HALF + 1], *yp[FD_MAX_HALF + 1], *ym[FD_MAX_HALF + 1];
     float *g;
     const float *u, *dm;
-    const float *cur2, *older2; /* BORN: the scattered field, with its own neighbour rows */
+    stencil_rows cur2; /* BORN: the scattered field */
+    const float *older2;
     float *newer2;
-    const float *xp2[FD_MAX_HALF + 1], *xm2[FD_MAX_HALF + 1], *yp2[FD_MAX_HALF + 1], *ym2[FD_MAX_HALF + 1];
 } row_ptrs;
 
 typedef struct {
     float wx[FD_MAX_HALF + 1], wy[FD_MAX_HALF + 1], wz[FD_MAX_HALF + 1], w0, inv_dt2;
 } weights;
 
+INLINE void stencil_setup(const int H, const int D3, const cpu_problem *p, const float *row, stencil_rows *s)
+{
+    const size_t sx = p->stride[0], sy = p->stride[1];
+    s->c = row;
+    for (int k = 1; k <= H; k++) {
+        s->xp[k] = row + (size_t)k * sx;
+        s->xm[k] = row - (size_t)k * sx;
+        s->yp[k] = D3 ? row + (size_t)k * sy : row;
+        s->ym[k] = D3 ? row - (size_t)k * sy : row;
+    }
+}
+
 INLINE void row_setup(const int H, const int D3, const cpu_update_mode MODE, const cpu_problem *p, const cpu_update *a,
                       size_t row, row_ptrs *r)
 {
-    const size_t sx = p->stride[0], sy = p->stride[1];
-    r->cur = a->cur + row;
+    stencil_setup(H, D3, p, a->cur + row, &r->cur);
     r->older = a->older + row;
     r->newer = a->newer + row;
     r->alpha = p->alpha + row;
     r->eta_z = p->eta_dt[2];
-    for (int k = 1; k <= H; k++) {
-        r->xp[k] = r->cur + (size_t)k * sx;
-        r->xm[k] = r->cur - (size_t)k * sx;
-        r->yp[k] = D3 ? r->cur + (size_t)k * sy : r->cur;
-        r->ym[k] = D3 ? r->cur - (size_t)k * sy : r->cur;
-    }
     if (MODE == CPU_UPDATE_IMAGING) {
         r->g = a->g + row;
         r->u = a->u + row;
     }
     if (MODE == CPU_UPDATE_BORN) {
         r->dm = a->dm + row;
-        r->cur2 = a->cur2 + row;
+        stencil_setup(H, D3, p, a->cur2 + row, &r->cur2);
         r->older2 = a->older2 + row;
         r->newer2 = a->newer2 + row;
-        for (int k = 1; k <= H; k++) {
-            r->xp2[k] = r->cur2 + (size_t)k * sx;
-            r->xm2[k] = r->cur2 - (size_t)k * sx;
-            r->yp2[k] = D3 ? r->cur2 + (size_t)k * sy : r->cur2;
-            r->ym2[k] = D3 ? r->cur2 - (size_t)k * sy : r->cur2;
-        }
     }
+}
+
+/* The Laplacian at z, each axis summed separately: a single running sum
+ * would chain 3 so/2 dependent adds per point. */
+INLINE float laplacian(const int H, const int D3, const stencil_rows *s, const weights *w, size_t z)
+{
+    float lz = w->w0 * s->c[z], lx = 0.0f, ly = 0.0f;
+    for (int k = 1; k <= H; k++) {
+        lz += w->wz[k] * (s->c[z + (size_t)k] + s->c[z - (size_t)k]);
+        lx += w->wx[k] * (s->xp[k][z] + s->xm[k][z]);
+        if (D3)
+            ly += w->wy[k] * (s->yp[k][z] + s->ym[k][z]);
+    }
+    return D3 ? (lz + lx) + ly : lz + lx;
+}
+
+/* One point of the step: alpha lap + 2 cur - older - e (cur - older). */
+INLINE float step_value(const int DAMPED, float alpha, float lap, float cur, float old, float eta_dt)
+{
+    float val = alpha * lap + 2.0f * cur - old;
+    if (DAMPED)
+        val -= alpha * eta_dt * (cur - old);
+    return val;
 }
 
 /* Points z0 <= z < z1 of one row. DAMPED adds the damping term
@@ -75,87 +103,45 @@ INLINE void row_setup(const int H, const int D3, const cpu_update_mode MODE, con
 INLINE void segment(const int H, const int D3, const cpu_update_mode MODE, const int DAMPED, const row_ptrs *r,
                     const weights *w, size_t z0, size_t z1)
 {
-    const float *restrict cur = r->cur;
-    const float *older = r->older;
-    float *newer = r->newer;
+    /* Local copies: newer is not restrict (it may be older), so gcc could
+     * not keep weights or row pointers read through r and w in registers. */
+    const stencil_rows sc = r->cur, sc2 = r->cur2;
+    const weights wl = *w;
+    const float *restrict cur = sc.c, *restrict cur2 = sc2.c;
+    const float *older = r->older, *older2 = r->older2;
+    float *newer = r->newer, *newer2 = r->newer2;
     const float *restrict alpha = r->alpha, *restrict eta_z = r->eta_z;
     const float eta_xy = r->eta_xy;
     float *restrict g = r->g;
-    const float *restrict u = r->u, *restrict dm = r->dm, *restrict cur2 = r->cur2;
-    const float *older2 = r->older2;
-    float *newer2 = r->newer2;
-    const float w0 = w->w0, inv_dt2 = w->inv_dt2;
-    /* Local copies: newer is not restrict (it may be older), so gcc could
-     * not keep weights or row pointers read through r and w in registers. */
-    float wx[FD_MAX_HALF + 1], wy[FD_MAX_HALF + 1], wz[FD_MAX_HALF + 1];
-    const float *xp[FD_MAX_HALF + 1], *xm[FD_MAX_HALF + 1], *yp[FD_MAX_HALF + 1], *ym[FD_MAX_HALF + 1];
-    const float *xp2[FD_MAX_HALF + 1], *xm2[FD_MAX_HALF + 1], *yp2[FD_MAX_HALF + 1], *ym2[FD_MAX_HALF + 1];
-    for (int k = 1; k <= H; k++) {
-        wx[k] = w->wx[k];
-        wy[k] = w->wy[k];
-        wz[k] = w->wz[k];
-        xp[k] = r->xp[k];
-        xm[k] = r->xm[k];
-        yp[k] = r->yp[k];
-        ym[k] = r->ym[k];
-        if (MODE == CPU_UPDATE_BORN) {
-            xp2[k] = r->xp2[k];
-            xm2[k] = r->xm2[k];
-            yp2[k] = r->yp2[k];
-            ym2[k] = r->ym2[k];
-        }
-    }
+    const float *restrict u = r->u, *restrict dm = r->dm;
 
     /* newer may be older: each point reads older[z] before writing
      * newer[z] and no other point reads either, so the iterations are
      * independent, which is what the simd pragma states. */
 #pragma omp simd
     for (size_t z = z0; z < z1; z++) {
-        /* Three independent sums, one per axis: a single running sum
-         * would chain 3 so/2 dependent adds per point. */
-        float lz = w0 * cur[z], lx = 0.0f, ly = 0.0f;
-        for (int k = 1; k <= H; k++) {
-            lz += wz[k] * (cur[z + (size_t)k] + cur[z - (size_t)k]);
-            lx += wx[k] * (xp[k][z] + xm[k][z]);
-            if (D3)
-                ly += wy[k] * (yp[k][z] + ym[k][z]);
-        }
-        float lap = D3 ? (lz + lx) + ly : lz + lx;
-        const float old = older[z];
+        const float lap = laplacian(H, D3, &sc, &wl, z);
+        const float old = older[z], eta_dt = DAMPED ? eta_xy + eta_z[z] : 0.0f;
         if (MODE == CPU_UPDATE_IMAGING) {
             /* The second difference newer - 2 cur + older, formed before
              * the sum that would cancel it; 1 / dt^2 is applied once, by
              * the fold (cpu_operators.c). */
             float d2 = alpha[z] * lap;
             if (DAMPED)
-                d2 -= alpha[z] * (eta_xy + eta_z[z]) * (cur[z] - old);
+                d2 -= alpha[z] * eta_dt * (cur[z] - old);
             newer[z] = d2 + (2.0f * cur[z] - old);
             g[z] -= u[z] * d2;
         } else {
-            float val = alpha[z] * lap + 2.0f * cur[z] - old;
-            if (DAMPED)
-                val -= alpha[z] * (eta_xy + eta_z[z]) * (cur[z] - old);
-            newer[z] = val;
+            newer[z] = step_value(DAMPED, alpha[z], lap, cur[z], old, eta_dt);
         }
         if (MODE == CPU_UPDATE_BORN) {
-            /* u's second difference (as IMAGING forms it) drives du. */
+            /* u's second difference, formed as IMAGING forms it, is du's
+             * source (cpu_kernels.h). */
             float d2 = alpha[z] * lap;
             if (DAMPED)
-                d2 -= alpha[z] * (eta_xy + eta_z[z]) * (cur[z] - old);
-            float mz = w0 * cur2[z], mx = 0.0f, my = 0.0f;
-            for (int k = 1; k <= H; k++) {
-                mz += wz[k] * (cur2[z + (size_t)k] + cur2[z - (size_t)k]);
-                mx += wx[k] * (xp2[k][z] + xm2[k][z]);
-                if (D3)
-                    my += wy[k] * (yp2[k][z] + ym2[k][z]);
-            }
-            float lap2 = D3 ? (mz + mx) + my : mz + mx;
-            lap2 -= inv_dt2 * dm[z] * d2;
-            const float old2 = older2[z];
-            float val2 = alpha[z] * lap2 + 2.0f * cur2[z] - old2;
-            if (DAMPED)
-                val2 -= alpha[z] * (eta_xy + eta_z[z]) * (cur2[z] - old2);
-            newer2[z] = val2;
+                d2 -= alpha[z] * eta_dt * (cur[z] - old);
+            const float lap2 = laplacian(H, D3, &sc2, &wl, z) - wl.inv_dt2 * dm[z] * d2;
+            newer2[z] = step_value(DAMPED, alpha[z], lap2, cur2[z], older2[z], eta_dt);
         }
     }
 }
