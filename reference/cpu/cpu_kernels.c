@@ -89,6 +89,18 @@ INLINE float laplacian(const int H, const int D3, const stencil_rows *s, const w
     return D3 ? (lz + lx) + ly : lz + lx;
 }
 
+/* The second difference newer - 2 cur + older that the step adds,
+ * alpha lap - e (cur - older), formed on its own rather than recovered
+ * from newer, where the sum with 2 cur - older would cancel its digits.
+ * IMAGING images with it; BORN uses u's as du's source. */
+INLINE float second_difference(const int DAMPED, float alpha, float lap, float cur, float old, float eta_dt)
+{
+    float d2 = alpha * lap;
+    if (DAMPED)
+        d2 -= alpha * eta_dt * (cur - old);
+    return d2;
+}
+
 /* One point of the step: alpha lap + 2 cur - older - e (cur - older). */
 INLINE float step_value(const int DAMPED, float alpha, float lap, float cur, float old, float eta_dt)
 {
@@ -123,23 +135,16 @@ INLINE void segment(const int H, const int D3, const cpu_update_mode MODE, const
         const float lap = laplacian(H, D3, &sc, &wl, z);
         const float old = older[z], eta_dt = DAMPED ? eta_xy + eta_z[z] : 0.0f;
         if (MODE == CPU_UPDATE_IMAGING) {
-            /* The second difference newer - 2 cur + older, formed before
-             * the sum that would cancel it; 1 / dt^2 is applied once, by
-             * the fold (cpu_operators.c). */
-            float d2 = alpha[z] * lap;
-            if (DAMPED)
-                d2 -= alpha[z] * eta_dt * (cur[z] - old);
+            /* 1 / dt^2 is applied once, by the fold (cpu_operators.c). */
+            const float d2 = second_difference(DAMPED, alpha[z], lap, cur[z], old, eta_dt);
             newer[z] = d2 + (2.0f * cur[z] - old);
             g[z] -= u[z] * d2;
         } else {
             newer[z] = step_value(DAMPED, alpha[z], lap, cur[z], old, eta_dt);
         }
         if (MODE == CPU_UPDATE_BORN) {
-            /* u's second difference, formed as IMAGING forms it, is du's
-             * source (cpu_kernels.h). */
-            float d2 = alpha[z] * lap;
-            if (DAMPED)
-                d2 -= alpha[z] * eta_dt * (cur[z] - old);
+            /* u's second difference is du's source (cpu_kernels.h). */
+            const float d2 = second_difference(DAMPED, alpha[z], lap, cur[z], old, eta_dt);
             const float lap2 = laplacian(H, D3, &sc2, &wl, z) - wl.inv_dt2 * dm[z] * d2;
             newer2[z] = step_value(DAMPED, alpha[z], lap2, cur2[z], older2[z], eta_dt);
         }
