@@ -87,10 +87,9 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } commands[] = {
-        {"cases", cmd_cases},     {"describe", cmd_describe}, {"validate", cmd_validate},
-        {"oracle", cmd_oracle},   {"plot", cmd_plot},         {"compare", cmd_compare},
-        {"certify", cmd_certify}, {"verify", cmd_verify},     {"summarize", cmd_summarize},
-        {"dataset", cmd_dataset}, {"estimate", cmd_estimate},
+        {"cases", cmd_cases},         {"describe", cmd_describe}, {"validate", cmd_validate}, {"oracle", cmd_oracle},
+        {"plot", cmd_plot},           {"compare", cmd_compare},   {"certify", cmd_certify},   {"verify", cmd_verify},
+        {"summarize", cmd_summarize}, {"dataset", cmd_dataset},   {"estimate", cmd_estimate},
     };
     if (argc < 2)
         return cli_error(OSIB_E_USAGE, "missing command (see osib --help)");
