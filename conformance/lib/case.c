@@ -624,7 +624,7 @@ osib_status osib_case_load(const char *path, osib_case *c, osib_err *err)
     memset(c, 0, sizeof *c);
     osib_yaml y;
     osib_ynode root;
-    osib_status st = osib_yaml_load_file(&y, path, err);
+    osib_status st = osib_yaml_load_file(&y, path, OSIB_E_CASE, err);
     if (st != OSIB_OK)
         return st;
     snprintf(c->path, sizeof c->path, "%s", path);

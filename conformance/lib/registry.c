@@ -121,10 +121,9 @@ osib_status osib_registry_load(const char *path, osib_registry *reg, osib_err *e
     memset(reg, 0, sizeof *reg);
     osib_yaml y;
     osib_ynode root, list, item;
-    osib_status st = osib_yaml_load_file(&y, path, err);
+    osib_status st = osib_yaml_load_file(&y, path, OSIB_E_DATA, err);
     if (st != OSIB_OK)
         return st;
-    y.invalid_status = OSIB_E_DATA;
     static const char *const keys[] = {"osib_datasets", "datasets", NULL};
     long long version;
     size_t n = 0;

@@ -265,10 +265,9 @@ osib_status osib_request_load(const char *path, osib_request *r, osib_err *err)
     memset(r, 0, sizeof *r);
     osib_yaml y;
     osib_ynode root, n;
-    osib_status st = osib_yaml_load_file(&y, path, err);
+    osib_status st = osib_yaml_load_file(&y, path, OSIB_E_USAGE, err);
     if (st != OSIB_OK)
         return st;
-    y.invalid_status = OSIB_E_USAGE;
     long long v;
     char buf[64];
     if ((st = osib_yaml_root(&y, &root, err)) != OSIB_OK || (st = osib_ymap_check_keys(&root, keys, err)) != OSIB_OK ||
@@ -359,10 +358,9 @@ osib_status osib_result_load(const char *path, osib_result *res, osib_err *err)
     memset(res, 0, sizeof *res);
     osib_yaml y;
     osib_ynode root, n;
-    osib_status st = osib_yaml_load_file(&y, path, err);
+    osib_status st = osib_yaml_load_file(&y, path, OSIB_E_DATA, err);
     if (st != OSIB_OK)
         return st;
-    y.invalid_status = OSIB_E_DATA;
     long long v;
     if ((st = osib_yaml_root(&y, &root, err)) == OSIB_OK && (st = osib_ymap_check_keys(&root, keys, err)) == OSIB_OK &&
         (st = osib_ymap_int(&root, "osib_result", 1, &v, err)) == OSIB_OK &&

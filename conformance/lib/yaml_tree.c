@@ -11,10 +11,11 @@
  * Loading
  * ------------------------------------------------------------------------- */
 
-osib_status osib_yaml_load_string(osib_yaml *y, const char *text, size_t len, const char *name, osib_err *err)
+osib_status osib_yaml_load_string(osib_yaml *y, const char *text, size_t len, const char *name, osib_status invalid,
+                                  osib_err *err)
 {
     memset(y, 0, sizeof *y);
-    y->invalid_status = OSIB_E_CASE;
+    y->invalid_status = invalid;
     snprintf(y->name, sizeof y->name, "%s", name);
 
     yaml_parser_t parser;
@@ -31,12 +32,12 @@ osib_status osib_yaml_load_string(osib_yaml *y, const char *text, size_t len, co
     y->loaded = 1;
     if (!yaml_document_get_root_node(&y->doc)) {
         osib_yaml_free(y);
-        return osib_fail(err, OSIB_E_CASE, "%s: empty YAML document", name);
+        return osib_fail(err, invalid, "%s: empty YAML document", name);
     }
     return OSIB_OK;
 }
 
-osib_status osib_yaml_load_file(osib_yaml *y, const char *path, osib_err *err)
+osib_status osib_yaml_load_file(osib_yaml *y, const char *path, osib_status invalid, osib_err *err)
 {
     memset(y, 0, sizeof *y);
     FILE *f = fopen(path, "rb");
@@ -56,10 +57,10 @@ osib_status osib_yaml_load_file(osib_yaml *y, const char *path, osib_err *err)
     }
     if (len > OSIB_YAML_MAX_BYTES) {
         free(buf);
-        return osib_fail(err, OSIB_E_CASE, "%s: larger than %d MiB: not an OSIB YAML file", path,
+        return osib_fail(err, invalid, "%s: larger than %d MiB: not an OSIB YAML file", path,
                          OSIB_YAML_MAX_BYTES >> 20);
     }
-    osib_status st = osib_yaml_load_string(y, buf, len, path, err);
+    osib_status st = osib_yaml_load_string(y, buf, len, path, invalid, err);
     free(buf);
     return st;
 }

@@ -26,7 +26,7 @@ typedef struct {
     yaml_document_t doc;
     int loaded;
     char name[256];             /* file name for messages */
-    osib_status invalid_status; /* status of schema errors; OSIB_E_CASE unless changed */
+    osib_status invalid_status; /* status of schema errors: the loader's invalid, or as changed */
 } osib_yaml;
 
 typedef struct {
@@ -35,10 +35,17 @@ typedef struct {
     char path[OSIB_YPATH_MAX];
 } osib_ynode;
 
-/* Parse a whole file (at most OSIB_YAML_MAX_BYTES) / a string. On success
- * the caller owns y and must osib_yaml_free it. */
-osib_status osib_yaml_load_file(osib_yaml *y, const char *path, osib_err *err);
-osib_status osib_yaml_load_string(osib_yaml *y, const char *text, size_t len, const char *name, osib_err *err);
+/* Parse a whole file (at most OSIB_YAML_MAX_BYTES) / a string. invalid is
+ * the status of what is wrong with the document itself - malformed YAML, an
+ * empty or oversized file - and becomes y->invalid_status, the status of its
+ * schema errors, so that one bad file gives one exit code whatever is wrong
+ * with it (OSIB_E_CASE for a case, OSIB_E_USAGE for a manifest or request,
+ * OSIB_E_DATA for what an implementation wrote, a report, the registry). A
+ * missing or unreadable file is OSIB_E_IO. On success the caller owns y and
+ * must osib_yaml_free it. */
+osib_status osib_yaml_load_file(osib_yaml *y, const char *path, osib_status invalid, osib_err *err);
+osib_status osib_yaml_load_string(osib_yaml *y, const char *text, size_t len, const char *name, osib_status invalid,
+                                  osib_err *err);
 void osib_yaml_free(osib_yaml *y);
 
 /* The root node, which must be a mapping. */

@@ -105,10 +105,9 @@ osib_status osib_impl_load(const char *path, osib_impl *m, osib_err *err)
 
     osib_yaml y;
     osib_ynode root, n;
-    osib_status st = osib_yaml_load_file(&y, path, err);
+    osib_status st = osib_yaml_load_file(&y, path, OSIB_E_USAGE, err);
     if (st != OSIB_OK)
         return st;
-    y.invalid_status = OSIB_E_USAGE;
     long long v;
     char buf[64];
     char launcher[8][OSIB_IMPL_ARG_MAX], command[OSIB_IMPL_MAX_ARGS][OSIB_IMPL_ARG_MAX];

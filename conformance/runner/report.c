@@ -432,11 +432,10 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
     }
 
     osib_yaml y;
-    st = osib_yaml_load_string(&y, raw.buf, raw.len, path, err);
+    st = osib_yaml_load_string(&y, raw.buf, raw.len, path, OSIB_E_DATA, err);
     osib_text_free(&raw);
     if (st != OSIB_OK)
         return st;
-    y.invalid_status = OSIB_E_DATA;
     osib_ynode root, sec, list, item;
     char verdict[32];
     long long v;

@@ -47,6 +47,10 @@ sed -i '0,/    value: 0$/s//    value: 0.5/' "$TMP/edited/report.yaml"
 rc=$?
 if [ $rc -eq 1 ] && grep -q "edited after it was written" "$TMP/verify2.out"; then ok "osib verify refutes an edited report"
 else not_ok "osib verify refutes an edited report (exit $rc)"; sed 's/^/#   /' "$TMP/verify2.out"; fi
+# A report that no longer parses cannot be verified: bad data (exit 6), one line.
+cp -r "$TMP/ref" "$TMP/broken"
+printf 'verdict: [\n' >>"$TMP/broken/report.yaml"
+expect_fail "osib verify: a report that is not YAML is bad data (exit 6)" 6 "malformed YAML" "$OSIB" verify "$TMP/broken"
 
 # Refused before anything runs.
 expect_fail "a case without an oracle is refused" 2 "has no oracle" \

@@ -67,6 +67,14 @@ registry offline "http://127.0.0.1:9/model.bin" "$size" "$sha" >"$TMP/offline.ya
 expect_fail "an unreachable server says what to do offline (exit 4)" 4 "offline?" \
     "$OSIB" dataset fetch offline --registry "$TMP/offline.yaml" --data-dir "$TMP/data" --timeout 5
 
+# A bad registry is bad data (exit 6) in one line whatever is wrong with it:
+# YAML that does not parse, or YAML without the registry's keys.
+printf 'datasets:\n  - name: [unclosed\n' >"$TMP/malformed.yaml"
+expect_fail "a malformed registry: exit 6" 6 "malformed YAML" "$OSIB" dataset list --registry "$TMP/malformed.yaml"
+printf 'datasets: 12\n' >"$TMP/keyless.yaml"
+expect_fail "a registry without its version key: exit 6" 6 "osib_datasets" \
+    "$OSIB" dataset list --registry "$TMP/keyless.yaml"
+
 # --- import: bad input -------------------------------------------------------
 raw() { "$OSIB" dataset import --format raw --dtype float32 --byte-order little --storage-order x,z \
     --spacing 10,10 --units m/s --out "$TMP/m.h5" "$@"; }

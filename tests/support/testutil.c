@@ -16,7 +16,7 @@ osib_status test_case_from_text(const char *yaml, osib_case *c, osib_err *err)
     osib_yaml y;
     osib_ynode root;
     memset(c, 0, sizeof *c);
-    osib_status st = osib_yaml_load_string(&y, yaml, strlen(yaml), "test.yaml", err);
+    osib_status st = osib_yaml_load_string(&y, yaml, strlen(yaml), "test.yaml", OSIB_E_CASE, err);
     if (st != OSIB_OK)
         return st;
     st = osib_yaml_root(&y, &root, err);
