@@ -365,7 +365,8 @@ osib_status osib_result_load(const char *path, osib_result *res, osib_err *err)
     if ((st = osib_yaml_root(&y, &root, err)) == OSIB_OK && (st = osib_ymap_check_keys(&root, keys, err)) == OSIB_OK &&
         (st = osib_ymap_int(&root, "osib_result", 1, &v, err)) == OSIB_OK &&
         (st = osib_ymap_string(&root, "task_id", 1, res->task_id, sizeof res->task_id, err)) == OSIB_OK &&
-        (st = osib_ymap_double(&root, "compute_seconds", 1, &res->compute_seconds, err)) == OSIB_OK) {
+        (st = osib_ymap_double(&root, "compute_seconds", 1, &res->compute_seconds, err)) == OSIB_OK &&
+        (st = osib_ymap_string(&root, "notes", 0, res->notes, sizeof res->notes, err)) == OSIB_OK) {
         if (v != OSIB_PROTOCOL_VERSION) {
             osib_ymap_get(&root, "osib_result", 1, &n, NULL);
             st = osib_yfail(err, &n, "protocol version %lld (expected %d)", v, OSIB_PROTOCOL_VERSION);

@@ -81,6 +81,7 @@ const osib_array_ref *osib_request_output(const osib_request *r, const char *nam
 typedef struct {
     char task_id[64];
     double compute_seconds;
+    char notes[4096]; /* optional free text, "" when absent; not interpreted */
 } osib_result;
 
 osib_status osib_result_write(const osib_result *res, const char *path, osib_err *err);

@@ -269,7 +269,20 @@ static void test_results(void **state)
     assert_int_equal(osib_result_load(path, &r, &err), OSIB_OK);
     assert_true(r.compute_seconds == 1.25);
     assert_string_equal(r.task_id, "t0001");
-    static const char *const bad[][2] = {
+    assert_string_equal(r.notes, "");
+    FILE *f = fopen(path, "w");
+    fputs("osib_result: 1\ntask_id: t2\ncompute_seconds: 0.5\nnotes: \"K = 4, 2 threads\"\n", f);
+    fclose(f);
+    assert_int_equal(osib_result_load(path, &r, &err), OSIB_OK);
+    assert_string_equal(r.notes, "K = 4, 2 threads");
+    char long_notes[4200 + 64];
+    int len = snprintf(long_notes, sizeof long_notes, "osib_result: 1\ntask_id: t\ncompute_seconds: 1\nnotes: ");
+    memset(long_notes + len, 'x', 4100);
+    snprintf(long_notes + len + 4100, sizeof long_notes - (size_t)len - 4100, "\n");
+    const char *const bad[][2] = {
+        {"osib_result: 1\ntask_id: t\ncompute_seconds: 1\nnotes: [fast, honest]\n", "expected a string"},
+        {"osib_result: 1\ntask_id: t\ncompute_seconds: 1\nnotes: {k: 4}\n", "expected a string"},
+        {long_notes, "string longer than 4095 characters"},
         {"osib_result: 1\ntask_id: t\ncompute_seconds: -1\n", "must be >= 0"},
         {"osib_result: 1\ntask_id: t\ncompute_seconds: .nan\n", "expected a number"},
         {"osib_result: 2\ntask_id: t\ncompute_seconds: 1\n", "protocol version 2"},
@@ -277,7 +290,7 @@ static void test_results(void **state)
         {"osib_result: 1\ntask_id: t\ncompute_seconds: 1\nflops: 1e20\n", "unknown key \"flops\""},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        FILE *f = fopen(path, "w");
+        f = fopen(path, "w");
         fputs(bad[i][0], f);
         fclose(f);
         assert_int_not_equal(osib_result_load(path, &r, &err), OSIB_OK);
