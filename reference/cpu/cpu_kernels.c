@@ -110,6 +110,21 @@ INLINE float step_value(const int DAMPED, float alpha, float lap, float cur, flo
     return val;
 }
 
+/* newer[z] by the step, and for IMAGING g[z] -= u[z] d2, from the point's
+ * Laplacian, cur and older values. */
+INLINE void update_point(const cpu_update_mode MODE, const int DAMPED, float lap, float cur, float old, float alpha,
+                         float eta_dt, float *newer, float *g, const float *u, size_t z)
+{
+    if (MODE == CPU_UPDATE_IMAGING) {
+        /* 1 / dt^2 is applied once, by the fold (cpu_operators.c). */
+        const float d2 = second_difference(DAMPED, alpha, lap, cur, old, eta_dt);
+        newer[z] = d2 + (2.0f * cur - old);
+        g[z] -= u[z] * d2;
+    } else {
+        newer[z] = step_value(DAMPED, alpha, lap, cur, old, eta_dt);
+    }
+}
+
 /* Points z0 <= z < z1 of one row. DAMPED adds the damping term
  * e (cur - older), e = alpha eta / dt (cpu_problem.h); otherwise eta = 0. */
 INLINE void segment(const int H, const int D3, const cpu_update_mode MODE, const int DAMPED, const row_ptrs *r,
@@ -134,14 +149,7 @@ INLINE void segment(const int H, const int D3, const cpu_update_mode MODE, const
     for (size_t z = z0; z < z1; z++) {
         const float lap = laplacian(H, D3, &sc, &wl, z);
         const float old = older[z], eta_dt = DAMPED ? eta_xy + eta_z[z] : 0.0f;
-        if (MODE == CPU_UPDATE_IMAGING) {
-            /* 1 / dt^2 is applied once, by the fold (cpu_operators.c). */
-            const float d2 = second_difference(DAMPED, alpha[z], lap, cur[z], old, eta_dt);
-            newer[z] = d2 + (2.0f * cur[z] - old);
-            g[z] -= u[z] * d2;
-        } else {
-            newer[z] = step_value(DAMPED, alpha[z], lap, cur[z], old, eta_dt);
-        }
+        update_point(MODE, DAMPED, lap, cur[z], old, alpha[z], eta_dt, newer, g, u, z);
         if (MODE == CPU_UPDATE_BORN) {
             /* u's second difference is du's source (cpu_kernels.h). */
             const float d2 = second_difference(DAMPED, alpha[z], lap, cur[z], old, eta_dt);
@@ -223,6 +231,164 @@ static const rows_fn rows_table[FD_MAX_HALF][2][3] = {ENTRY(1), ENTRY(2), ENTRY(
 void cpu_update_rows(const cpu_problem *p, const cpu_update *a, size_t ix, size_t iy0, size_t iy1)
 {
     rows_table[p->half - 1][p->ndim == 3][a->mode](p, a, ix, iy0, iy1);
+}
+
+/* ---------------------------------------------------------------------------
+ * Two planes at once (cpu_update_plane_pair). A row of plane ix reads the
+ * same row of planes ix - H .. ix + H, and plane ix + 1's row reads planes
+ * ix + 1 - H .. ix + 1 + H: computed in one loop, the two share 2H of those
+ * 2H + 2 rows, which each come into L1 once instead of twice
+ * (unroll-and-jam in x). The rows of other planes are most of the loop's
+ * cache misses: the next plane's pass over the same row comes a whole
+ * wavefront later, when they have left L1. Four planes at once ran slower
+ * (the row pointers no longer fit in registers; reference/cpu/README.md).
+ * ------------------------------------------------------------------------- */
+
+typedef struct {
+    const float *x[2 * FD_MAX_HALF + 2];                          /* the row on planes ix - H .. ix + 1 + H */
+    const float *yp[2][FD_MAX_HALF + 1], *ym[2][FD_MAX_HALF + 1]; /* plane ix + q's rows iy +- k */
+    const float *older[2], *alpha[2], *u[2];
+    float *newer[2], *g[2];
+    const float *eta_z;
+    float eta_xy[2];
+} pair_ptrs;
+
+/* laplacian() of the plane whose row is x[0] (x[-H] .. x[H] its x
+ * neighbours), in the same order of operations: the same bits. */
+INLINE float laplacian_at(const int H, const float *const *x, const float *const *yp, const float *const *ym,
+                          const weights *w, size_t z)
+{
+    const float *c = x[0];
+    float lz = w->w0 * c[z], lx = 0.0f, ly = 0.0f;
+    for (int k = 1; k <= H; k++) {
+        lz += w->wz[k] * (c[z + (size_t)k] + c[z - (size_t)k]);
+        lx += w->wx[k] * (x[k][z] + x[-k][z]);
+        ly += w->wy[k] * (yp[k][z] + ym[k][z]);
+    }
+    return (lz + lx) + ly;
+}
+
+INLINE void segment_pair(const int H, const cpu_update_mode MODE, const int DAMPED, const pair_ptrs *r,
+                         const weights *w, size_t z0, size_t z1)
+{
+    /* Local copies, as in segment(); plain arrays, which gcc keeps in
+     * registers or reloads from the stack once per use. */
+    const float *x[2 * FD_MAX_HALF + 2], *yp0[FD_MAX_HALF + 1], *ym0[FD_MAX_HALF + 1], *yp1[FD_MAX_HALF + 1],
+        *ym1[FD_MAX_HALF + 1];
+    for (int j = 0; j < 2 * H + 2; j++)
+        x[j] = r->x[j];
+    for (int k = 1; k <= H; k++) {
+        yp0[k] = r->yp[0][k];
+        ym0[k] = r->ym[0][k];
+        yp1[k] = r->yp[1][k];
+        ym1[k] = r->ym[1][k];
+    }
+    const weights wl = *w;
+    const float *older0 = r->older[0], *older1 = r->older[1];
+    const float *restrict alpha0 = r->alpha[0], *restrict alpha1 = r->alpha[1], *restrict eta_z = r->eta_z;
+    float *newer0 = r->newer[0], *newer1 = r->newer[1];
+    float *restrict g0 = r->g[0], *restrict g1 = r->g[1];
+    const float *restrict u0 = r->u[0], *restrict u1 = r->u[1];
+    const float eta_xy0 = r->eta_xy[0], eta_xy1 = r->eta_xy[1];
+
+    /* Both Laplacians first: every load of cur before any store (newer
+     * may be older, never cur), so each shared row is loaded once. */
+#pragma omp simd
+    for (size_t z = z0; z < z1; z++) {
+        const float lap0 = laplacian_at(H, x + H, yp0, ym0, &wl, z);
+        const float lap1 = laplacian_at(H, x + H + 1, yp1, ym1, &wl, z);
+        const float cur0 = x[H][z], cur1 = x[H + 1][z], old0 = older0[z], old1 = older1[z];
+        const float eta_dt0 = DAMPED ? eta_xy0 + eta_z[z] : 0.0f, eta_dt1 = DAMPED ? eta_xy1 + eta_z[z] : 0.0f;
+        update_point(MODE, DAMPED, lap0, cur0, old0, alpha0[z], eta_dt0, newer0, g0, u0, z);
+        update_point(MODE, DAMPED, lap1, cur1, old1, alpha1[z], eta_dt1, newer1, g1, u1, z);
+    }
+}
+
+/* rows() for planes ix and ix + 1 of a 3D field, PLAIN or IMAGING. A row
+ * pair takes the damped formula where either plane is in the absorbing
+ * layer: on a point where eta = 0 it subtracts alpha 0 (cur - older) = +-0,
+ * which leaves every value as it is. */
+INLINE void rows_pair(const int H, const cpu_update_mode MODE, const cpu_problem *p, const cpu_update *a, size_t ix,
+                      size_t iy0, size_t iy1)
+{
+    const size_t V = CPU_ALIGN_FLOATS, nbl = (size_t)p->nbl, hz = (size_t)p->halo[2], width = p->ext[2];
+    const size_t sx = p->stride[0], sy = p->stride[1];
+    const int x_layer = ix < nbl || ix + 1 >= p->N[0] - nbl;
+    const size_t lo = (nbl + hz + V - 1) / V * V, hi_raw = (p->N[2] - nbl + hz) / V * V;
+    const size_t hi = hi_raw > lo ? hi_raw : lo;
+    weights w;
+    for (int k = 0; k <= H; k++) {
+        w.wx[k] = p->wx[k];
+        w.wy[k] = p->wy[k];
+        w.wz[k] = p->wz[k];
+    }
+    w.w0 = w.wx[0] + w.wy[0] + w.wz[0];
+    w.inv_dt2 = a->inv_dt2;
+    pair_ptrs r = {.eta_z = p->eta_dt[2]};
+    for (size_t iy = iy0; iy < iy1; iy++) {
+        const size_t row = cpu_at(p, ix, iy, 0) - hz;
+        for (int j = 0; j < 2 * H + 2; j++)
+            r.x[j] = a->cur + row + (size_t)j * sx - (size_t)H * sx;
+        for (int q = 0; q < 2; q++) {
+            const size_t at = row + (size_t)q * sx;
+            for (int k = 1; k <= H; k++) {
+                r.yp[q][k] = a->cur + at + (size_t)k * sy;
+                r.ym[q][k] = a->cur + at - (size_t)k * sy;
+            }
+            r.older[q] = a->older + at;
+            r.newer[q] = a->newer + at;
+            r.alpha[q] = p->alpha + at;
+            if (MODE == CPU_UPDATE_IMAGING) {
+                r.g[q] = a->g + at;
+                r.u[q] = a->u + at;
+            }
+            r.eta_xy[q] = p->eta_dt[0][ix + (size_t)q] + p->eta_dt[1][iy];
+        }
+        if (x_layer || iy < nbl || iy >= p->N[1] - nbl) {
+            segment_pair(H, MODE, 1, &r, &w, 0, width);
+        } else {
+            segment_pair(H, MODE, 1, &r, &w, 0, lo);
+            segment_pair(H, MODE, 0, &r, &w, lo, hi);
+            segment_pair(H, MODE, 1, &r, &w, hi, width);
+        }
+        if (MODE == CPU_UPDATE_PLAIN && a->save)
+            for (int q = 0; q < 2; q++)
+                cpu_stream_copy(a->save + (r.newer[q] - a->newer), r.newer[q], width);
+    }
+}
+
+#define ROWS_PAIR(H, MODE)                                                                                             \
+    static void rows_pair_##H##_##MODE(const cpu_problem *p, const cpu_update *a, size_t ix, size_t iy0, size_t iy1)   \
+    {                                                                                                                  \
+        rows_pair(H, MODE, p, a, ix, iy0, iy1);                                                                        \
+    }
+#define ROWS_PAIR_MODES(H) ROWS_PAIR(H, CPU_UPDATE_PLAIN) ROWS_PAIR(H, CPU_UPDATE_IMAGING)
+ROWS_PAIR_MODES(1)
+ROWS_PAIR_MODES(2)
+ROWS_PAIR_MODES(3)
+ROWS_PAIR_MODES(4)
+ROWS_PAIR_MODES(5)
+ROWS_PAIR_MODES(6)
+ROWS_PAIR_MODES(7)
+ROWS_PAIR_MODES(8)
+
+#define ENTRY_PAIR(H)                                                                                                  \
+    {                                                                                                                  \
+        rows_pair_##H##_CPU_UPDATE_PLAIN, rows_pair_##H##_CPU_UPDATE_IMAGING                                           \
+    }
+
+/* [half - 1][mode], PLAIN and IMAGING */
+static const rows_fn rows_pair_table[FD_MAX_HALF][2] = {ENTRY_PAIR(1), ENTRY_PAIR(2), ENTRY_PAIR(3), ENTRY_PAIR(4),
+                                                        ENTRY_PAIR(5), ENTRY_PAIR(6), ENTRY_PAIR(7), ENTRY_PAIR(8)};
+
+void cpu_update_plane_pair(const cpu_problem *p, const cpu_update *a, size_t ix, size_t iy0, size_t iy1)
+{
+    if (p->ndim == 3 && a->mode != CPU_UPDATE_BORN) {
+        rows_pair_table[p->half - 1][a->mode](p, a, ix, iy0, iy1);
+    } else {
+        cpu_update_rows(p, a, ix, iy0, iy1);
+        cpu_update_rows(p, a, ix + 1, iy0, iy1);
+    }
 }
 
 void cpu_stream_copy(float *restrict dst, const float *restrict src, size_t n)

@@ -59,6 +59,13 @@ typedef struct {
 /* One step on rows iy0 <= iy < iy1 of plane ix (padded indices; every z). */
 void cpu_update_rows(const cpu_problem *p, const cpu_update *a, size_t ix, size_t iy0, size_t iy1);
 
+/* The same on planes ix and ix + 1, in one loop where that is faster (3D,
+ * PLAIN and IMAGING: the two planes share most of the rows their x
+ * neighbours come from); otherwise one plane after the other. Each point
+ * is computed as cpu_update_rows computes it: the same bits. The caller
+ * must allow plane ix + 1 to be computed before plane ix's sparse work. */
+void cpu_update_plane_pair(const cpu_problem *p, const cpu_update *a, size_t ix, size_t iy0, size_t iy1);
+
 /* dst[0 .. n) = src[0 .. n) with streaming stores, which bypass the caches
  * (no read of dst's lines first, no eviction of the working set): for a
  * copy that only a later pass reads. dst and src 64-byte aligned, n a

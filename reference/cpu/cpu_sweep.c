@@ -165,6 +165,16 @@ static void plain_step(const cpu_problem *p, const cpu_sweep *sw, size_t j)
  * does not depend on the cut; a point is interpolated with its last
  * corner's block, which, by the order above, comes after its other
  * corners' blocks).
+ *
+ * Fronts go in pairs: at fronts f, f + 1 each step s computes its two
+ * planes f - s h and f + 1 - s h in one pass, before the sparse work of
+ * either (cpu_update_plane_pair), and tile i waits for tile i - 1 to finish
+ * both fronts. The argument above still holds: step s on plane f + 1 - s h
+ * reads step s - 1 up to plane f + 1 - (s - 1) h, which this pair has
+ * already done; its overwrite of step s - 2 comes after step s - 1 read it
+ * on that plane's neighbours, up to the same plane; and plane f + 1 - s h
+ * reads only step s - 1, so it does not see what the sparse work of plane
+ * f - s h adds to step s.
  * ------------------------------------------------------------------------- */
 
 /* Progress of a tile, on its own cache line: fronts finished. */
@@ -204,9 +214,39 @@ static cpu_block tile_block(const tiling *t, size_t ny, size_t i, size_t ix, siz
     return b;
 }
 
+/* Fronts f and f + 1 of tile i: at each step s, planes f - s h and
+ * f + 1 - s h in one pass where both are in the grid
+ * (cpu_update_plane_pair), then each plane's sparse work in turn. */
+static void front_pair(const cpu_problem *p, const cpu_sweep *sw, size_t j0, size_t k, const tiling *t, size_t i,
+                       long front)
+{
+    const long nx = (long)p->N[0], lag = p->half;
+    for (size_t s = 0; s < k; s++) {
+        const long ix = front - (long)s * lag;
+        const int in[2] = {ix >= 0 && ix < nx, ix + 1 >= 0 && ix + 1 < nx};
+        const cpu_block rows = tile_block(t, p->N[1], i, 0, s * (size_t)lag);
+        if (rows.iy0 >= rows.iy1 || !(in[0] || in[1]))
+            continue;
+        if (in[0] && in[1]) {
+            const cpu_update a = update_of(p, sw, j0 + s);
+            cpu_update_plane_pair(p, &a, (size_t)ix, rows.iy0, rows.iy1);
+        }
+        for (long q = 0; q < 2; q++) {
+            if (!in[q])
+                continue;
+            cpu_block b = rows;
+            b.ix = (size_t)(ix + q);
+            if (!(in[0] && in[1]))
+                cpu_sweep_block(p, sw, j0 + s, &b);
+            cpu_sweep_sparse(p, sw, j0 + s, &b);
+            resave_injected(p, sw, j0 + s, &b);
+        }
+    }
+}
+
 static void wavefront_tiles(const cpu_problem *p, const cpu_sweep *sw, size_t j0, size_t k, const tiling *t)
 {
-    const long nx = (long)p->N[0], lag = p->half, nfront = nx + (long)(k - 1) * lag;
+    const long nfront = (long)p->N[0] + (long)(k - 1) * p->half;
     for (size_t i = 0; i < t->ntile; i++)
         t->done[i].fronts = 0;
 #pragma omp parallel
@@ -214,21 +254,12 @@ static void wavefront_tiles(const cpu_problem *p, const cpu_sweep *sw, size_t j0
         const size_t nthread = (size_t)omp_get_num_threads(), me = (size_t)omp_get_thread_num();
         const cpu_fpenv saved = cpu_fpenv_flush();
         for (size_t i = me; i < t->ntile; i += nthread)
-            for (long front = 0; front < nfront; front++) {
+            for (long front = 0; front < nfront; front += 2) {
+                const long done = front + 2 < nfront ? front + 2 : nfront;
                 if (i > 0)
-                    wait_for(&t->done[i - 1], front + 1);
-                for (size_t s = 0; s < k; s++) {
-                    const long ix = front - (long)s * lag;
-                    if (ix < 0 || ix >= nx)
-                        continue;
-                    const cpu_block b = tile_block(t, p->N[1], i, (size_t)ix, s * (size_t)lag);
-                    if (b.iy0 < b.iy1) {
-                        cpu_sweep_block(p, sw, j0 + s, &b);
-                        cpu_sweep_sparse(p, sw, j0 + s, &b);
-                        resave_injected(p, sw, j0 + s, &b);
-                    }
-                }
-                __atomic_store_n(&t->done[i].fronts, front + 1, __ATOMIC_RELEASE);
+                    wait_for(&t->done[i - 1], done);
+                front_pair(p, sw, j0, k, t, i, front);
+                __atomic_store_n(&t->done[i].fronts, done, __ATOMIC_RELEASE);
             }
         cpu_stream_fence();
         cpu_fpenv_restore(saved);

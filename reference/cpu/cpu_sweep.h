@@ -28,7 +28,9 @@
  * wavefront); the y rows are cut into tiles of about tile_y rows, skewed by
  * so/2 rows per step, each swept on its own so that what a sweep touches
  * stays in cache, and the tiles are pipelined over the threads (cpu_sweep.c
- * says why that is exact). Every point is computed by the same
+ * says why that is exact). Two consecutive fronts are computed together, so
+ * that the two planes of a step share the rows their x neighbours come from
+ * (cpu_update_plane_pair). Every point is computed by the same
  * arithmetic in the same order as with K = 1, so the results are the same
  * bits (tests/e2e/cpu_kernels.sh checks it).
  */
