@@ -196,11 +196,11 @@ BENCH_CASES := $(addprefix tools/bench/cases/,bench-2d-4001x1001-so8.yaml bench-
                bench-3d-256-so8.yaml bench-3d-256-so16.yaml)
 bench: $(BUILD)/bin/osib-bench
 	@mkdir -p $(BUILD)/bench
-	OMP_PROC_BIND=close $(BUILD)/bin/osib-bench --ops forward,adjoint,born,born_adjoint,gradient --out $(BUILD)/bench/cpu.yaml \
+	OMP_PROC_BIND=close $(BUILD)/bin/osib-bench --ops forward,adjoint,born,born_adjoint,gradient --pairs 5 --out $(BUILD)/bench/cpu.yaml \
 	   $(BENCH_CASES)
 	OMP_PROC_BIND=close $(BUILD)/bin/osib-bench --ops forward --out $(BUILD)/bench/cpu-large.yaml \
 	   tools/bench/cases/bench-3d-384-so8.yaml
-	OMP_PROC_BIND=close $(BUILD)/bin/osib-bench --ops forward,gradient --out $(BUILD)/bench/cpu-one-receiver.yaml \
+	OMP_PROC_BIND=close $(BUILD)/bin/osib-bench --ops forward,gradient --pairs 0 --out $(BUILD)/bench/cpu-one-receiver.yaml \
 	   tools/bench/cases/bench-3d-256-so8-1rec.yaml
 	OMP_PROC_BIND=close $(BUILD)/bin/osib-bench --ops forward --time-block 1 --out $(BUILD)/bench/cpu-no-time-blocking.yaml \
 	   tools/bench/cases/bench-3d-256-so8.yaml

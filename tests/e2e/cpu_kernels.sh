@@ -81,7 +81,8 @@ expect_fail "osib-bench --ops nonsense" 2 "unknown operator" "$BIN/osib-bench" -
 expect_fail "osib-bench on a missing case" 4 "" "$BIN/osib-bench" --repeat 1 "$TMP/none.yaml"
 check "osib-bench --help" "$BIN/osib-bench" --help
 OMP_NUM_THREADS=2 "$BIN/osib-bench" --ops forward,gradient --repeat 1 --out "$TMP/bench.yaml" $CASE >"$TMP/bench.txt" 2>&1
-rows=$(grep -c '^  - case: acoustic-3d-layers-so8' "$TMP/bench.yaml" 2>/dev/null)
+rows=$(awk '/^gradient_over_forward:/ { exit } /^  - case: acoustic-3d-layers-so8$/ { n++ } END { print n + 0 }' \
+    "$TMP/bench.yaml" 2>/dev/null)
 if [ "$rows" = 2 ] && grep -Eq '^    roofline_fraction: [0-9]+\.[0-9]' "$TMP/bench.yaml" &&
     grep -q '^    triad_gbs_before: [1-9]' "$TMP/bench.yaml"; then
     ok "osib-bench writes a YAML row per operator with triad and roofline fraction"
@@ -104,3 +105,26 @@ else not_ok "osib-bench reports the time block of osib-cpu's rule (4 at so 8)"; 
 if grep -Eq '^acoustic-3d-layers-so8 +gradient / forward time = [0-9]+\.[0-9]{2} \(medians\), [0-9]+\.[0-9]{2} \(fastest calls\)$' "$TMP/bench.txt"; then
     ok "osib-bench prints the gradient / forward time ratio"
 else not_ok "osib-bench prints the gradient / forward time ratio"; sed 's/^/#   /' "$TMP/bench.txt"; fi
+# The alternated pairs (default 3): the YAML's median, min and max are
+# those of its per-pair ratios, and the text says the same median.
+if awk 'FNR == 1 { file++ }
+    file == 1 && /^gradient_over_forward:/ { in_r = 1 }
+    file == 1 && in_r && /^    pairs:/ { pairs = $2 }
+    file == 1 && in_r && /^    (median|min|max):/ { sub(":", "", $1); got[$1] = $2 }
+    file == 1 && in_r && /^    per_pair:/ { gsub(/[][,]/, " "); n = split(substr($0, index($0, ":") + 1), v, " ") }
+    file == 2 && /median of 3 alternated pairs/ { text = $0; sub(/.*time = /, "", text); sub(/ .*/, "", text) }
+    END {
+        if (pairs != 3 || n != 3) exit 1
+        for (i = 1; i <= 3; i++) { if (v[i] <= 1 || v[i] >= 10) exit 1; s[i] = v[i] + 0 }
+        for (i = 1; i <= 3; i++) for (j = i + 1; j <= 3; j++) if (s[j] < s[i]) { t = s[i]; s[i] = s[j]; s[j] = t }
+        d = got["median"] - s[2]; if (d > 1e-4 || d < -1e-4) exit 1
+        if (got["min"] != s[1] || got["max"] != s[3]) exit 1
+        d = text - got["median"]; if (text == "" || d > 0.006 || d < -0.006) exit 1
+    }' "$TMP/bench.yaml" "$TMP/bench.txt"
+then ok "osib-bench's alternated pairs: median, min and max of the per-pair ratios, in the YAML and the text"
+else not_ok "osib-bench's alternated pairs: median, min and max of the per-pair ratios, in the YAML and the text"; fi
+expect_fail "osib-bench --pairs x" 2 "--pairs wants" "$BIN/osib-bench" --pairs x $CASE
+OMP_NUM_THREADS=2 "$BIN/osib-bench" --ops forward,gradient --repeat 1 --pairs 0 --out "$TMP/bench0.yaml" $CASE >"$TMP/bench0.txt" 2>&1
+if grep -q '^gradient_over_forward: \[\]$' "$TMP/bench0.yaml" && ! grep -q 'alternated pairs' "$TMP/bench0.txt"; then
+    ok "osib-bench --pairs 0 measures no pairs"
+else not_ok "osib-bench --pairs 0 measures no pairs"; sed 's/^/#   /' "$TMP/bench0.txt" "$TMP/bench0.yaml"; fi

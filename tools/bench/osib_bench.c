@@ -25,7 +25,8 @@
 #include "version.h"
 
 static const char *const usage =
-    "usage: osib-bench [--ops OP,...] [--repeat N] [--time-block K] [--tile-y N] [--out FILE.yaml] CASE...\n"
+    "usage: osib-bench [--ops OP,...] [--repeat N] [--pairs N] [--time-block K] [--tile-y N] [--out FILE.yaml]\n"
+    "                  CASE...\n"
     "       osib-bench triad [--repeat N]\n"
     "\n"
     "Times osib-cpu's kernels (reference/cpu) on each case: one untimed run,\n"
@@ -34,12 +35,15 @@ static const char *const usage =
     "spec's compulsory bytes per point and step) and of the streaming bound\n"
     "(the bytes of a sweep that moves its fields once per K fused steps; the\n"
     "gradient's history, written and read once per step, is not shared). A case run\n"
-    "with forward and gradient also gets gradient / forward time, of the medians\n"
-    "and of the fastest calls (less moved by a noisy machine).\n"
+    "with forward and gradient also gets gradient / forward time: of the medians, of\n"
+    "the fastest calls, and the median over alternated calls on one instance\n"
+    "(forward, gradient, forward, ...: each gradient against the forwards either\n"
+    "side of it, which a machine drifting by the minute does not move).\n"
     "Threads: OMP_NUM_THREADS (pin them with OMP_PROC_BIND=close).\n"
     "\n"
     "  --ops LIST       operators (default forward,gradient)\n"
     "  --repeat N       timed runs per case and operator (default 3)\n"
+    "  --pairs N        alternated gradient / forward pairs (default 3; 0: none)\n"
     "  --time-block K   osib-cpu's --time-block (default: its rule, 4 at so 8)\n"
     "  --tile-y N       osib-cpu's --tile-y (default: its rule)\n"
     "  --out FILE       also write the rows as YAML, atomically\n"
@@ -107,75 +111,166 @@ static double streaming_values(osib_op op, int k)
     return v / k;
 }
 
-static osib_status bench_one(const char *path, osib_op op, const cpu_options *opt, int repeat, bench_row *row,
-                             osib_err *err)
-{
+/* One open instance of osib-cpu on a case, with inputs for op (those of
+ * the gradient serve the forward too) and room for either's output. */
+typedef struct {
     osib_case c;
     osib_case_setup cs;
     osib_inputs in;
-    void *state = NULL;
-    double *out = NULL, *times = NULL, objective = 0.0;
-    osib_backend backend = osib_backend_cpu;
-    backend.options = opt;
-    memset(&cs, 0, sizeof cs);
-    memset(&in, 0, sizeof in);
-    osib_status st = osib_case_load(path, &c, err);
+    osib_backend backend;
+    void *state;
+    double *out;
+} bench_instance;
+
+static void instance_close(bench_instance *b)
+{
+    if (b->state)
+        b->backend.destroy(b->state);
+    free(b->out);
+    osib_inputs_free(&b->in);
+    osib_case_setup_free(&b->cs);
+    osib_case_free(&b->c);
+}
+
+static osib_status instance_open(bench_instance *b, const char *path, osib_op op, const cpu_options *opt, osib_err *err)
+{
+    memset(b, 0, sizeof *b);
+    b->backend = osib_backend_cpu;
+    b->backend.options = opt;
+    osib_status st = osib_case_load(path, &b->c, err);
+    if (st != OSIB_OK)
+        return st; /* nothing to close: the case did not load */
+    if ((st = osib_check_memory(&b->backend, &b->c, op, err)) != OSIB_OK ||
+        (st = bench_inputs(&b->c, op, &b->in, err)) != OSIB_OK ||
+        (st = osib_case_setup_init(&b->cs, &b->c, err)) != OSIB_OK ||
+        (st = osib_backend_open(&b->backend, &b->cs, b->in.vp, &b->state, err)) != OSIB_OK) {
+        instance_close(b);
+        return st;
+    }
+    size_t nout = osib_output_count(&b->c, op), nfwd = osib_output_count(&b->c, OSIB_OP_FORWARD);
+    if (nfwd > nout)
+        nout = nfwd;
+    if (!(b->out = malloc((nout ? nout : 1) * sizeof *b->out))) {
+        instance_close(b);
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory for the output");
+    }
+    return OSIB_OK;
+}
+
+/* One call of op, timed. */
+static osib_status instance_run(bench_instance *b, osib_op op, double *seconds, osib_err *err)
+{
+    double objective = 0.0, t0 = osib_now_seconds();
+    osib_status st = osib_compute(&b->backend, b->state, op, &b->in, b->out, &objective, err);
+    *seconds = osib_now_seconds() - t0;
+    return st;
+}
+
+static double median_of(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static osib_status bench_one(const char *path, osib_op op, const cpu_options *opt, int repeat, bench_row *row,
+                             osib_err *err)
+{
+    bench_instance b;
+    osib_status st = instance_open(&b, path, op, opt, err);
     if (st != OSIB_OK)
         return st;
-    if ((st = osib_check_memory(&backend, &c, op, err)) != OSIB_OK ||
-        (st = bench_inputs(&c, op, &in, err)) != OSIB_OK || (st = osib_case_setup_init(&cs, &c, err)) != OSIB_OK ||
-        (st = osib_backend_open(&backend, &cs, in.vp, &state, err)) != OSIB_OK)
-        goto done;
-    size_t nout = osib_output_count(&c, op);
-    out = malloc((nout ? nout : 1) * sizeof *out);
-    times = malloc((size_t)repeat * sizeof *times);
-    if (!out || !times) {
-        st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the output");
-        goto done;
+    const osib_case *c = &b.c;
+    double *times = malloc((size_t)repeat * sizeof *times), seconds = 0.0;
+    if (!times) {
+        instance_close(&b);
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory for the timings");
     }
     memset(row, 0, sizeof *row);
-    snprintf(row->id, sizeof row->id, "%s", c.id);
-    row->ndim = c.ndim;
-    for (int d = 0; d < c.ndim; d++)
-        row->shape[d] = c.shape[d];
-    row->space_order = c.space_order;
+    snprintf(row->id, sizeof row->id, "%s", c->id);
+    row->ndim = c->ndim;
+    for (int d = 0; d < c->ndim; d++)
+        row->shape[d] = c->shape[d];
+    row->space_order = c->space_order;
     row->op = op;
-    row->time_block = c.ndim == 3 ? cpu_time_block(opt, c.space_order) : 1;
+    row->time_block = c->ndim == 3 ? cpu_time_block(opt, c->space_order) : 1;
     row->threads = omp_get_max_threads();
     row->repeat = repeat;
     /* One untimed run first: page faults of fresh memory and the first
      * touch of the model arrays are not the kernel's speed. */
-    st = osib_compute(&backend, state, op, &in, out, &objective, err);
+    st = instance_run(&b, op, &seconds, err);
     if (st != OSIB_OK)
         goto done;
     row->triad_before = osib_triad_gbs(OSIB_TRIAD_ELEMENTS, 5);
-    for (int r = 0; r < repeat && st == OSIB_OK; r++) {
-        double t0 = osib_now_seconds();
-        st = osib_compute(&backend, state, op, &in, out, &objective, err);
-        times[r] = osib_now_seconds() - t0;
-    }
+    for (int r = 0; r < repeat && st == OSIB_OK; r++)
+        st = instance_run(&b, op, &times[r], err);
     row->triad_after = osib_triad_gbs(OSIB_TRIAD_ELEMENTS, 5);
     if (st != OSIB_OK)
         goto done;
-    qsort(times, (size_t)repeat, sizeof *times, cmp_double);
-    osib_estimate e = osib_estimate_op(&c, op, 4);
-    row->seconds = repeat % 2 ? times[repeat / 2] : 0.5 * (times[repeat / 2 - 1] + times[repeat / 2]);
+    row->seconds = median_of(times, repeat);
     row->seconds_min = times[0];
     row->seconds_max = times[repeat - 1];
+    osib_estimate e = osib_estimate_op(c, op, 4);
     row->gpts = e.padded_points * e.time_steps / row->seconds / 1e9;
     row->gflops = e.total_flops / row->seconds / 1e9;
     row->bytes_per_point = e.bytes_per_point_step;
     double bw = 0.5 * (row->triad_before + row->triad_after);
-    row->roofline_gpts = osib_roofline_gpts(&c, op, 4, bw);
+    row->roofline_gpts = osib_roofline_gpts(c, op, 4, bw);
     row->streaming_gpts = bw / (streaming_values(op, row->time_block) * 4);
 done:
-    if (state)
-        backend.destroy(state);
-    free(out);
     free(times);
-    osib_inputs_free(&in);
-    osib_case_setup_free(&cs);
-    osib_case_free(&c);
+    instance_close(&b);
+    return st;
+}
+
+/* The gradient / forward time ratio from alternated calls on one instance:
+ * F_0 G_1 F_1 ... G_n F_n, pair i's ratio G_i / ((F_{i-1} + F_i) / 2). The
+ * machines this runs on drift by 20% within minutes (reference/cpu/
+ * README.md), so a ratio of medians taken a minute apart measures the
+ * drift as much as the kernels; a gradient and the forwards on either side
+ * of it, seconds apart, see the same machine. */
+typedef struct {
+    char id[OSIB_ID_MAX];
+    int pairs;
+    double median, min, max;
+    double *ratio; /* pairs, in call order */
+} bench_ratio;
+
+static osib_status bench_pairs(const char *path, const cpu_options *opt, int pairs, bench_ratio *r, osib_err *err)
+{
+    bench_instance b;
+    osib_status st = instance_open(&b, path, OSIB_OP_GRADIENT, opt, err);
+    if (st != OSIB_OK)
+        return st;
+    memset(r, 0, sizeof *r);
+    snprintf(r->id, sizeof r->id, "%s", b.c.id);
+    r->pairs = pairs;
+    double *sorted = malloc((size_t)pairs * sizeof *sorted), f_before = 0.0, f_after = 0.0, g = 0.0;
+    r->ratio = malloc((size_t)pairs * sizeof *r->ratio);
+    if (!sorted || !r->ratio) {
+        st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the timings");
+        goto done;
+    }
+    /* Untimed: the history's first touch, and the forward's arrays. */
+    if ((st = instance_run(&b, OSIB_OP_GRADIENT, &g, err)) != OSIB_OK ||
+        (st = instance_run(&b, OSIB_OP_FORWARD, &f_before, err)) != OSIB_OK)
+        goto done;
+    for (int i = 0; i < pairs; i++) {
+        if ((st = instance_run(&b, OSIB_OP_GRADIENT, &g, err)) != OSIB_OK ||
+            (st = instance_run(&b, OSIB_OP_FORWARD, &f_after, err)) != OSIB_OK)
+            goto done;
+        r->ratio[i] = sorted[i] = g / (0.5 * (f_before + f_after));
+        f_before = f_after;
+    }
+    r->median = median_of(sorted, pairs);
+    r->min = sorted[0];
+    r->max = sorted[pairs - 1];
+done:
+    if (st != OSIB_OK) {
+        free(r->ratio);
+        r->ratio = NULL;
+    }
+    free(sorted);
+    instance_close(&b);
     return st;
 }
 
@@ -216,7 +311,16 @@ static void yaml_row(FILE *f, const bench_row *r)
             r->gpts / r->streaming_gpts);
 }
 
-static int write_yaml(const char *path, const bench_row *rows, size_t n)
+static void yaml_ratio(FILE *f, const bench_ratio *r)
+{
+    fprintf(f, "  - case: %s\n    pairs: %d\n    median: %.4f\n    min: %.4f\n    max: %.4f\n    per_pair: [", r->id,
+            r->pairs, r->median, r->min, r->max);
+    for (int i = 0; i < r->pairs; i++)
+        fprintf(f, "%s%.4f", i ? ", " : "", r->ratio[i]);
+    fprintf(f, "]\n");
+}
+
+static int write_yaml(const char *path, const bench_row *rows, size_t n, const bench_ratio *ratios, size_t nratio)
 {
     char *text = NULL;
     size_t len = 0;
@@ -227,6 +331,10 @@ static int write_yaml(const char *path, const bench_row *rows, size_t n)
     fprintf(f, "osib_bench: 1\nkit_version: \"%s\"\ncommit: \"%s\"\nrows:\n", osib_kit_version(), osib_git_commit());
     for (size_t i = 0; i < n; i++)
         yaml_row(f, &rows[i]);
+    /* gradient time / forward time of alternated calls (bench_pairs) */
+    fprintf(f, "gradient_over_forward:%s\n", nratio ? "" : " []");
+    for (size_t i = 0; i < nratio; i++)
+        yaml_ratio(f, &ratios[i]);
     fclose(f);
     osib_err err = {0};
     osib_status st = osib_write_text_atomic(path, text, len, &err);
@@ -252,7 +360,7 @@ static int parse_int(const char *s, int lo, int hi, int *out)
  * medians of the short forward far more than the gradient's: on the VMs
  * measured, the host reclaims the gigabytes a gradient's history frees,
  * and the calls of the next ten seconds or so run up to 15% slower. */
-static void print_gradient_ratio(const bench_row *rows, size_t n)
+static int print_gradient_ratio(const bench_row *rows, size_t n)
 {
     const bench_row *fwd = NULL, *grad = NULL;
     for (size_t i = 0; i < n; i++) {
@@ -264,6 +372,14 @@ static void print_gradient_ratio(const bench_row *rows, size_t n)
     if (fwd && grad)
         printf("%-24s gradient / forward time = %.2f (medians), %.2f (fastest calls)\n", fwd->id,
                grad->seconds / fwd->seconds, grad->seconds_min / fwd->seconds_min);
+    return fwd && grad;
+}
+
+static void print_pairs(const bench_ratio *r)
+{
+    printf("%-24s gradient / forward time = %.2f (median of %d alternated pairs, %.2f-%.2f)\n", r->id, r->median,
+           r->pairs, r->min, r->max);
+    fflush(stdout);
 }
 
 static int fail_usage(const char *msg)
@@ -274,7 +390,7 @@ static int fail_usage(const char *msg)
 
 int main(int argc, char **argv)
 {
-    int repeat = 3;
+    int repeat = 3, pairs = 3;
     cpu_options opt = {.time_block = CPU_DEFAULT_TIME_BLOCK, .tile_y = CPU_DEFAULT_TILE_Y};
     const char *out_path = NULL, *ops_arg = "forward,gradient";
     if (argc >= 2 && strcmp(argv[1], "triad") == 0) {
@@ -297,6 +413,7 @@ int main(int argc, char **argv)
                                              {"repeat", required_argument, NULL, 'r'},
                                              {"time-block", required_argument, NULL, 'k'},
                                              {"tile-y", required_argument, NULL, 'y'},
+                                             {"pairs", required_argument, NULL, 'p'},
                                              {"out", required_argument, NULL, 'O'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
@@ -315,6 +432,10 @@ int main(int argc, char **argv)
         case 'y':
             if (parse_int(optarg, 1, CPU_MAX_TILE, &opt.tile_y) != 0)
                 return fail_usage("--tile-y wants a positive integer");
+            break;
+        case 'p':
+            if (parse_int(optarg, 0, 1000, &pairs) != 0)
+                return fail_usage("--pairs wants an integer from 0 to 1000");
             break;
         case 'O': out_path = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
@@ -335,8 +456,13 @@ int main(int argc, char **argv)
     }
     size_t nrows = (size_t)(argc - optind) * (size_t)nops, n = 0;
     bench_row *rows = calloc(nrows, sizeof *rows);
-    if (!rows)
+    bench_ratio *ratios = calloc((size_t)(argc - optind), sizeof *ratios);
+    size_t nratio = 0;
+    if (!rows || !ratios) {
+        free(rows);
+        free(ratios);
         return 5;
+    }
     printf("osib-bench %s: %d threads, %d runs each (median)\n", osib_kit_version(), omp_get_max_threads(), repeat);
     print_header();
     int rc = 0;
@@ -356,10 +482,22 @@ int main(int argc, char **argv)
             }
             print_row(&rows[n++]);
         }
-        print_gradient_ratio(rows + first, n - first);
+        if (print_gradient_ratio(rows + first, n - first) && pairs > 0) {
+            osib_err err = {0};
+            osib_status st = bench_pairs(argv[i], &opt, pairs, &ratios[nratio], &err);
+            if (st != OSIB_OK) {
+                rc = osib_exit_code(st);
+                fprintf(stderr, "osib-bench: %s alternated pairs: %s\n", argv[i], err.msg);
+            } else {
+                print_pairs(&ratios[nratio++]);
+            }
+        }
     }
-    if (out_path && write_yaml(out_path, rows, n) != 0 && rc == 0)
+    if (out_path && write_yaml(out_path, rows, n, ratios, nratio) != 0 && rc == 0)
         rc = 4;
+    for (size_t i = 0; i < nratio; i++)
+        free(ratios[i].ratio);
+    free(ratios);
     free(rows);
     return rc;
 }
