@@ -1,12 +1,14 @@
 #include "arrays.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fileutil.h"
 #include "h5io.h"
@@ -21,14 +23,22 @@ size_t osib_array_count(const osib_array_ref *ref)
 
 static void join(char *out, size_t cap, const char *dir, const char *file) { snprintf(out, cap, "%s/%s", dir, file); }
 
-/* The file must exist and be a regular file: a link to /dev/zero or a FIFO
- * planted by an implementation must not make the runner read forever. */
+/* The file must exist and be a regular file, not a symbolic link: a link
+ * to /dev/zero or a FIFO planted by an implementation must not make the
+ * runner read forever. Opened without blocking (a FIFO would block an
+ * ordinary open) and checked on the descriptor, not the name. */
 static osib_status regular_file(const char *path, off_t *size, osib_err *err)
 {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return osib_fail(err, OSIB_E_DATA, "%s: %s", path,
+                         errno == ELOOP    ? "a symbolic link, not a file"
+                         : errno == ENOENT ? "missing"
+                                           : strerror(errno));
     struct stat sb;
-    if (lstat(path, &sb) != 0)
-        return osib_fail(err, OSIB_E_DATA, "%s: missing (%s)", path, strerror(errno));
-    if (!S_ISREG(sb.st_mode))
+    int ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+    close(fd);
+    if (!ok)
         return osib_fail(err, OSIB_E_DATA, "%s: not a regular file", path);
     if (size)
         *size = sb.st_size;

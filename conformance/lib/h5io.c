@@ -1,10 +1,13 @@
 #include "h5io.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 osib_status osib_h5_create(osib_h5file *f, const char *path, osib_err *err)
 {
@@ -19,10 +22,17 @@ osib_status osib_h5_create(osib_h5file *f, const char *path, osib_err *err)
 osib_status osib_h5_open(osib_h5file *f, const char *path, osib_err *err)
 {
     snprintf(f->path, sizeof f->path, "%s", path);
-    FILE *probe = fopen(path, "rb");
-    if (!probe)
+    /* The kit never needs a filter plugin (check_storage); with loading
+     * off, no file can make the library load code from the plugin path. */
+    H5PLset_loading_state(0);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return osib_fail(err, OSIB_E_IO, "%s: no such file or not readable", path);
-    fclose(probe);
+    struct stat sb;
+    int regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+    close(fd);
+    if (!regular)
+        return osib_fail(err, OSIB_E_IO, "%s: not a regular file", path);
     htri_t is_h5;
     H5E_BEGIN_TRY { is_h5 = H5Fis_hdf5(path); }
     H5E_END_TRY;
@@ -126,7 +136,10 @@ int osib_h5_exists(osib_h5file *f, const char *name)
     int found = 0;
     H5E_BEGIN_TRY
     {
-        /* H5Lexists on "/a/b" needs "/a" to exist: walk the path. */
+        /* Walk the path one link at a time, and only through hard links:
+         * an external link (or a soft link to one) would make the library
+         * open another file - one outside the task directory, or a FIFO
+         * that blocks the reader - and H5Lexists on "/a/b" traverses "/a". */
         char buf[512];
         snprintf(buf, sizeof buf, "%s", name);
         found = 1;
@@ -134,7 +147,9 @@ int osib_h5_exists(osib_h5file *f, const char *name)
             char saved = *p;
             if (saved == '/' || saved == '\0') {
                 *p = '\0';
-                if (H5Lexists(f->id, buf, H5P_DEFAULT) <= 0)
+                H5L_info_t li;
+                if (H5Lexists(f->id, buf, H5P_DEFAULT) <= 0 || H5Lget_info(f->id, buf, &li, H5P_DEFAULT) < 0 ||
+                    li.type != H5L_TYPE_HARD)
                     found = 0;
                 *p = saved;
                 if (saved == '\0')
@@ -150,6 +165,38 @@ int osib_h5_exists(osib_h5file *f, const char *name)
     return found;
 }
 
+/* A dataset whose values live in this file and are stored in a way the
+ * library reads without help: no external raw-data files, no virtual
+ * mapping onto other datasets, and no filter beyond deflate, shuffle and
+ * Fletcher-32 (an unknown filter would make the library look for a plugin
+ * to load). Files the kit reads can come from an implementation. */
+static osib_status check_storage(osib_h5file *f, const char *name, hid_t ds, osib_err *err)
+{
+    hid_t dcpl = H5Dget_create_plist(ds);
+    if (dcpl < 0)
+        return osib_fail(err, OSIB_E_IO, "%s: cannot inspect dataset %s", f->path, name);
+    osib_status st = OSIB_OK;
+    if (H5Pget_external_count(dcpl) != 0)
+        st = osib_fail(err, OSIB_E_DATA, "%s: dataset %s keeps its values in external files: not allowed", f->path,
+                       name);
+    else if (H5Pget_layout(dcpl) == H5D_VIRTUAL)
+        st = osib_fail(err, OSIB_E_DATA, "%s: dataset %s is a virtual dataset: not allowed", f->path, name);
+    int nfilters = st == OSIB_OK ? H5Pget_nfilters(dcpl) : 0;
+    for (int i = 0; st == OSIB_OK && i < nfilters; i++) {
+        unsigned flags, config;
+        size_t nvalues = 0;
+        char filter_name[64];
+        H5Z_filter_t id =
+            H5Pget_filter2(dcpl, (unsigned)i, &flags, &nvalues, NULL, sizeof filter_name, filter_name, &config);
+        if (id != H5Z_FILTER_DEFLATE && id != H5Z_FILTER_SHUFFLE && id != H5Z_FILTER_FLETCHER32)
+            st = osib_fail(err, OSIB_E_DATA,
+                           "%s: dataset %s uses HDF5 filter %d: only deflate, shuffle and fletcher32 are read", f->path,
+                           name, (int)id);
+    }
+    H5Pclose(dcpl);
+    return st;
+}
+
 osib_status osib_h5_shape(osib_h5file *f, const char *name, int *rank, size_t dims[OSIB_MAX_RANK], osib_err *err)
 {
     if (!osib_h5_exists(f, name))
@@ -162,6 +209,8 @@ osib_status osib_h5_shape(osib_h5file *f, const char *name, int *rank, size_t di
         hid_t space = ds >= 0 ? H5Dget_space(ds) : -1;
         if (ds < 0 || type < 0 || space < 0) {
             st = osib_fail(err, OSIB_E_IO, "%s: cannot open dataset %s", f->path, name);
+        } else if ((st = check_storage(f, name, ds, err)) != OSIB_OK) {
+            /* refused */
         } else if (H5Tget_class(type) != H5T_FLOAT) {
             st = osib_fail(err, OSIB_E_DATA, "%s: dataset %s is not floating point", f->path, name);
         } else {

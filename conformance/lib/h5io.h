@@ -7,7 +7,12 @@
  * point dataset (float32 or float64, converted to double on read), have
  * exactly the expected rank and dimensions, and hold only finite values;
  * anything else is one clear error. Dimensions are checked before any
- * allocation, so a file that claims 10^15 elements costs nothing.
+ * allocation, so a file that claims 10^15 elements costs nothing. Files may
+ * come from an implementation, so a path to a dataset is followed through
+ * hard links only (an external link would open another file), and a
+ * dataset stored in external files, as a virtual dataset, or through a
+ * filter other than deflate, shuffle and Fletcher-32 is refused; filter
+ * plugins are never loaded. The file itself must be a regular file.
  *
  * HDF5's own error stack is silenced inside these functions (H5E_BEGIN_TRY),
  * so nothing is printed; the caller gets an osib_err.

@@ -1,10 +1,13 @@
 #include "hash.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void to_hex(const unsigned char *md, char hex[OSIB_SHA256_HEX])
 {
@@ -63,25 +66,57 @@ osib_status osib_sha256_bytes(const void *data, size_t len, char hex[OSIB_SHA256
     return st;
 }
 
-osib_status osib_sha256_file(const char *path, char hex[OSIB_SHA256_HEX], osib_err *err)
+osib_status osib_sha256_file_limited(const char *path, int no_follow, unsigned long long max_bytes,
+                                     char hex[OSIB_SHA256_HEX], osib_err *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return osib_fail(err, OSIB_E_IO, "%s: cannot open: %s", path, strerror(errno));
+    /* Non-blocking open and fstat before reading: a FIFO, a device or a
+     * link to /dev/zero where a file should be is refused, never read. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (no_follow ? O_NOFOLLOW : 0));
+    if (fd < 0)
+        return osib_fail(err, OSIB_E_IO, "%s: cannot open: %s", path,
+                         no_follow && errno == ELOOP ? "a symbolic link" : strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return osib_fail(err, OSIB_E_IO, "%s: not a regular file", path);
+    }
+    if ((unsigned long long)sb.st_size > max_bytes) {
+        close(fd);
+        return osib_fail(err, OSIB_E_IO, "%s: %lld bytes, more than the %llu allowed here", path, (long long)sb.st_size,
+                         max_bytes);
+    }
     sha256 h;
     osib_status st = sha_begin(&h, err);
     unsigned char buf[1 << 16];
-    size_t got;
-    while (st == OSIB_OK && (got = fread(buf, 1, sizeof buf, f)) > 0)
-        st = sha_update(&h, buf, got, err);
-    if (st == OSIB_OK && ferror(f)) {
-        EVP_MD_CTX_free(h.ctx);
-        st = osib_fail(err, OSIB_E_IO, "%s: read error", path);
+    unsigned long long total = 0;
+    while (st == OSIB_OK) {
+        ssize_t got = read(fd, buf, sizeof buf);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            EVP_MD_CTX_free(h.ctx);
+            st = osib_fail(err, OSIB_E_IO, "%s: read error: %s", path, strerror(errno));
+            break;
+        }
+        if (got == 0)
+            break;
+        total += (unsigned long long)got;
+        if (total > max_bytes) { /* grew while read */
+            EVP_MD_CTX_free(h.ctx);
+            st = osib_fail(err, OSIB_E_IO, "%s: more than the %llu bytes allowed here", path, max_bytes);
+            break;
+        }
+        st = sha_update(&h, buf, (size_t)got, err);
     }
-    fclose(f);
+    close(fd);
     if (st == OSIB_OK)
         st = sha_end(&h, hex, err);
     return st;
+}
+
+osib_status osib_sha256_file(const char *path, char hex[OSIB_SHA256_HEX], osib_err *err)
+{
+    return osib_sha256_file_limited(path, 0, ~0ULL, hex, err);
 }
 
 osib_status osib_sha256_doubles(const double *values, size_t count, char hex[OSIB_SHA256_HEX], osib_err *err)

@@ -358,7 +358,7 @@ osib_status osib_result_load(const char *path, osib_result *res, osib_err *err)
     memset(res, 0, sizeof *res);
     osib_yaml y;
     osib_ynode root, n;
-    osib_status st = osib_yaml_load_file(&y, path, OSIB_E_DATA, err);
+    osib_status st = osib_yaml_load_file_limited(&y, path, OSIB_RESULT_MAX_BYTES, 1, OSIB_E_DATA, err);
     if (st != OSIB_OK)
         return st;
     long long v;

@@ -84,7 +84,13 @@ typedef struct {
     char notes[4096]; /* optional free text, "" when absent; not interpreted */
 } osib_result;
 
+/* result.yaml is at most this long (spec/protocol.md §2.3): its keys and a
+ * 4095-byte note fit many times over. */
+enum { OSIB_RESULT_MAX_BYTES = 64 << 10 };
+
 osib_status osib_result_write(const osib_result *res, const char *path, osib_err *err);
+/* Read a result an implementation wrote: a regular file, not a symbolic
+ * link, at most OSIB_RESULT_MAX_BYTES, strict schema. */
 osib_status osib_result_load(const char *path, osib_result *res, osib_err *err);
 
 #endif

@@ -20,7 +20,12 @@
 
 #include "osib_err.h"
 
-enum { OSIB_YAML_MAX_BYTES = 16 << 20, OSIB_YPATH_MAX = 192 };
+/* Limits on every YAML document OSIB reads (spec/protocol.md §2.4): its
+ * size (OSIB_YAML_MAX_BYTES; smaller for some kinds of file, see
+ * osib_yaml_load_file_limited) and its nesting depth. The deepest OSIB file
+ * nests 5 levels (a request's case's receivers' lattice); aliases are
+ * refused. */
+enum { OSIB_YAML_MAX_BYTES = 16 << 20, OSIB_YAML_MAX_DEPTH = 32, OSIB_YPATH_MAX = 192 };
 
 typedef struct {
     yaml_document_t doc;
@@ -35,7 +40,8 @@ typedef struct {
     char path[OSIB_YPATH_MAX];
 } osib_ynode;
 
-/* Parse a whole file (at most OSIB_YAML_MAX_BYTES) / a string. invalid is
+/* Parse a whole file (a regular file of at most OSIB_YAML_MAX_BYTES) / a
+ * string; nesting deeper than OSIB_YAML_MAX_DEPTH and aliases are refused. invalid is
  * the status of what is wrong with the document itself - malformed YAML, an
  * empty or oversized file - and becomes y->invalid_status, the status of its
  * schema errors, so that one bad file gives one exit code whatever is wrong
@@ -46,6 +52,11 @@ typedef struct {
 osib_status osib_yaml_load_file(osib_yaml *y, const char *path, osib_status invalid, osib_err *err);
 osib_status osib_yaml_load_string(osib_yaml *y, const char *text, size_t len, const char *name, osib_status invalid,
                                   osib_err *err);
+/* The same for a file an implementation wrote: at most max_bytes, a
+ * regular file (never a FIFO or device, which could block the reader), and
+ * with no_follow not a symbolic link either. */
+osib_status osib_yaml_load_file_limited(osib_yaml *y, const char *path, size_t max_bytes, int no_follow,
+                                        osib_status invalid, osib_err *err);
 void osib_yaml_free(osib_yaml *y);
 
 /* The root node, which must be a mapping. */

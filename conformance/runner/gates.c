@@ -207,7 +207,7 @@ osib_status osib_gate_oracle(osib_runner *rn, const osib_oracle *o, const int *o
         const double *inputs[OSIB_REQ_MAX_INPUTS];
         osib_oracle_inputs(o, (osib_op)op, inputs);
         osib_task t;
-        st = osib_task_run(rn, c, (osib_op)op, inputs, 0, 1, &t, err);
+        st = osib_task_run(rn, c, (osib_op)op, inputs, "oracle", 0, 1, &t, err);
         if (st == OSIB_OK)
             st = check_task(rn, "oracle", c, &t, "completed", err);
         const char *const *names = osib_op_output_names((osib_op)op);
@@ -235,10 +235,10 @@ static osib_status dot_pair(osib_runner *rn, const osib_oracle *o, osib_op fwd, 
     const osib_case *c = o->c;
     osib_task tf, ta;
     phase(rn, "dot", c, label);
-    osib_status st = osib_task_run(rn, c, fwd, fwd_in, 0, 1, &tf, err);
+    osib_status st = osib_task_run(rn, c, fwd, fwd_in, "dot", 0, 1, &tf, err);
     if (st != OSIB_OK)
         return st;
-    st = osib_task_run(rn, c, adj, adj_in, 0, 1, &ta, err);
+    st = osib_task_run(rn, c, adj, adj_in, "dot", 0, 1, &ta, err);
     if (st != OSIB_OK) {
         osib_task_free(&tf);
         return st;
@@ -327,7 +327,7 @@ osib_status osib_gate_linearity(osib_runner *rn, const osib_oracle *o, const int
     phase(rn, "linearity", c, "forward");
     for (int i = 0; st == OSIB_OK && i < 3; i++) {
         const double *in[] = {vp, q[i]};
-        st = osib_task_run(rn, c, OSIB_OP_FORWARD, in, 0, 1, &t[i], err);
+        st = osib_task_run(rn, c, OSIB_OP_FORWARD, in, "linearity", 0, 1, &t[i], err);
     }
     if (st == OSIB_OK) {
         char tasks[64];
@@ -454,7 +454,7 @@ osib_status osib_gate_taylor(osib_runner *rn, const osib_oracle *o, osib_err *er
     phase(rn, "taylor", c, "gradient");
     const double *base_in[] = {vp_base, wavelet, d_obs};
     if (st == OSIB_OK)
-        st = osib_task_run(rn, c, OSIB_OP_GRADIENT, base_in, 0, 1, &base, err);
+        st = osib_task_run(rn, c, OSIB_OP_GRADIENT, base_in, "taylor", 0, 1, &base, err);
     if (st != OSIB_OK)
         goto done;
     char failure[512] = "";
@@ -474,7 +474,7 @@ osib_status osib_gate_taylor(osib_runner *rn, const osib_oracle *o, osib_err *er
             vp_h[k] = 1.0 / sqrt(1.0 / (vp_base[k] * vp_base[k]) + h[i] * dm[k]);
         const double *in[] = {vp_h, wavelet, d_obs};
         osib_task t;
-        st = osib_task_run(rn, c, OSIB_OP_GRADIENT, in, 0, 1, &t, err);
+        st = osib_task_run(rn, c, OSIB_OP_GRADIENT, in, "taylor", 0, 1, &t, err);
         if (st != OSIB_OK)
             break;
         len += (size_t)snprintf(tasks + len, sizeof tasks - len, " %s", t.id);
@@ -563,7 +563,7 @@ osib_status osib_gate_timing(osib_runner *rn, const osib_oracle *o, osib_op op, 
     phase(rn, "timing", c, osib_op_name(op));
     for (int r = 1; st == OSIB_OK && r <= repeat; r++) {
         osib_task t;
-        st = osib_task_run(rn, c, op, inputs, r, 0, &t, err);
+        st = osib_task_run(rn, c, op, inputs, "timing", r, 0, &t, err);
         if (st != OSIB_OK)
             break;
         char label[32];

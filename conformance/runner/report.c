@@ -21,9 +21,11 @@ void osib_report_free(osib_report *r)
 {
     free(r->checks);
     free(r->files);
+    free(r->tasks);
     r->checks = NULL;
     r->files = NULL;
-    r->nchecks = r->nfiles = r->cap_checks = r->cap_files = 0;
+    r->tasks = NULL;
+    r->nchecks = r->nfiles = r->ntasks = r->cap_checks = r->cap_files = r->cap_tasks = 0;
 }
 
 osib_status osib_report_add_check(osib_report *r, const osib_check *c, osib_err *err)
@@ -54,6 +56,20 @@ osib_status osib_report_add_file(osib_report *r, const char *relpath, const char
     snprintf(f->path, sizeof f->path, "%s", relpath);
     snprintf(f->sha256, sizeof f->sha256, "%s", sha256);
     f->kept = kept;
+    return OSIB_OK;
+}
+
+osib_status osib_report_add_task(osib_report *r, const osib_task_record *t, osib_err *err)
+{
+    if (r->ntasks == r->cap_tasks) {
+        size_t cap = r->cap_tasks ? 2 * r->cap_tasks : 64;
+        osib_task_record *grown = realloc(r->tasks, cap * sizeof *grown);
+        if (!grown)
+            return osib_fail(err, OSIB_E_NOMEM, "out of memory for the report");
+        r->tasks = grown;
+        r->cap_tasks = cap;
+    }
+    r->tasks[r->ntasks++] = *t;
     return OSIB_OK;
 }
 

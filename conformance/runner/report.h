@@ -48,6 +48,22 @@ typedef struct {
     double cost_per_shot_usd;           /* price x median wall time, < 0 when no price */
 } osib_timing;
 
+/* One task as the runner saw it: the record from which osib verify
+ * re-derives every timing statistic (spec/protocol.md §4). */
+typedef struct {
+    char id[16];
+    char case_id[64];
+    char op[24];
+    char role[16];            /* the gate that ran it: oracle, challenge, dot, ..., timing */
+    int repetition;           /* 0, or 1..N for timed repetitions */
+    int ok;                   /* completed with valid outputs */
+    double wall_s;            /* measured by the runner around the process */
+    double compute_s;         /* reported by the implementation (NAN when not ok) */
+    double peak_memory_bytes; /* of the whole process tree */
+    int leftovers;            /* processes killed after the main one ended */
+    char outcome[192];        /* "ok", or why the task failed */
+} osib_task_record;
+
 typedef struct {
     char path[320]; /* relative to the report directory */
     char sha256[65];
@@ -93,6 +109,8 @@ typedef struct {
     int ntimings;
     osib_file_record *files;
     size_t nfiles, cap_files;
+    osib_task_record *tasks;
+    size_t ntasks, cap_tasks;
     osib_figure figures[48];
     int nfigures;
     int conformant;
@@ -104,6 +122,7 @@ void osib_report_free(osib_report *r);
 
 osib_status osib_report_add_check(osib_report *r, const osib_check *c, osib_err *err);
 osib_status osib_report_add_file(osib_report *r, const char *relpath, const char *sha256, int kept, osib_err *err);
+osib_status osib_report_add_task(osib_report *r, const osib_task_record *t, osib_err *err);
 
 /* Number of failed checks. */
 size_t osib_report_failures(const osib_report *r);

@@ -72,10 +72,12 @@ typedef struct {
 } osib_task;
 
 /* Run op on case c with the given inputs (in the order of
- * osib_op_input_names). keep_outputs = 0 deletes the task's arrays once
- * they are read and hashed (timed repetitions). */
-osib_status osib_task_run(osib_runner *rn, const osib_case *c, osib_op op, const double *const *inputs, int repetition,
-                          int keep_outputs, osib_task *t, osib_err *err);
+ * osib_op_input_names); role names the gate in the task's record.
+ * keep_outputs = 0 deletes the task's arrays once they are read and hashed
+ * (timed repetitions). A task that fails (t->ok == 0, t->failure says why)
+ * holds no outputs. */
+osib_status osib_task_run(osib_runner *rn, const osib_case *c, osib_op op, const double *const *inputs,
+                          const char *role, int repetition, int keep_outputs, osib_task *t, osib_err *err);
 void osib_task_free(osib_task *t);
 
 /* The time limit of a task: the manifest's, or 60 s plus the case's work at

@@ -1,12 +1,16 @@
 #include <errno.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arrays.h"
 #include "fileutil.h"
 #include "hash.h"
+#include "outputs.h"
 #include "runner.h"
 
 double osib_class_tolerance(int dtype_bytes) { return dtype_bytes == 4 ? OSIB_TOL_FLOAT32 : OSIB_TOL_FLOAT64; }
@@ -47,23 +51,8 @@ static void expand(char *out, size_t cap, const char *arg, const char *request, 
     out[len] = '\0';
 }
 
-/* Hash one file of the task into the report (if it exists). */
-static osib_status record_file(osib_runner *rn, const osib_task *t, const char *name, int kept, osib_err *err)
-{
-    char rel[320], abs[OSIB_PATH_MAX], hex[OSIB_SHA256_HEX];
-    snprintf(rel, sizeof rel, "%s/%s", t->rel_dir, name);
-    snprintf(abs, sizeof abs, "%s/%s", rn->out_dir, rel);
-    if (access(abs, F_OK) != 0)
-        return OSIB_OK;
-    osib_status st = osib_sha256_file(abs, hex, err);
-    if (st == OSIB_OK)
-        st = osib_report_add_file(rn->report, rel, hex, kept, err);
-    if (st == OSIB_OK && !kept)
-        unlink(abs);
-    return st;
-}
-
-/* The last non-empty line of a captured stream, for failure messages. */
+/* The last non-empty line of a captured stream, for failure messages (the
+ * runner wrote the file itself, from the pipe). */
 static void last_line(const char *path, char *out, size_t cap)
 {
     out[0] = '\0';
@@ -81,8 +70,77 @@ static void last_line(const char *path, char *out, size_t cap)
     fclose(f);
 }
 
-osib_status osib_task_run(osib_runner *rn, const osib_case *c, osib_op op, const double *const *inputs, int repetition,
-                          int keep_outputs, osib_task *t, osib_err *err)
+/* The files the runner wrote into a task before running it, with their
+ * hashes: the implementation must leave them as they are. */
+typedef struct {
+    char name[OSIB_REQ_PATH_MAX];
+    char sha256[OSIB_SHA256_HEX];
+} written_file;
+
+static osib_status hash_written(const char *dir, written_file *w, osib_err *err)
+{
+    char path[OSIB_PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, w->name);
+    return osib_sha256_file_limited(path, 1, ~0ULL, w->sha256, err);
+}
+
+/* How large a file the runner will hash for the report, by kind: results
+ * and logs are bounded by their own caps; outputs by outputs.h's rule. */
+static unsigned long long output_file_cap(const osib_request *req, const char *file)
+{
+    unsigned long long values = 0;
+    for (int i = 0; i < req->noutputs; i++)
+        if (strcmp(req->outputs[i].file, file) == 0)
+            values += 8ULL * osib_array_count(&req->outputs[i]);
+    return OSIB_OUTPUT_SLACK * values + OSIB_OUTPUT_OVERHEAD_BYTES;
+}
+
+/* Hash a file the implementation may have written, into the report. A
+ * file that is missing, not regular or too large is simply not listed
+ * (the task has failed already, or fails now, for that reason). */
+static osib_status record_untrusted(osib_runner *rn, const osib_task *t, const char *name, unsigned long long cap,
+                                    int kept, osib_err *err)
+{
+    char rel[320], abs[OSIB_PATH_MAX], hex[OSIB_SHA256_HEX];
+    snprintf(rel, sizeof rel, "%s/%s", t->rel_dir, name);
+    snprintf(abs, sizeof abs, "%s/%s", rn->out_dir, rel);
+    if (osib_sha256_file_limited(abs, 1, cap, hex, NULL) != OSIB_OK)
+        return OSIB_OK;
+    osib_status st = osib_report_add_file(rn->report, rel, hex, kept, err);
+    if (st == OSIB_OK && !kept)
+        unlink(abs);
+    return st;
+}
+
+static osib_status record_known(osib_runner *rn, const osib_task *t, const written_file *w, int kept, osib_err *err)
+{
+    char rel[320];
+    snprintf(rel, sizeof rel, "%s/%s", t->rel_dir, w->name);
+    osib_status st = osib_report_add_file(rn->report, rel, w->sha256, kept, err);
+    if (st == OSIB_OK && !kept) {
+        char abs[OSIB_PATH_MAX];
+        snprintf(abs, sizeof abs, "%s/%s", rn->out_dir, rel);
+        unlink(abs);
+    }
+    return st;
+}
+
+static void fail_task(osib_task *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail_task(osib_task *t, const char *fmt, ...)
+{
+    if (t->failure[0])
+        return; /* the first reason is the one reported */
+    int n = snprintf(t->failure, sizeof t->failure, "%s %s: ", t->id, osib_op_name(t->op));
+    va_list ap;
+    va_start(ap, fmt);
+    if (n > 0 && (size_t)n < sizeof t->failure)
+        vsnprintf(t->failure + n, sizeof t->failure - (size_t)n, fmt, ap);
+    va_end(ap);
+    t->ok = 0;
+}
+
+osib_status osib_task_run(osib_runner *rn, const osib_case *c, osib_op op, const double *const *inputs,
+                          const char *role, int repetition, int keep_outputs, osib_task *t, osib_err *err)
 {
     memset(t, 0, sizeof *t);
     snprintf(t->id, sizeof t->id, "t%04d", ++rn->next_task);
@@ -101,6 +159,9 @@ osib_status osib_task_run(osib_runner *rn, const osib_case *c, osib_op op, const
         if (st == OSIB_OK)
             st = osib_mkdir_p(path, err);
     }
+    struct stat dir_sb;
+    if (st == OSIB_OK && lstat(dir, &dir_sb) != 0)
+        st = osib_fail(err, OSIB_E_IO, "%s: %s", dir, strerror(errno));
     if (st != OSIB_OK)
         return st;
 
@@ -120,6 +181,15 @@ osib_status osib_task_run(osib_runner *rn, const osib_case *c, osib_op op, const
     snprintf(request_path, sizeof request_path, "%s/request.yaml", dir);
     if (st == OSIB_OK)
         st = osib_request_write(&req, request_path, err);
+    /* What the runner wrote, hashed before the implementation runs. */
+    written_file written[OSIB_REQ_MAX_INPUTS + 1];
+    int nwritten = 0;
+    snprintf(written[nwritten++].name, sizeof written[0].name, "request.yaml");
+    for (int i = 0; i < req.ninputs; i++)
+        if (i == 0 || strcmp(req.inputs[i].file, req.inputs[i - 1].file) != 0)
+            snprintf(written[nwritten++].name, sizeof written[0].name, "%s", req.inputs[i].file);
+    for (int i = 0; st == OSIB_OK && i < nwritten; i++)
+        st = hash_written(dir, &written[i], err);
     if (st != OSIB_OK)
         return st;
 
@@ -134,58 +204,96 @@ osib_status osib_task_run(osib_runner *rn, const osib_case *c, osib_op op, const
     char out_path[OSIB_PATH_MAX], err_path[OSIB_PATH_MAX];
     snprintf(out_path, sizeof out_path, "%s/stdout.txt", dir);
     snprintf(err_path, sizeof err_path, "%s/stderr.txt", dir);
-    st = osib_exec(argv, dir, out_path, err_path, osib_task_time_limit(impl, c, op), &t->exec, err);
+    osib_exec_limits limits = {.time_limit_s = osib_task_time_limit(impl, c, op)};
+    st = osib_exec(argv, dir, out_path, err_path, &limits, &t->exec, err);
     if (st != OSIB_OK)
         return st;
 
-    /* Judge what came back. */
-    char what[160], tail[256];
+    /* Judge what came back. Every process of the task is gone now, so
+     * nothing can change the files while they are read. */
+    t->ok = 1;
+    t->compute_seconds = NAN;
+    char what[192], tail[256];
+    struct stat now_sb;
+    if (lstat(dir, &now_sb) != 0 || !S_ISDIR(now_sb.st_mode) || now_sb.st_ino != dir_sb.st_ino ||
+        now_sb.st_dev != dir_sb.st_dev) {
+        fail_task(t, "its task directory was moved or replaced");
+        t->nout = 0;
+    }
     if (!(t->exec.exited && t->exec.exit_code == 0)) {
         osib_exec_describe(&t->exec, what, sizeof what);
         last_line(err_path, tail, sizeof tail);
-        snprintf(t->failure, sizeof t->failure, "%s %s: %s%s%s", t->id, osib_op_name(op), what,
-                 tail[0] ? "; stderr: " : "", tail);
-    } else {
-        osib_result res;
+        fail_task(t, "%s%s%s", what, tail[0] ? "; stderr: " : "", tail);
+    }
+    for (int i = 0; t->ok && i < nwritten; i++) {
+        written_file now = written[i];
+        if (hash_written(dir, &now, NULL) != OSIB_OK || strcmp(now.sha256, written[i].sha256) != 0)
+            fail_task(t, "%s was changed by the implementation (the runner's files are read-only to it)", now.name);
+    }
+    osib_result res;
+    if (t->ok) {
         osib_err rerr = {0};
         snprintf(path, sizeof path, "%s/%s", dir, req.result_file);
-        if (osib_result_load(path, &res, &rerr) != OSIB_OK) {
-            snprintf(t->failure, sizeof t->failure, "%s %s: result: %s", t->id, osib_op_name(op), rerr.msg);
-        } else if (strcmp(res.task_id, t->id) != 0) {
-            snprintf(t->failure, sizeof t->failure, "%s %s: result.yaml answers task \"%s\"", t->id, osib_op_name(op),
-                     res.task_id);
-        } else if (res.compute_seconds > 1.01 * t->exec.wall_seconds + 0.01) {
-            snprintf(t->failure, sizeof t->failure, "%s %s: reports %.3f s of compute in a process that ran %.3f s",
-                     t->id, osib_op_name(op), res.compute_seconds, t->exec.wall_seconds);
-        } else {
+        if (osib_result_load(path, &res, &rerr) != OSIB_OK)
+            fail_task(t, "result: %s", rerr.msg);
+        else if (strcmp(res.task_id, t->id) != 0)
+            fail_task(t, "result.yaml answers task \"%s\"", res.task_id);
+        else if (res.compute_seconds > 1.01 * t->exec.wall_seconds + 0.01)
+            fail_task(t, "reports %.3f s of compute in a process that ran %.3f s", res.compute_seconds,
+                      t->exec.wall_seconds);
+        else
             t->compute_seconds = res.compute_seconds;
-            t->nout = req.noutputs;
-            st = osib_arrays_read(dir, req.outputs, req.noutputs, t->out, &rerr);
-            if (st == OSIB_E_NOMEM || st == OSIB_E_INTERNAL) {
-                *err = rerr;
-                return st;
-            }
-            if (st != OSIB_OK) {
-                snprintf(t->failure, sizeof t->failure, "%s %s: outputs: %s", t->id, osib_op_name(op), rerr.msg);
-                st = OSIB_OK;
-            } else {
-                for (int i = 0; i < req.noutputs; i++)
-                    t->out_count[i] = osib_array_count(&req.outputs[i]);
-                t->ok = 1;
-            }
+    }
+    if (t->ok) {
+        osib_err rerr = {0};
+        t->nout = req.noutputs;
+        osib_status rst = osib_outputs_read(dir, req.outputs, req.noutputs, t->out, &rerr);
+        if (rst == OSIB_E_NOMEM || rst == OSIB_E_INTERNAL) {
+            *err = rerr;
+            return rst;
         }
+        if (rst != OSIB_OK)
+            fail_task(t, "outputs: %s", rerr.msg);
+        else
+            for (int i = 0; i < req.noutputs; i++)
+                t->out_count[i] = osib_array_count(&req.outputs[i]);
     }
 
-    /* Every file of the task goes into the report with its hash. */
-    const char *kept_files[] = {"request.yaml", "result.yaml", "stdout.txt", "stderr.txt"};
-    for (size_t i = 0; st == OSIB_OK && i < sizeof kept_files / sizeof kept_files[0]; i++)
-        st = record_file(rn, t, kept_files[i], 1, err);
-    for (int i = 0; st == OSIB_OK && i < req.ninputs; i++)
-        if (i == 0 || strcmp(req.inputs[i].file, req.inputs[i - 1].file) != 0)
-            st = record_file(rn, t, req.inputs[i].file, keep_outputs, err);
+    /* Every file of the task goes into the report with its hash: the
+     * runner's own with the hashes taken before the run, the rest as they
+     * are now. */
+    st = record_known(rn, t, &written[0], 1, err);
+    for (int i = 1; st == OSIB_OK && i < nwritten; i++)
+        st = record_known(rn, t, &written[i], keep_outputs, err);
+    if (st == OSIB_OK)
+        st = record_untrusted(rn, t, req.result_file, OSIB_RESULT_MAX_BYTES, 1, err);
+    if (st == OSIB_OK)
+        st = record_untrusted(rn, t, "stdout.txt", 2 * OSIB_CAPTURE_CAP_BYTES, 1, err);
+    if (st == OSIB_OK)
+        st = record_untrusted(rn, t, "stderr.txt", 2 * OSIB_CAPTURE_CAP_BYTES, 1, err);
     for (int i = 0; st == OSIB_OK && i < req.noutputs; i++)
         if (i == 0 || strcmp(req.outputs[i].file, req.outputs[i - 1].file) != 0)
-            st = record_file(rn, t, req.outputs[i].file, keep_outputs, err);
+            st = record_untrusted(rn, t, req.outputs[i].file, output_file_cap(&req, req.outputs[i].file), keep_outputs,
+                                  err);
+
+    /* The task's record, from which verify re-derives the timings. */
+    osib_task_record rec;
+    memset(&rec, 0, sizeof rec);
+    snprintf(rec.id, sizeof rec.id, "%s", t->id);
+    snprintf(rec.case_id, sizeof rec.case_id, "%s", c->id);
+    snprintf(rec.op, sizeof rec.op, "%s", osib_op_name(op));
+    snprintf(rec.role, sizeof rec.role, "%s", role);
+    rec.repetition = repetition;
+    rec.ok = t->ok;
+    rec.wall_s = t->exec.wall_seconds;
+    rec.compute_s = t->compute_seconds;
+    rec.peak_memory_bytes = t->exec.peak_memory_bytes;
+    rec.leftovers = t->exec.leftovers;
+    snprintf(rec.outcome, sizeof rec.outcome, "%s", t->ok ? "ok" : t->failure);
+    if (st == OSIB_OK)
+        st = osib_report_add_task(rn->report, &rec, err);
+    if (!t->ok)
+        osib_task_free(t);
     rn->tasks_done++;
     osib_progress_update(&rn->progress, rn->tasks_done, rn->tasks_total);
     return st;

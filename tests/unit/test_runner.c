@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "exec.h"
 #include "measures.h"
 #include "request.h"
+#include "sysinfo.h"
 #include "testutil.h"
 
 static char dir[256];
@@ -132,7 +134,29 @@ static void run(const char *script, double limit, osib_exec_result *res)
     snprintf(err_path, sizeof err_path, "%s/err.txt", dir);
     char *argv[] = {"/bin/sh", "-c", (char *)script, NULL};
     osib_err err = {0};
-    assert_int_equal(osib_exec(argv, dir, out, err_path, limit, res, &err), OSIB_OK);
+    osib_exec_limits limits = {.time_limit_s = limit, .capture_cap_bytes = 4096};
+    assert_int_equal(osib_exec(argv, dir, out, err_path, &limits, res, &err), OSIB_OK);
+}
+
+static long file_size(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+static int process_alive(const char *pid_file)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, pid_file);
+    FILE *f = fopen(path, "r");
+    int pid = 0;
+    if (!f)
+        return -1;
+    int got = fscanf(f, "%d", &pid);
+    fclose(f);
+    return got == 1 && pid > 0 && kill(pid, 0) == 0;
 }
 
 static void test_exec(void **state)
@@ -141,7 +165,8 @@ static void test_exec(void **state)
     osib_exec_result r;
     char what[128];
     run("echo hello; pwd > where.txt; exit 3", 10, &r);
-    assert_true(r.exited && r.exit_code == 3 && !r.timed_out);
+    assert_true(r.exited && r.exit_code == 3 && !r.timed_out && r.leftovers == 0);
+    assert_int_equal(r.stdout_bytes, 6);
     osib_exec_describe(&r, what, sizeof what);
     assert_string_equal(what, "exited with code 3");
     char path[512], line[256] = "";
@@ -165,8 +190,68 @@ static void test_exec(void **state)
     osib_err err = {0};
     char out[512];
     snprintf(out, sizeof out, "%s/o.txt", dir);
-    assert_int_equal(osib_exec(missing, dir, out, out, 10, &r, &err), OSIB_E_EXTERNAL);
+    assert_int_equal(osib_exec(missing, dir, out, out, NULL, &r, &err), OSIB_E_EXTERNAL);
     assert_non_null(strstr(err.msg, "/no/such/program"));
+}
+
+/* What an implementation leaves behind is ended with it: a daemon that left
+ * the process group (setsid) and would have rewritten a file later, and a
+ * background process holding standard output open, which would otherwise
+ * keep the runner reading. */
+static void test_exec_leftovers(void **state)
+{
+    (void)state;
+    osib_exec_result r;
+    double t0 = osib_now_seconds();
+    run("setsid sh -c 'echo $$ > daemon.pid; sleep 3; echo late > late.txt' & sleep 0.3; exit 0", 10, &r);
+    assert_true(r.exited && r.exit_code == 0);
+    assert_true(r.leftovers >= 1);
+    assert_int_equal(process_alive("daemon.pid"), 0);
+    sleep(4);
+    assert_int_equal(file_size("late.txt"), -1); /* it never wrote */
+
+    t0 = osib_now_seconds();
+    run("(echo $$ > bg.pid; exec sleep 60) & sleep 0.2; echo done", 30, &r);
+    assert_true(osib_now_seconds() - t0 < 5.0); /* not the 60 s of the background sleep */
+    assert_true(r.exited && r.exit_code == 0 && r.leftovers >= 1);
+}
+
+/* A gigabyte of output costs nothing: the first and last halves of the cap
+ * are kept, with a line saying how much was dropped. */
+static void test_exec_capture_cap(void **state)
+{
+    (void)state;
+    osib_exec_result r;
+    run("head -c 50000000 /dev/zero | tr '\\0' x; echo; echo last line >&2; exit 0", 30, &r);
+    assert_true(r.exited && r.exit_code == 0);
+    assert_int_equal(r.stdout_bytes, 50000001);
+    assert_true(r.stdout_dropped > 49000000);
+    assert_true(file_size("out.txt") < 8192);
+    char path[512], text[8192] = "";
+    snprintf(path, sizeof path, "%s/out.txt", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    assert_non_null(strstr(text, "bytes of standard output dropped here"));
+}
+
+/* Peak memory is the whole tree's: two forked workers of 100 MB each count
+ * as 200 MB, not as the 100 MB of the largest. */
+static void test_exec_memory(void **state)
+{
+    (void)state;
+    osib_exec_result r;
+    const char *hold = "python3 -c 'import time; b = bytearray(100 << 20); b[::4096] = b\"x\" * len(b[::4096]); "
+                       "time.sleep(1.0)'";
+    char script[512];
+    snprintf(script, sizeof script, "%s & %s & wait", hold, hold);
+    run(script, 30, &r);
+    assert_true(r.exited && r.exit_code == 0);
+    assert_true(r.peak_memory_bytes > 190e6);
+    run(hold, 30, &r);
+    assert_true(r.peak_memory_bytes > 95e6 && r.peak_memory_bytes < 190e6);
 }
 
 /* ---------------------------------------------------------------------------
@@ -302,13 +387,11 @@ static void test_results(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dot_and_linearity),
-        cmocka_unit_test(test_narrow_fraction),
-        cmocka_unit_test(test_taylor_fit),
-        cmocka_unit_test(test_exec),
-        cmocka_unit_test(test_request_round_trip),
-        cmocka_unit_test(test_bad_requests),
-        cmocka_unit_test(test_results),
+        cmocka_unit_test(test_dot_and_linearity), cmocka_unit_test(test_narrow_fraction),
+        cmocka_unit_test(test_taylor_fit),        cmocka_unit_test(test_exec),
+        cmocka_unit_test(test_exec_leftovers),    cmocka_unit_test(test_exec_capture_cap),
+        cmocka_unit_test(test_exec_memory),       cmocka_unit_test(test_request_round_trip),
+        cmocka_unit_test(test_bad_requests),      cmocka_unit_test(test_results),
     };
     return cmocka_run_group_tests_name("runner: measures, execution, protocol", tests, setup, teardown);
 }

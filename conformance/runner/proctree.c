@@ -1,0 +1,158 @@
+#include "proctree.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+int osib_proctree_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : -1; }
+
+/* pid, parent and resident pages of one process, from /proc/PID/stat. The
+ * command name (field 2) is in parentheses and may itself hold spaces and
+ * parentheses, so the fields after it are found from the last ')'. */
+static int read_stat(pid_t pid, pid_t *ppid, char *state, long *rss_pages)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    char *close_paren = strrchr(buf, ')');
+    if (!close_paren)
+        return -1;
+    /* after ")": state ppid pgrp session tty tpgid flags minflt cminflt
+     * majflt cmajflt utime stime cutime cstime priority nice threads
+     * itrealvalue starttime vsize rss */
+    char *p = close_paren + 1;
+    long fields[22] = {0};
+    char st = '?';
+    if (sscanf(p, " %c", &st) != 1)
+        return -1;
+    p += 2; /* " S" */
+    for (int i = 0; i < 22; i++) {
+        char *end;
+        fields[i] = strtol(p, &end, 10);
+        if (end == p)
+            return -1;
+        p = end;
+    }
+    *state = st;
+    *ppid = (pid_t)fields[0];
+    *rss_pages = fields[20];
+    return 0;
+}
+
+typedef struct {
+    pid_t pid, ppid;
+    long rss_pages;
+    char state;
+    int mine;
+} proc_entry;
+
+/* Every process in /proc, with the runner's descendants marked. */
+static proc_entry *scan(size_t *count)
+{
+    *count = 0;
+    DIR *d = opendir("/proc");
+    if (!d)
+        return NULL;
+    size_t cap = 256, n = 0;
+    proc_entry *v = malloc(cap * sizeof *v);
+    struct dirent *e;
+    while (v && (e = readdir(d)) != NULL) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        if (*end || pid <= 0)
+            continue;
+        proc_entry pe = {.pid = (pid_t)pid};
+        if (read_stat(pe.pid, &pe.ppid, &pe.state, &pe.rss_pages) != 0)
+            continue; /* gone meanwhile */
+        if (n == cap) {
+            proc_entry *grown = realloc(v, 2 * cap * sizeof *v);
+            if (!grown) {
+                free(v);
+                v = NULL;
+                break;
+            }
+            v = grown;
+            cap *= 2;
+        }
+        v[n++] = pe;
+    }
+    closedir(d);
+    if (!v)
+        return NULL;
+    /* Mark descendants: the runner's children, then theirs, until nothing
+     * changes (a tree of depth k needs k passes). */
+    const pid_t self = getpid();
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (v[i].mine)
+                continue;
+            int parent_mine = v[i].ppid == self;
+            for (size_t j = 0; !parent_mine && j < n; j++)
+                parent_mine = v[j].mine && v[j].pid == v[i].ppid;
+            if (parent_mine)
+                v[i].mine = changed = 1;
+        }
+    }
+    *count = n;
+    return v;
+}
+
+size_t osib_proctree_list(pid_t *pids, size_t cap, double *rss_bytes)
+{
+    size_t n, found = 0;
+    double rss = 0.0;
+    proc_entry *v = scan(&n);
+    const double page = (double)sysconf(_SC_PAGESIZE);
+    for (size_t i = 0; v && i < n; i++) {
+        if (!v[i].mine || v[i].state == 'Z' || v[i].state == 'X')
+            continue;
+        if (found < cap)
+            pids[found] = v[i].pid;
+        found++;
+        rss += (double)v[i].rss_pages * page;
+    }
+    free(v);
+    if (rss_bytes)
+        *rss_bytes = rss;
+    return found;
+}
+
+size_t osib_proctree_signal(int sig)
+{
+    size_t n, sent = 0;
+    proc_entry *v = scan(&n);
+    for (size_t i = 0; v && i < n; i++)
+        if (v[i].mine && v[i].state != 'Z' && v[i].state != 'X' && kill(v[i].pid, sig) == 0)
+            sent++;
+    free(v);
+    return sent;
+}
+
+long long osib_oom_kill_count(void)
+{
+    FILE *f = fopen("/proc/vmstat", "re");
+    if (!f)
+        return -1;
+    char key[64];
+    long long value, found = -1;
+    while (fscanf(f, "%63s %lld", key, &value) == 2)
+        if (strcmp(key, "oom_kill") == 0) {
+            found = value;
+            break;
+        }
+    fclose(f);
+    return found;
+}

@@ -1,0 +1,37 @@
+/*
+ * proctree.h - the processes an implementation started, found and ended.
+ *
+ * The runner makes itself a child subreaper (prctl PR_SET_CHILD_SUBREAPER):
+ * a process whose parent dies is re-parented to the runner instead of to
+ * init, so that nothing the implementation starts - a double fork, a child
+ * that calls setsid() to leave the process group, a daemon - escapes the
+ * runner's reach. Every process descended from the runner is then either
+ * its child or a descendant of one, and can be listed from /proc.
+ *
+ * The runner has no children of its own while a task runs, so "every
+ * descendant of the runner" is exactly "every process of the task".
+ */
+#ifndef OSIB_PROCTREE_H
+#define OSIB_PROCTREE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Become a child subreaper (idempotent). Returns 0, or -1 where the
+ * kernel does not support it (then only the process group can be killed). */
+int osib_proctree_subreaper(void);
+
+/* The runner's living descendants: at most cap pids in pids[], their
+ * number (which may exceed cap) returned; *rss_bytes (optional) gets the
+ * sum of their resident set sizes. Zombies are not counted. */
+size_t osib_proctree_list(pid_t *pids, size_t cap, double *rss_bytes);
+
+/* Send sig to every living descendant of the runner. Returns how many
+ * were signalled. */
+size_t osib_proctree_signal(int sig);
+
+/* The kernel's count of processes killed for want of memory so far
+ * (/proc/vmstat oom_kill), or -1 where it is not available. */
+long long osib_oom_kill_count(void);
+
+#endif
