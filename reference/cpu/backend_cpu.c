@@ -1,6 +1,7 @@
 /*
- * backend_cpu.c - the float32 CPU implementation seen through the driver's
- * backend interface (reference/driver/backend.h).
+ * backend_cpu.c - the CPU implementation seen through the driver's backend
+ * interface (reference/driver/backend.h): osib_backend_cpu, or
+ * osib_backend_cpu64 in the float64 build (cpu_real.h).
  */
 #include "backend_cpu.h"
 
@@ -35,7 +36,6 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
         } else if (strcmp(argv[1], "--tile-y") == 0) {
             out = &o->tile_y;
             hi = CPU_MAX_TILE;
-
         } else {
             break;
         }
@@ -117,15 +117,16 @@ static osib_status gradient(void *state, const double *q, const double *d_obs, d
     return cpu_gradient(state, q, d_obs, phi, grad, err);
 }
 
+/* Defined as osib_backend_cpu64 in the float64 build (cpu_real.h). */
 const osib_backend osib_backend_cpu = {
     .name = "osib-cpu",
-    .description = "reference/cpu, float32, OpenMP + SIMD",
-    .precision = "float32",
+    .description = "reference/cpu, " CPU_PRECISION ", OpenMP + SIMD",
+    .precision = CPU_PRECISION,
     .options_help = "osib-cpu's own options, before the command (none changes a bit of the results):\n"
                     "  --time-block K  time steps fused per wavefront in 3D (default 16/(so/2),\n"
                     "                  from 1 to 8: 4 at so 8; 1: none)\n"
                     "  --tile-y N      y rows per wavefront tile in 3D (default: the rows that keep a\n"
-                    "                  tile's window within 2.75 MiB, 33 at 256^3 so 8)\n"
+                    "                  tile's window within 2.75 MiB, 33 at 256^3 so 8 in float32)\n"
                     "                  (reference/cpu/README.md)\n",
     .memory_bytes = cpu_operator_bytes,
     .create = create,

@@ -1,11 +1,18 @@
-/* backend_cpu.h - the float32 CPU implementation as a driver backend. */
+/*
+ * backend_cpu.h - the CPU kernels as driver backends: osib_backend_cpu,
+ * float32 fields (build/lib/libosibcpu.a), and osib_backend_cpu64, the
+ * same kernels with float64 fields (build/lib/libosibcpu64.a; cpu_real.h).
+ * A program may link either library or both.
+ */
 #ifndef CPU_BACKEND_CPU_H
 #define CPU_BACKEND_CPU_H
 
 #include "backend.h"
+#include "cpu_real.h"
 
 /* osib-cpu's own settings (backend.h, options). None changes the numbers:
- * every setting gives the same bits (cpu_sweep.h). */
+ * every setting gives the same bits (cpu_sweep.h). Both backends take
+ * this struct. */
 typedef struct {
     int time_block; /* steps per wavefront in 3D; 1: no temporal blocking; 0: the rule below */
     int tile_y;     /* y rows per wavefront tile (cpu_sweep.h) */
@@ -32,6 +39,11 @@ int cpu_time_block(const cpu_options *o, int space_order);
  * program name); returns 0, or -1 with a message in err for a bad value. */
 int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t err_cap);
 
+/* The two builds of the kernels (cpu_real.h): the float32 class, which
+ * osib-cpu certifies and make bench times, and float64, the kit's fast
+ * in-process float64 reference (reference/cpu/README.md). Each is defined
+ * in its own library. */
 extern const osib_backend osib_backend_cpu;
+extern const osib_backend osib_backend_cpu64;
 
 #endif

@@ -1,17 +1,20 @@
 /*
- * cpu_fpenv.h - subnormal float32 values flushed to zero while osib-cpu's
- * kernels run.
+ * cpu_fpenv.h - subnormal values flushed to zero while osib-cpu's kernels
+ * run, in the float32 build and in the float64 one (cpu_real.h).
  *
  * Why. A high-order stencil spreads a wave's leading edge a few points per
  * step with geometrically shrinking amplitude, and the absorbing layer
  * damps exponentially, so long runs fill large parts of the grid with
- * subnormal numbers (below 1.2e-38 in float32). x86 cores handle each one
- * in microcode, tens of times slower than a normal number: measured on the
- * benchmark machine, the adjoint of a 256^3 case with a receiver carpet
- * took 2.4 times as long as the forward, for the same stencil. Flushing
- * them (MXCSR's FTZ and DAZ bits) changes values by less than 1.2e-38,
- * far under the float32 class tolerance (spec/protocol.md), and is what
- * Devito's generated code does too.
+ * subnormal numbers (below 1.2e-38 in float32, 2.2e-308 in float64). x86
+ * cores handle each one in microcode, tens of times slower than a normal
+ * number: measured on the benchmark machine, the adjoint of a 256^3 case
+ * with a receiver carpet took 2.4 times as long as the forward, for the
+ * same stencil. Flushing them (MXCSR's FTZ and DAZ bits, which act on both
+ * types) changes values by less than 1.2e-38 (2.3e-308 in float64), far
+ * under either class's tolerance (spec/acoustic.md §13 allows it in both),
+ * and is what Devito's generated code does too. The float64 build keeps
+ * them on: the same leading edges and layer reach float64's subnormals
+ * too, only later.
  *
  * The bits are per thread, so every OpenMP region of the kernels sets them
  * on entry and restores them on exit, and so does the calling thread: the

@@ -21,29 +21,29 @@
  * its neighbours k rows away along x and y, one pointer each, so the loop
  * indexes them by z alone (plain vector loads). */
 typedef struct {
-    const float *c, *xp[FD_MAX_HALF + 1], *xm[FD_MAX_HALF + 1], *yp[FD_MAX_HALF + 1], *ym[FD_MAX_HALF + 1];
+    const cpu_real *c, *xp[FD_MAX_HALF + 1], *xm[FD_MAX_HALF + 1], *yp[FD_MAX_HALF + 1], *ym[FD_MAX_HALF + 1];
 } stencil_rows;
 
 /* What the loop over one row reads and writes, set up once per row, so
  * that short segments cost no set-up. */
 typedef struct {
     stencil_rows cur;
-    const float *older, *alpha;
-    const float *eta_z; /* eta / dt by stored column */
-    float eta_xy;       /* eta / dt of the row's x and y */
-    float *newer;
-    float *g;
-    const float *u, *dm;
+    const cpu_real *older, *alpha;
+    const cpu_real *eta_z; /* eta / dt by stored column */
+    cpu_real eta_xy;       /* eta / dt of the row's x and y */
+    cpu_real *newer;
+    cpu_real *g;
+    const cpu_real *u, *dm;
     stencil_rows cur2; /* BORN: the scattered field */
-    const float *older2;
-    float *newer2;
+    const cpu_real *older2;
+    cpu_real *newer2;
 } row_ptrs;
 
 typedef struct {
-    float wx[FD_MAX_HALF + 1], wy[FD_MAX_HALF + 1], wz[FD_MAX_HALF + 1], w0, inv_dt2;
+    cpu_real wx[FD_MAX_HALF + 1], wy[FD_MAX_HALF + 1], wz[FD_MAX_HALF + 1], w0, inv_dt2;
 } weights;
 
-INLINE void stencil_setup(const int H, const int D3, const cpu_problem *p, const float *row, stencil_rows *s)
+INLINE void stencil_setup(const int H, const int D3, const cpu_problem *p, const cpu_real *row, stencil_rows *s)
 {
     const size_t sx = p->stride[0], sy = p->stride[1];
     s->c = row;
@@ -77,9 +77,9 @@ INLINE void row_setup(const int H, const int D3, const cpu_update_mode MODE, con
 
 /* The Laplacian at z, each axis summed separately: a single running sum
  * would chain 3 so/2 dependent adds per point. */
-INLINE float laplacian(const int H, const int D3, const stencil_rows *s, const weights *w, size_t z)
+INLINE cpu_real laplacian(const int H, const int D3, const stencil_rows *s, const weights *w, size_t z)
 {
-    float lz = w->w0 * s->c[z], lx = 0.0f, ly = 0.0f;
+    cpu_real lz = w->w0 * s->c[z], lx = 0, ly = 0;
     for (int k = 1; k <= H; k++) {
         lz += w->wz[k] * (s->c[z + (size_t)k] + s->c[z - (size_t)k]);
         lx += w->wx[k] * (s->xp[k][z] + s->xm[k][z]);
@@ -93,9 +93,10 @@ INLINE float laplacian(const int H, const int D3, const stencil_rows *s, const w
  * alpha lap - e (cur - older), formed on its own rather than recovered
  * from newer, where the sum with 2 cur - older would cancel its digits.
  * IMAGING images with it; BORN uses u's as du's source. */
-INLINE float second_difference(const int DAMPED, float alpha, float lap, float cur, float old, float eta_dt)
+INLINE cpu_real second_difference(const int DAMPED, cpu_real alpha, cpu_real lap, cpu_real cur, cpu_real old,
+                                  cpu_real eta_dt)
 {
-    float d2 = alpha * lap;
+    cpu_real d2 = alpha * lap;
     if (DAMPED)
         d2 -= alpha * eta_dt * (cur - old);
     return d2;
@@ -106,16 +107,18 @@ INLINE float second_difference(const int DAMPED, float alpha, float lap, float c
  * one 64-byte line per vector of points. The hardware prefetchers alone
  * leave the loop waiting on those loads (perf, cpu-clock: the imaging
  * loop's samples pile up on them), so each vector also asks for the line
- * HISTORY_AHEAD floats on, 2 KiB, into L2 (prefetcht1): about two rows
- * ahead along the tile's rows, which are contiguous in the plane. On an AMD
- * EPYC (Zen 4) VM, alternated processes: 256^3 gradient so 8 2.66-2.92 ->
- * 2.38-2.65 s, so 4 1.62-1.87 -> 1.47-1.54 s (reference/cpu/README.md).
- * Earlier tries asked for whole rows at once, or kilobytes ahead into L1,
- * and were slower: one request per line consumed, at a short distance, is
- * what helps. */
-enum { HISTORY_AHEAD = 512 };
+ * 2 KiB on (HISTORY_AHEAD: 512 floats, 256 doubles) into L2 (prefetcht1):
+ * ahead along the tile's rows, which are contiguous in the plane (at 256^3
+ * about two rows in float32, one in float64). The distance is in bytes in
+ * both builds: what it must cover is the memory's latency, not a number of
+ * points. On an AMD EPYC (Zen 4) VM, alternated processes: 256^3 gradient
+ * so 8 2.66-2.92 -> 2.38-2.65 s, so 4 1.62-1.87 -> 1.47-1.54 s
+ * (reference/cpu/README.md). Earlier tries asked for whole rows at once,
+ * or kilobytes ahead into L1, and were slower: one request per line
+ * consumed, at a short distance, is what helps. */
+enum { HISTORY_AHEAD_BYTES = 2048, HISTORY_AHEAD = HISTORY_AHEAD_BYTES / (int)sizeof(cpu_real) };
 
-INLINE void prefetch_history(const float *u, size_t z)
+INLINE void prefetch_history(const cpu_real *u, size_t z)
 {
     __builtin_prefetch(u + z + HISTORY_AHEAD, 0, 2); /* read, locality 2: prefetcht1 on x86 */
 }
@@ -123,13 +126,13 @@ INLINE void prefetch_history(const float *u, size_t z)
 /* Points a z loop covers per prefetch (IMAGING) or per pass (the others). */
 INLINE size_t z_step(const cpu_update_mode MODE, size_t z0, size_t z1)
 {
-    return MODE == CPU_UPDATE_IMAGING ? (size_t)CPU_ALIGN_FLOATS : z1 - z0;
+    return MODE == CPU_UPDATE_IMAGING ? (size_t)CPU_ALIGN_REALS : z1 - z0;
 }
 
 /* One point of the step: alpha lap + 2 cur - older - e (cur - older). */
-INLINE float step_value(const int DAMPED, float alpha, float lap, float cur, float old, float eta_dt)
+INLINE cpu_real step_value(const int DAMPED, cpu_real alpha, cpu_real lap, cpu_real cur, cpu_real old, cpu_real eta_dt)
 {
-    float val = alpha * lap + 2.0f * cur - old;
+    cpu_real val = alpha * lap + 2 * cur - old;
     if (DAMPED)
         val -= alpha * eta_dt * (cur - old);
     return val;
@@ -137,13 +140,13 @@ INLINE float step_value(const int DAMPED, float alpha, float lap, float cur, flo
 
 /* newer[z] by the step, and for IMAGING g[z] -= u[z] d2, from the point's
  * Laplacian, cur and older values. */
-INLINE void update_point(const cpu_update_mode MODE, const int DAMPED, float lap, float cur, float old, float alpha,
-                         float eta_dt, float *newer, float *g, const float *u, size_t z)
+INLINE void update_point(const cpu_update_mode MODE, const int DAMPED, cpu_real lap, cpu_real cur, cpu_real old,
+                         cpu_real alpha, cpu_real eta_dt, cpu_real *newer, cpu_real *g, const cpu_real *u, size_t z)
 {
     if (MODE == CPU_UPDATE_IMAGING) {
         /* 1 / dt^2 is applied once, by the fold (cpu_operators.c). */
-        const float d2 = second_difference(DAMPED, alpha, lap, cur, old, eta_dt);
-        newer[z] = d2 + (2.0f * cur - old);
+        const cpu_real d2 = second_difference(DAMPED, alpha, lap, cur, old, eta_dt);
+        newer[z] = d2 + (2 * cur - old);
         g[z] -= u[z] * d2;
     } else {
         newer[z] = step_value(DAMPED, alpha, lap, cur, old, eta_dt);
@@ -159,13 +162,13 @@ INLINE void segment(const int H, const int D3, const cpu_update_mode MODE, const
      * not keep weights or row pointers read through r and w in registers. */
     const stencil_rows sc = r->cur, sc2 = r->cur2;
     const weights wl = *w;
-    const float *restrict cur = sc.c, *restrict cur2 = sc2.c;
-    const float *older = r->older, *older2 = r->older2;
-    float *newer = r->newer, *newer2 = r->newer2;
-    const float *restrict alpha = r->alpha, *restrict eta_z = r->eta_z;
-    const float eta_xy = r->eta_xy;
-    float *restrict g = r->g;
-    const float *restrict u = r->u, *restrict dm = r->dm;
+    const cpu_real *restrict cur = sc.c, *restrict cur2 = sc2.c;
+    const cpu_real *older = r->older, *older2 = r->older2;
+    cpu_real *newer = r->newer, *newer2 = r->newer2;
+    const cpu_real *restrict alpha = r->alpha, *restrict eta_z = r->eta_z;
+    const cpu_real eta_xy = r->eta_xy;
+    cpu_real *restrict g = r->g;
+    const cpu_real *restrict u = r->u, *restrict dm = r->dm;
 
     /* newer may be older: each point reads older[z] before writing
      * newer[z] and no other point reads either, so the iterations are
@@ -178,13 +181,13 @@ INLINE void segment(const int H, const int D3, const cpu_update_mode MODE, const
 #pragma omp simd
         for (size_t k = 0; k < step; k++) {
             const size_t z = zc + k;
-            const float lap = laplacian(H, D3, &sc, &wl, z);
-            const float old = older[z], eta_dt = DAMPED ? eta_xy + eta_z[z] : 0.0f;
+            const cpu_real lap = laplacian(H, D3, &sc, &wl, z);
+            const cpu_real old = older[z], eta_dt = DAMPED ? eta_xy + eta_z[z] : 0;
             update_point(MODE, DAMPED, lap, cur[z], old, alpha[z], eta_dt, newer, g, u, z);
             if (MODE == CPU_UPDATE_BORN) {
                 /* u's second difference is du's source (cpu_kernels.h). */
-                const float d2 = second_difference(DAMPED, alpha[z], lap, cur[z], old, eta_dt);
-                const float lap2 = laplacian(H, D3, &sc2, &wl, z) - wl.inv_dt2 * dm[z] * d2;
+                const cpu_real d2 = second_difference(DAMPED, alpha[z], lap, cur[z], old, eta_dt);
+                const cpu_real lap2 = laplacian(H, D3, &sc2, &wl, z) - wl.inv_dt2 * dm[z] * d2;
                 newer2[z] = step_value(DAMPED, alpha[z], lap2, cur2[z], older2[z], eta_dt);
             }
         }
@@ -200,7 +203,7 @@ INLINE void segment(const int H, const int D3, const cpu_update_mode MODE, const
 INLINE void rows(const int H, const int D3, const cpu_update_mode MODE, const cpu_problem *p, const cpu_update *a,
                  size_t ix, size_t iy0, size_t iy1)
 {
-    const size_t V = CPU_ALIGN_FLOATS, nbl = (size_t)p->nbl, hz = (size_t)p->halo[2], width = p->ext[2];
+    const size_t V = CPU_ALIGN_REALS, nbl = (size_t)p->nbl, hz = (size_t)p->halo[2], width = p->ext[2];
     const int x_layer = ix < nbl || ix >= p->N[0] - nbl;
     const size_t lo = (nbl + hz + V - 1) / V * V, hi_raw = (p->N[2] - nbl + hz) / V * V;
     const size_t hi = hi_raw > lo ? hi_raw : lo;
@@ -277,21 +280,21 @@ void cpu_update_rows(const cpu_problem *p, const cpu_update *a, size_t ix, size_
  * ------------------------------------------------------------------------- */
 
 typedef struct {
-    const float *x[2 * FD_MAX_HALF + 2];                          /* the row on planes ix - H .. ix + 1 + H */
-    const float *yp[2][FD_MAX_HALF + 1], *ym[2][FD_MAX_HALF + 1]; /* plane ix + q's rows iy +- k */
-    const float *older[2], *alpha[2], *u[2];
-    float *newer[2], *g[2];
-    const float *eta_z;
-    float eta_xy[2];
+    const cpu_real *x[2 * FD_MAX_HALF + 2];                          /* the row on planes ix - H .. ix + 1 + H */
+    const cpu_real *yp[2][FD_MAX_HALF + 1], *ym[2][FD_MAX_HALF + 1]; /* plane ix + q's rows iy +- k */
+    const cpu_real *older[2], *alpha[2], *u[2];
+    cpu_real *newer[2], *g[2];
+    const cpu_real *eta_z;
+    cpu_real eta_xy[2];
 } pair_ptrs;
 
 /* laplacian() of the plane whose row is x[0] (x[-H] .. x[H] its x
  * neighbours), in the same order of operations: the same bits. */
-INLINE float laplacian_at(const int H, const float *const *x, const float *const *yp, const float *const *ym,
-                          const weights *w, size_t z)
+INLINE cpu_real laplacian_at(const int H, const cpu_real *const *x, const cpu_real *const *yp,
+                             const cpu_real *const *ym, const weights *w, size_t z)
 {
-    const float *c = x[0];
-    float lz = w->w0 * c[z], lx = 0.0f, ly = 0.0f;
+    const cpu_real *c = x[0];
+    cpu_real lz = w->w0 * c[z], lx = 0, ly = 0;
     for (int k = 1; k <= H; k++) {
         lz += w->wz[k] * (c[z + (size_t)k] + c[z - (size_t)k]);
         lx += w->wx[k] * (x[k][z] + x[-k][z]);
@@ -305,7 +308,7 @@ INLINE void segment_pair(const int H, const cpu_update_mode MODE, const int DAMP
 {
     /* Local copies, as in segment(); plain arrays, which gcc keeps in
      * registers or reloads from the stack once per use. */
-    const float *x[2 * FD_MAX_HALF + 2], *yp0[FD_MAX_HALF + 1], *ym0[FD_MAX_HALF + 1], *yp1[FD_MAX_HALF + 1],
+    const cpu_real *x[2 * FD_MAX_HALF + 2], *yp0[FD_MAX_HALF + 1], *ym0[FD_MAX_HALF + 1], *yp1[FD_MAX_HALF + 1],
         *ym1[FD_MAX_HALF + 1];
     for (int j = 0; j < 2 * H + 2; j++)
         x[j] = r->x[j];
@@ -316,12 +319,12 @@ INLINE void segment_pair(const int H, const cpu_update_mode MODE, const int DAMP
         ym1[k] = r->ym[1][k];
     }
     const weights wl = *w;
-    const float *older0 = r->older[0], *older1 = r->older[1];
-    const float *restrict alpha0 = r->alpha[0], *restrict alpha1 = r->alpha[1], *restrict eta_z = r->eta_z;
-    float *newer0 = r->newer[0], *newer1 = r->newer[1];
-    float *restrict g0 = r->g[0], *restrict g1 = r->g[1];
-    const float *restrict u0 = r->u[0], *restrict u1 = r->u[1];
-    const float eta_xy0 = r->eta_xy[0], eta_xy1 = r->eta_xy[1];
+    const cpu_real *older0 = r->older[0], *older1 = r->older[1];
+    const cpu_real *restrict alpha0 = r->alpha[0], *restrict alpha1 = r->alpha[1], *restrict eta_z = r->eta_z;
+    cpu_real *newer0 = r->newer[0], *newer1 = r->newer[1];
+    cpu_real *restrict g0 = r->g[0], *restrict g1 = r->g[1];
+    const cpu_real *restrict u0 = r->u[0], *restrict u1 = r->u[1];
+    const cpu_real eta_xy0 = r->eta_xy[0], eta_xy1 = r->eta_xy[1];
 
     /* Both Laplacians first: every load of cur before any store (newer
      * may be older, never cur), so each shared row is loaded once. */
@@ -334,10 +337,10 @@ INLINE void segment_pair(const int H, const cpu_update_mode MODE, const int DAMP
 #pragma omp simd
         for (size_t k = 0; k < step; k++) {
             const size_t z = zc + k;
-            const float lap0 = laplacian_at(H, x + H, yp0, ym0, &wl, z);
-            const float lap1 = laplacian_at(H, x + H + 1, yp1, ym1, &wl, z);
-            const float cur0 = x[H][z], cur1 = x[H + 1][z], old0 = older0[z], old1 = older1[z];
-            const float eta_dt0 = DAMPED ? eta_xy0 + eta_z[z] : 0.0f, eta_dt1 = DAMPED ? eta_xy1 + eta_z[z] : 0.0f;
+            const cpu_real lap0 = laplacian_at(H, x + H, yp0, ym0, &wl, z);
+            const cpu_real lap1 = laplacian_at(H, x + H + 1, yp1, ym1, &wl, z);
+            const cpu_real cur0 = x[H][z], cur1 = x[H + 1][z], old0 = older0[z], old1 = older1[z];
+            const cpu_real eta_dt0 = DAMPED ? eta_xy0 + eta_z[z] : 0, eta_dt1 = DAMPED ? eta_xy1 + eta_z[z] : 0;
             update_point(MODE, DAMPED, lap0, cur0, old0, alpha0[z], eta_dt0, newer0, g0, u0, z);
             update_point(MODE, DAMPED, lap1, cur1, old1, alpha1[z], eta_dt1, newer1, g1, u1, z);
         }
@@ -351,7 +354,7 @@ INLINE void segment_pair(const int H, const cpu_update_mode MODE, const int DAMP
 INLINE void rows_pair(const int H, const cpu_update_mode MODE, const cpu_problem *p, const cpu_update *a, size_t ix,
                       size_t iy0, size_t iy1)
 {
-    const size_t V = CPU_ALIGN_FLOATS, nbl = (size_t)p->nbl, hz = (size_t)p->halo[2], width = p->ext[2];
+    const size_t V = CPU_ALIGN_REALS, nbl = (size_t)p->nbl, hz = (size_t)p->halo[2], width = p->ext[2];
     const size_t sx = p->stride[0], sy = p->stride[1];
     const int x_layer = ix < nbl || ix + 1 >= p->N[0] - nbl;
     const size_t lo = (nbl + hz + V - 1) / V * V, hi_raw = (p->N[2] - nbl + hz) / V * V;
@@ -431,14 +434,24 @@ void cpu_update_plane_pair(const cpu_problem *p, const cpu_update *a, size_t ix,
     }
 }
 
-void cpu_stream_copy(float *restrict dst, const float *restrict src, size_t n)
+/* One vector's load and streaming store, in the element type's own
+ * instructions (the same bytes either way). */
+#ifdef OSIB_CPU_FLOAT64
+#define STREAM_512(d, s) _mm512_stream_pd(d, _mm512_load_pd(s))
+#define STREAM_256(d, s) _mm256_stream_pd(d, _mm256_load_pd(s))
+#else
+#define STREAM_512(d, s) _mm512_stream_ps(d, _mm512_load_ps(s))
+#define STREAM_256(d, s) _mm256_stream_ps(d, _mm256_load_ps(s))
+#endif
+
+void cpu_stream_copy(cpu_real *restrict dst, const cpu_real *restrict src, size_t n)
 {
 #if defined(__AVX512F__)
-    for (size_t i = 0; i < n; i += 16)
-        _mm512_stream_ps(dst + i, _mm512_load_ps(src + i));
+    for (size_t i = 0; i < n; i += CPU_ALIGN_REALS) /* 64 bytes */
+        STREAM_512(dst + i, src + i);
 #elif defined(__AVX__)
-    for (size_t i = 0; i < n; i += 8)
-        _mm256_stream_ps(dst + i, _mm256_load_ps(src + i));
+    for (size_t i = 0; i < n; i += CPU_ALIGN_REALS / 2)
+        STREAM_256(dst + i, src + i);
 #else
     memcpy(dst, src, n * sizeof *dst);
 #endif

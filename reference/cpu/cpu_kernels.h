@@ -44,16 +44,16 @@ typedef enum { CPU_UPDATE_PLAIN, CPU_UPDATE_IMAGING, CPU_UPDATE_BORN } cpu_updat
 
 typedef struct {
     cpu_update_mode mode;
-    const float *cur;           /* the level the stencil reads */
-    const float *older;         /* two steps back */
-    float *newer;               /* written; may be older itself */
-    float *g;                   /* IMAGING: image accumulated in place */
-    const float *u;             /* IMAGING: forward wavefield at cur's time */
-    float *save;                /* or NULL: each row of newer also streamed here (PLAIN) */
-    const float *cur2, *older2; /* BORN: the scattered field's levels, like cur, older */
-    float *newer2;              /* BORN: written; may be older2 itself */
-    const float *dm;            /* BORN: model perturbation, padded */
-    float inv_dt2;              /* BORN: 1 / dt^2 */
+    const cpu_real *cur;           /* the level the stencil reads */
+    const cpu_real *older;         /* two steps back */
+    cpu_real *newer;               /* written; may be older itself */
+    cpu_real *g;                   /* IMAGING: image accumulated in place */
+    const cpu_real *u;             /* IMAGING: forward wavefield at cur's time */
+    cpu_real *save;                /* or NULL: each row of newer also streamed here (PLAIN) */
+    const cpu_real *cur2, *older2; /* BORN: the scattered field's levels, like cur, older */
+    cpu_real *newer2;              /* BORN: written; may be older2 itself */
+    const cpu_real *dm;            /* BORN: model perturbation, padded */
+    cpu_real inv_dt2;              /* BORN: 1 / dt^2 */
 } cpu_update;
 
 /* One step on rows iy0 <= iy < iy1 of plane ix (padded indices; every z). */
@@ -69,9 +69,9 @@ void cpu_update_plane_pair(const cpu_problem *p, const cpu_update *a, size_t ix,
 /* dst[0 .. n) = src[0 .. n) with streaming stores, which bypass the caches
  * (no read of dst's lines first, no eviction of the working set): for a
  * copy that only a later pass reads. dst and src 64-byte aligned, n a
- * multiple of CPU_ALIGN_FLOATS. The stores are ordered before later ones
- * only after cpu_stream_fence() in the same thread. */
-void cpu_stream_copy(float *restrict dst, const float *restrict src, size_t n);
+ * multiple of CPU_ALIGN_REALS (64 bytes). The stores are ordered before
+ * later ones only after cpu_stream_fence() in the same thread. */
+void cpu_stream_copy(cpu_real *restrict dst, const cpu_real *restrict src, size_t n);
 void cpu_stream_fence(void);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * cpu_operators.c - F, F^T, J, J^T and the FWI gradient in float32 with
+ * cpu_operators.c - F, F^T, J, J^T and the FWI gradient in cpu_real with
  * OpenMP threads over the outer axes and SIMD along z
  * (spec/acoustic.md, section 9; layout and coefficients in cpu_problem.h).
  */
@@ -20,25 +20,25 @@
 
 /* Zero a field, planes split over the threads (each zeroes the pages it
  * will mostly use, and the pass runs at the bandwidth of both cores). */
-static void zero_field(const cpu_problem *p, float *f)
+static void zero_field(const cpu_problem *p, cpu_real *f)
 {
 #pragma omp parallel for schedule(static)
     for (size_t ix = 0; ix < p->ext[0]; ix++)
-        memset(f + ix * p->stride[0], 0, p->stride[0] * sizeof(float));
+        memset(f + ix * p->stride[0], 0, p->stride[0] * sizeof(cpu_real));
 }
 
 /* The first n fields of the pool, zeroed, in fields[0 .. n). The pool
  * keeps no more fields than the operator being run uses: the memory a
  * problem holds is what cpu_operator_bytes states for that operator (plus
  * the history, once a gradient has run). */
-static osib_status work_fields(cpu_problem *p, int n, float **fields, osib_err *err)
+static osib_status work_fields(cpu_problem *p, int n, cpu_real **fields, osib_err *err)
 {
     for (int i = n; i < CPU_WORK_FIELDS; i++) {
         free(p->work[i]);
         p->work[i] = NULL;
     }
     for (int i = 0; i < n; i++) {
-        if (!p->work[i] && !(p->work[i] = cpu_alloc_huge(p->nstore * sizeof(float))))
+        if (!p->work[i] && !(p->work[i] = cpu_alloc_huge(p->nstore * sizeof(cpu_real))))
             return osib_fail(err, OSIB_E_NOMEM, "out of memory for the wavefields");
         zero_field(p, p->work[i]);
         fields[i] = p->work[i];
@@ -52,19 +52,19 @@ static osib_status work_fields(cpu_problem *p, int n, float **fields, osib_err *
  * padding included: cpu_kernels.h). Zeroing the whole history instead
  * would be one more pass over nt fields, as large as the forward pass's
  * own writes. */
-static void zero_history(const cpu_problem *p, float *history)
+static void zero_history(const cpu_problem *p, cpu_real *history)
 {
     const size_t hx = (size_t)p->halo[0], hy = (size_t)p->halo[1], sx = p->stride[0], sy = p->stride[1];
     const size_t ex = p->ext[0], ey = p->ext[1];
-    memset(history, 0, 2 * p->nstore * sizeof(float));
+    memset(history, 0, 2 * p->nstore * sizeof(cpu_real));
 #pragma omp parallel for schedule(static)
     for (size_t n = 2; n < p->nt; n++) {
-        float *level = history + n * p->nstore;
-        memset(level, 0, hx * sx * sizeof(float));
-        memset(level + (ex - hx) * sx, 0, hx * sx * sizeof(float));
+        cpu_real *level = history + n * p->nstore;
+        memset(level, 0, hx * sx * sizeof(cpu_real));
+        memset(level + (ex - hx) * sx, 0, hx * sx * sizeof(cpu_real));
         for (size_t ix = hx; ix < ex - hx; ix++) {
-            memset(level + ix * sx, 0, hy * sy * sizeof(float));
-            memset(level + ix * sx + (ey - hy) * sy, 0, hy * sy * sizeof(float));
+            memset(level + ix * sx, 0, hy * sy * sizeof(cpu_real));
+            memset(level + ix * sx + (ey - hy) * sy, 0, hy * sy * sizeof(cpu_real));
         }
     }
 }
@@ -77,7 +77,7 @@ static osib_status work_history(cpu_problem *p, osib_err *err)
 {
     if (p->history)
         return OSIB_OK;
-    size_t bytes = p->nt * p->nstore * sizeof(float);
+    size_t bytes = p->nt * p->nstore * sizeof(cpu_real);
     if (!(p->history = cpu_alloc_huge(bytes)))
         return osib_fail(err, OSIB_E_NOMEM, "out of memory for the wavefield history (%.1f GiB)",
                          (double)bytes / 1073741824.0);
@@ -91,7 +91,7 @@ static osib_status work_history(cpu_problem *p, osib_err *err)
  * images.
  * ------------------------------------------------------------------------- */
 
-static void forward_pass(const cpu_problem *p, const double *q, double *d, float *const ring[2], float *save,
+static void forward_pass(const cpu_problem *p, const double *q, double *d, cpu_real *const ring[2], cpu_real *save,
                          size_t total)
 {
     if (d)
@@ -111,8 +111,8 @@ static void forward_pass(const cpu_problem *p, const double *q, double *d, float
     cpu_sweep_run(p, &sw);
 }
 
-static void adjoint_pass(const cpu_problem *p, const double *d, double *q, const float *u_history, float *g,
-                         float *const ring[2], size_t done, size_t total)
+static void adjoint_pass(const cpu_problem *p, const double *d, double *q, const cpu_real *u_history, cpu_real *g,
+                         cpu_real *const ring[2], size_t done, size_t total)
 {
     if (q)
         memset(q, 0, p->nt * p->src.npoint * sizeof *q);
@@ -138,7 +138,7 @@ static void adjoint_pass(const cpu_problem *p, const double *d, double *q, const
  * (the first and last take the layer's), in increasing ix, iy, iz as a
  * single thread would: no two threads write the same point, and the sums
  * are the same bits for any thread count. */
-static void fold(const cpu_problem *p, const float *g, double *image)
+static void fold(const cpu_problem *p, const cpu_real *g, double *image)
 {
     const size_t n0 = p->n[0], n2 = p->n[2], nbl = (size_t)p->nbl, plane = p->n[1] * n2;
     const double inv_dt2 = 1.0 / (p->dt_ms * p->dt_ms);
@@ -152,7 +152,7 @@ static void fold(const cpu_problem *p, const float *g, double *image)
                 /* z: the layer's points onto the first physical one, the
                  * interior one to one, the far layer onto the last. */
                 double *row = image + cpu_phys_index(p, ix, iy, 0);
-                const float *src = g + cpu_at(p, ix, iy, 0);
+                const cpu_real *src = g + cpu_at(p, ix, iy, 0);
                 for (size_t iz = 0; iz < nbl; iz++)
                     row[0] += src[iz];
                 for (size_t kz = 0; kz < n2; kz++)
@@ -165,13 +165,13 @@ static void fold(const cpu_problem *p, const float *g, double *image)
     }
 }
 
-/* E of a physical array into a padded float field. */
-static void extend(const cpu_problem *p, const double *a, float *f)
+/* E of a physical array into a padded cpu_real field. */
+static void extend(const cpu_problem *p, const double *a, cpu_real *f)
 {
     for (size_t ix = 0; ix < p->N[0]; ix++)
         for (size_t iy = 0; iy < p->N[1]; iy++)
             for (size_t iz = 0; iz < p->N[2]; iz++)
-                f[cpu_at(p, ix, iy, iz)] = (float)a[cpu_phys_index(p, ix, iy, iz)];
+                f[cpu_at(p, ix, iy, iz)] = (cpu_real)a[cpu_phys_index(p, ix, iy, iz)];
 }
 
 /* ---------------------------------------------------------------------------
@@ -180,7 +180,7 @@ static void extend(const cpu_problem *p, const double *a, float *f)
 
 osib_status cpu_forward(cpu_problem *p, const double *q, double *d, osib_err *err)
 {
-    float *ring[2];
+    cpu_real *ring[2];
     osib_status st = work_fields(p, 2, ring, err);
     if (st == OSIB_OK)
         forward_pass(p, q, d, ring, NULL, p->nt - 2);
@@ -189,7 +189,7 @@ osib_status cpu_forward(cpu_problem *p, const double *q, double *d, osib_err *er
 
 osib_status cpu_adjoint(cpu_problem *p, const double *d, double *q, osib_err *err)
 {
-    float *ring[2];
+    cpu_real *ring[2];
     osib_status st = work_fields(p, 2, ring, err);
     if (st == OSIB_OK)
         adjoint_pass(p, d, q, NULL, NULL, ring, 0, p->nt - 2);
@@ -201,7 +201,7 @@ osib_status cpu_born(cpu_problem *p, const double *q, const double *dm, double *
     /* One sweep carries both fields (the fused BORN step, cpu_kernels.h):
      * u in a ring of two, injecting q, and du in another, recording d;
      * dm on the padded grid. */
-    float *f[5];
+    cpu_real *f[5];
     osib_status st = work_fields(p, 5, f, err);
     if (st != OSIB_OK)
         return st;
@@ -228,7 +228,7 @@ static osib_status born_adjoint_core(cpu_problem *p, const double *q, const doub
     const size_t nr = p->rec.npoint, total = 2 * (p->nt - 2);
     /* The forward pass runs in a ring of two, in cache, and streams each
      * level into the history; the adjoint pass then reuses the ring. */
-    float *f[3];
+    cpu_real *f[3];
     osib_status st = work_history(p, err);
     if (st == OSIB_OK)
         st = work_fields(p, 3, f, err);
@@ -236,7 +236,7 @@ static osib_status born_adjoint_core(cpu_problem *p, const double *q, const doub
         st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the residual");
     if (st != OSIB_OK)
         return st;
-    float *ring[2] = {f[0], f[1]}, *g = f[2];
+    cpu_real *ring[2] = {f[0], f[1]}, *g = f[2];
     double *resid = is_obs ? p->residual : NULL;
     forward_pass(p, q, resid, ring, p->history, total);
     zero_field(p, ring[0]);
@@ -276,8 +276,8 @@ size_t cpu_operator_bytes(const osib_setup *s, osib_op op)
         N[a] = s->shape[d] + 2 * (size_t)s->nbl;
         ext[a] = N[a] + 2 * (size_t)half;
     }
-    ext[2] = (ext[2] + CPU_ALIGN_FLOATS - 1) / CPU_ALIGN_FLOATS * CPU_ALIGN_FLOATS;
-    double field = (double)ext[0] * (double)ext[1] * (double)ext[2] * sizeof(float);
+    ext[2] = (ext[2] + CPU_ALIGN_REALS - 1) / CPU_ALIGN_REALS * CPU_ALIGN_REALS;
+    double field = (double)ext[0] * (double)ext[1] * (double)ext[2] * sizeof(cpu_real);
     double fields = 1; /* alpha */
     switch (op) {
     case OSIB_OP_FORWARD:
@@ -290,7 +290,7 @@ size_t cpu_operator_bytes(const osib_setup *s, osib_op op)
     /* Each field rounded up to a 2 MiB huge page (cpu_alloc_huge). */
     field = ceil(field / 2097152.0) * 2097152.0;
     if (op == OSIB_OP_BORN_ADJOINT || op == OSIB_OP_GRADIENT)
-        fields += (double)s->nt * (double)ext[0] * (double)ext[1] * (double)ext[2] * sizeof(float) / field;
+        fields += (double)s->nt * (double)ext[0] * (double)ext[1] * (double)ext[2] * sizeof(cpu_real) / field;
     double sparse = (double)s->nt * (double)(s->nsrc + 2 * s->nrec) * 2 * sizeof(double);
     double total = fields * field + sparse + 3.0 * (double)N[0] * N[1] * N[2] * sizeof(double);
     return total > (double)SIZE_MAX ? SIZE_MAX : (size_t)total;

@@ -1,7 +1,8 @@
 /*
- * cpu_operators.h - the operators of spec/acoustic.md section 9 in float32
- * (reference/cpu). Same contract as reference/simple/operators.h: float64
- * arrays in and out, computation in float32.
+ * cpu_operators.h - the operators of spec/acoustic.md section 9 in cpu_real
+ * (reference/cpu; float32, or float64 in the float64 build: cpu_real.h).
+ * Same contract as reference/simple/operators.h: float64 arrays in and
+ * out, computation in cpu_real.
  */
 #ifndef CPU_OPERATORS_H
 #define CPU_OPERATORS_H

@@ -38,7 +38,7 @@ static osib_status layout(cpu_problem *p, const osib_setup *s, osib_err *err)
     }
     for (int a = 0; a < 3; a++)
         p->ext[a] = p->N[a] + 2 * (size_t)p->halo[a];
-    p->ext[2] = round_up(p->ext[2], CPU_ALIGN_FLOATS);
+    p->ext[2] = round_up(p->ext[2], CPU_ALIGN_REALS);
     p->stride[2] = 1;
     p->stride[1] = p->ext[2];
     p->stride[0] = p->ext[1] * p->ext[2];
@@ -64,10 +64,10 @@ void *cpu_alloc_huge(size_t bytes)
     return f;
 }
 
-float *cpu_field_alloc(const cpu_problem *p)
+cpu_real *cpu_field_alloc(const cpu_problem *p)
 {
-    size_t bytes = round_up(p->nstore * sizeof(float), 64);
-    float *f = cpu_alloc_huge(bytes);
+    size_t bytes = round_up(p->nstore * sizeof(cpu_real), 64);
+    cpu_real *f = cpu_alloc_huge(bytes);
     if (f)
         memset(f, 0, bytes);
     return f;
@@ -109,7 +109,7 @@ static osib_status sparse_init(cpu_sparse *sp, const cpu_problem *p, const osib_
             size_t k = i * (size_t)sp->ncorner + (size_t)c;
             if (weight == 0.0)
                 continue;
-            sp->weight[k] = (float)weight;
+            sp->weight[k] = (cpu_real)weight;
             sp->offset[k] = cpu_at(p, (size_t)idx[0], (size_t)idx[1], (size_t)idx[2]);
         }
     }
@@ -181,7 +181,7 @@ static osib_status copy_in_order(cpu_sparse *sp, const cpu_problem *p)
     for (size_t e = 0; e < np; e++) {
         for (int c = 0; c < sp->ncorner; c++) {
             const size_t k = sp->by_last[e] * (size_t)sp->ncorner + (size_t)c;
-            if (sp->weight[k] == 0.0f)
+            if (sp->weight[k] == 0)
                 continue;
             sp->gather_offset[n] = sp->offset[k];
             sp->gather_weight[n] = sp->weight[k];
@@ -209,7 +209,7 @@ static osib_status index_planes(cpu_sparse *sp, const cpu_problem *p, osib_err *
     if (plane && row && keep && sp->plane_start && sp->by_plane && sp->by_plane_row && sp->last_start && sp->by_last &&
         sp->by_last_row) {
         for (size_t k = 0; k < nentry; k++) {
-            keep[k] = sp->weight[k] != 0.0f;
+            keep[k] = sp->weight[k] != 0;
             plane[k] = plane_of(p, sp->offset[k]);
             row[k] = row_of(p, sp->offset[k]);
         }
@@ -251,14 +251,14 @@ static size_t lower_row(const size_t *rows, size_t lo, size_t hi, size_t row)
     return lo;
 }
 
-void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const double *values, float *field,
+void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const double *values, cpu_real *field,
                              const cpu_inject_side *side)
 {
     const size_t end = s->plane_start[b->ix + 1];
     for (size_t e = lower_row(s->by_plane_row, s->plane_start[b->ix], end, b->iy0);
          e < end && s->by_plane_row[e] < b->iy1; e++) {
         const size_t o = s->inject_offset[e];
-        const float add = s->inject_weight[e] * (float)values[s->inject_point[e]];
+        const cpu_real add = s->inject_weight[e] * (cpu_real)values[s->inject_point[e]];
         field[o] += add;
         if (side && side->g)
             side->g[o] -= side->u[o] * add;
@@ -267,7 +267,7 @@ void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const doub
     }
 }
 
-void cpu_sparse_record_block(const cpu_sparse *s, const cpu_block *b, const float *field, double *out)
+void cpu_sparse_record_block(const cpu_sparse *s, const cpu_block *b, const cpu_real *field, double *out)
 {
     const size_t end = s->last_start[b->ix + 1];
     for (size_t e = lower_row(s->by_last_row, s->last_start[b->ix], end, b->iy0); e < end && s->by_last_row[e] < b->iy1;
@@ -293,16 +293,16 @@ osib_status cpu_problem_init(cpu_problem *p, const osib_setup *s, osib_err *err)
     for (int a = 0; a < 3; a++)
         p->spacing_m[a] = h[a];
     for (int k = 0; k <= p->half; k++) {
-        p->wx[k] = (float)(w[k] / (h[0] * h[0]));
-        p->wy[k] = s->ndim == 3 ? (float)(w[k] / (h[1] * h[1])) : 0.0f;
-        p->wz[k] = (float)(w[k] / (h[2] * h[2]));
+        p->wx[k] = (cpu_real)(w[k] / (h[0] * h[0]));
+        p->wy[k] = s->ndim == 3 ? (cpu_real)(w[k] / (h[1] * h[1])) : 0;
+        p->wz[k] = (cpu_real)(w[k] / (h[2] * h[2]));
     }
     p->alpha = cpu_field_alloc(p);
-    p->eta_dt[0] = calloc(p->N[0], sizeof(float));
-    p->eta_dt[1] = calloc(p->N[1], sizeof(float));
-    p->eta_dt[2] = cpu_alloc_huge(p->ext[2] * sizeof(float));
+    p->eta_dt[0] = calloc(p->N[0], sizeof(cpu_real));
+    p->eta_dt[1] = calloc(p->N[1], sizeof(cpu_real));
+    p->eta_dt[2] = cpu_alloc_huge(p->ext[2] * sizeof(cpu_real));
     if (p->eta_dt[2])
-        memset(p->eta_dt[2], 0, p->ext[2] * sizeof(float));
+        memset(p->eta_dt[2], 0, p->ext[2] * sizeof(cpu_real));
     if (!p->alpha || !p->eta_dt[0] || !p->eta_dt[1] || !p->eta_dt[2]) {
         cpu_problem_free(p);
         return osib_fail(err, OSIB_E_NOMEM, "out of memory for the coefficients (%zu points)", p->nstore);
@@ -339,7 +339,7 @@ osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_er
     const double dt = p->dt_ms;
     for (int a = 0; a < 3; a++)
         for (size_t i = 0; i < p->N[a]; i++)
-            p->eta_dt[a][i + (a == 2 ? (size_t)p->halo[2] : 0)] = (float)(damping_1d(p, a, i, p->spacing_m[a]) / dt);
+            p->eta_dt[a][i + (a == 2 ? (size_t)p->halo[2] : 0)] = (cpu_real)(damping_1d(p, a, i, p->spacing_m[a]) / dt);
     for (size_t ix = 0; ix < p->N[0]; ix++) {
         double eta_x = damping_1d(p, 0, ix, p->spacing_m[0]);
         for (size_t iy = 0; iy < p->N[1]; iy++) {
@@ -349,11 +349,11 @@ osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_er
                 size_t k = cpu_phys_index(p, ix, iy, iz);
                 double vp = vp_phys[k], m = 1.0 / (vp * vp), C = m + dt * eta;
                 size_t x = cpu_at(p, ix, iy, iz);
-                p->alpha[x] = (float)(dt * dt / C);
+                p->alpha[x] = (cpu_real)(dt * dt / C);
             }
         }
     }
-    /* Injection weights: weight * dt^2 vp^2 at the corner, in float32 as
+    /* Injection weights: weight * dt^2 vp^2 at the corner, in cpu_real as
      * the product weight * scale the injection formula would form. */
     cpu_sparse *sets[2] = {&p->src, &p->rec};
     for (int i = 0; i < 2; i++) {
@@ -362,7 +362,7 @@ osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_er
             const size_t k = sp->by_plane[e], o = sp->offset[k], ix = plane_of(p, o), iy = row_of(p, o);
             const size_t iz = o % p->stride[1] - (size_t)p->halo[2];
             const size_t kp = cpu_phys_index(p, ix, iy, iz);
-            const float scale = (float)(dt * dt * vp_phys[kp] * vp_phys[kp]);
+            const cpu_real scale = (cpu_real)(dt * dt * vp_phys[kp] * vp_phys[kp]);
             sp->inject_weight[e] = sp->weight[k] * scale;
         }
     }

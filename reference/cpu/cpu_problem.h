@@ -1,11 +1,14 @@
 /*
- * cpu_problem.h - the float32 CPU implementation of the acoustic operators
+ * cpu_problem.h - the CPU implementation of the acoustic operators
  * (reference/cpu): data layout, precomputed coefficients, sparse points.
+ * Fields, coefficients and weights are cpu_real: float32, or float64 in the
+ * float64 build (cpu_real.h).
  *
- * Layout. Fields are float32 on the padded grid plus a halo of so/2 zeros
+ * Layout. Fields are cpu_real on the padded grid plus a halo of so/2 zeros
  * on each active axis; the z extent of a stored row is rounded up to a
- * multiple of 16 floats and every field is 64-byte aligned, so each z row
- * starts on a cache line and the inner loop vectorises without peeling.
+ * multiple of 64 bytes (16 floats, 8 doubles: CPU_ALIGN_REALS) and every
+ * field is 64-byte aligned, so each z row starts on a cache line and the
+ * inner loop vectorises without peeling.
  * 2D cases use the same 3D layout with one y plane and no y halo.
  *
  * Coefficients. One step of spec/acoustic.md section 6 is evaluated as
@@ -17,9 +20,9 @@
  *
  *     u_next = alpha (L u) + 2 u - u_prev - e (u - u_prev).
  *
- * alpha is precomputed per point in float64 and stored in float32. The
+ * alpha is precomputed per point in float64 and stored as cpu_real. The
  * damping eta = eta_x(x) + eta_y(y) + eta_z(z) is separable (spec §4), so
- * eta / dt is kept as three 1D float32 profiles, and e is formed in the
+ * eta / dt is kept as three 1D cpu_real profiles, and e is formed in the
  * loop: the absorbing layer reads no per-point array beyond alpha, and in
  * the interior e = 0 and the last term is skipped. Injection scales by
  * dt^2 vp^2, folded into each corner's weight when the model is set (a
@@ -31,12 +34,11 @@
 
 #include <stddef.h>
 
+#include "cpu_real.h"
 #include "fd_weights.h"
 #include "osib_err.h"
 #include "osib_ops.h"
 #include "setup.h"
-
-enum { CPU_ALIGN_FLOATS = 16 };
 
 /* Padded fields an operator works in, at most (the Born operator: rings
  * of 2 for u and du, and dm). */
@@ -65,19 +67,19 @@ typedef struct {
     size_t npoint;
     int ncorner;
     size_t *offset;       /* npoint x ncorner */
-    float *weight;        /* npoint x ncorner; 0 for skipped corners */
+    cpu_real *weight;     /* npoint x ncorner; 0 for skipped corners */
     size_t *plane_start;  /* N[0] + 1 */
     size_t *by_plane;     /* entries k = point * ncorner + corner */
     size_t *by_plane_row; /* the entries' rows */
     size_t *inject_point; /* the entries' points */
     size_t *inject_offset;
-    float *inject_weight; /* weight x dt^2 vp^2 at the corner (set with the model) */
-    size_t *last_start;   /* N[0] + 1 */
-    size_t *by_last;      /* points */
+    cpu_real *inject_weight; /* weight x dt^2 vp^2 at the corner (set with the model) */
+    size_t *last_start;      /* N[0] + 1 */
+    size_t *by_last;         /* points */
     size_t *by_last_row;
     size_t *gather_start;  /* npoint + 1: point by_last[e]'s corners with a weight are */
     size_t *gather_offset; /* gather_start[e] .. gather_start[e + 1], in corner order */
-    float *gather_weight;
+    cpu_real *gather_weight;
 } cpu_sparse;
 
 /* A block of one plane: rows iy0 <= iy < iy1 (padded indices), all z. */
@@ -93,19 +95,19 @@ typedef struct {
     int halo[3];
     size_t ext[3];       /* stored extents: N + 2 halo, z rounded up */
     size_t stride[3];    /* element strides */
-    size_t nstore;       /* floats per stored field */
+    size_t nstore;       /* elements per stored field */
     double spacing_m[3]; /* per internal axis */
     double dt_ms;
     size_t nt;
-    float wx[FD_MAX_HALF + 1], wy[FD_MAX_HALF + 1], wz[FD_MAX_HALF + 1]; /* w_k / h^2 per axis */
-    float *alpha;
-    float *eta_dt[3]; /* eta / dt per axis: N[0] planes, N[1] rows, ext[2] stored columns (0 in the halo) */
+    cpu_real wx[FD_MAX_HALF + 1], wy[FD_MAX_HALF + 1], wz[FD_MAX_HALF + 1]; /* w_k / h^2 per axis */
+    cpu_real *alpha;
+    cpu_real *eta_dt[3]; /* eta / dt per axis: N[0] planes, N[1] rows, ext[2] stored columns (0 in the halo) */
     /* Work arrays, kept between operator calls (cpu_operators.c): an FWI
      * loop calls the same operators again and again, and fresh memory costs
      * page faults and the kernel's zeroing of every page at each call. */
-    float *work[CPU_WORK_FIELDS]; /* wavefield rings, the image, dm: as many as the last operator used */
-    float *history;               /* the gradient's forward history, nt fields, from the first gradient on */
-    double *residual;             /* the gradient's F q - d_obs, nt x receivers */
+    cpu_real *work[CPU_WORK_FIELDS]; /* wavefield rings, the image, dm: as many as the last operator used */
+    cpu_real *history;               /* the gradient's forward history, nt fields, from the first gradient on */
+    double *residual;                /* the gradient's F q - d_obs, nt x receivers */
     cpu_sparse src, rec;
     int time_block; /* steps per wavefront in 3D (cpu_sweep.h); 1: none */
     int tile_y;     /* rows per wavefront tile in 3D (cpu_sweep.h); 0: the rule */
@@ -120,22 +122,22 @@ void cpu_problem_free(cpu_problem *p);
 /* What else an injected amount changes after a fused step (cpu_kernels.h),
  * which saw the field without it: */
 typedef struct {
-    float *g; /* IMAGING, or NULL: g -= u * amount (the imaging term) */
-    const float *u;
-    float *du; /* BORN, or NULL: du -= alpha inv_dt2 dm * amount (the Born source) */
-    const float *alpha, *dm;
-    float inv_dt2;
+    cpu_real *g; /* IMAGING, or NULL: g -= u * amount (the imaging term) */
+    const cpu_real *u;
+    cpu_real *du; /* BORN, or NULL: du -= alpha inv_dt2 dm * amount (the Born source) */
+    const cpu_real *alpha, *dm;
+    cpu_real inv_dt2;
 } cpu_inject_side;
 
 /* field[offset] += weight * dt^2 vp^2 * values[point] for the corners in
- * block b (values in float64, added in float32), and what side says
+ * block b (values in float64, added in cpu_real), and what side says
  * (side may be NULL). */
-void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const double *values, float *field,
+void cpu_sparse_inject_block(const cpu_sparse *s, const cpu_block *b, const double *values, cpu_real *field,
                              const cpu_inject_side *side);
 
 /* out[point] += sum over its corners of weight * field[offset], for the
  * points whose last corner is in block b. */
-void cpu_sparse_record_block(const cpu_sparse *s, const cpu_block *b, const float *field, double *out);
+void cpu_sparse_record_block(const cpu_sparse *s, const cpu_block *b, const cpu_real *field, double *out);
 
 /* Whether plane ix holds a corner to inject or a point's last corner. */
 static inline int cpu_sparse_in_plane(const cpu_sparse *s, size_t ix)
@@ -151,7 +153,7 @@ size_t cpu_operator_bytes(const osib_setup *s, osib_op op);
 void *cpu_alloc_huge(size_t bytes);
 
 /* A zeroed, aligned field, or NULL. */
-float *cpu_field_alloc(const cpu_problem *p);
+cpu_real *cpu_field_alloc(const cpu_problem *p);
 
 /* The physical point whose value the padded point (ix, iy, iz) takes
  * (the extension E of spec/acoustic.md §3 clamps each axis), as an index

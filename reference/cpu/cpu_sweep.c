@@ -23,13 +23,13 @@ static size_t t_old(const cpu_problem *p, const cpu_sweep *sw, size_t j)
     return sw->backward ? t_new(p, sw, j) + 2 : t_new(p, sw, j) - 2;
 }
 
-float *cpu_sweep_level(const cpu_problem *p, const cpu_sweep *sw, size_t t)
+cpu_real *cpu_sweep_level(const cpu_problem *p, const cpu_sweep *sw, size_t t)
 {
     (void)p;
     return sw->ring[t % 2];
 }
 
-float *cpu_sweep_level2(const cpu_problem *p, const cpu_sweep *sw, size_t t)
+cpu_real *cpu_sweep_level2(const cpu_problem *p, const cpu_sweep *sw, size_t t)
 {
     (void)p;
     return sw->ring2[t % 2];
@@ -60,7 +60,7 @@ static cpu_update update_of(const cpu_problem *p, const cpu_sweep *sw, size_t j)
         a.older2 = cpu_sweep_level2(p, sw, to);
         a.newer2 = cpu_sweep_level2(p, sw, tn);
         a.dm = sw->dm;
-        a.inv_dt2 = (float)(1.0 / (p->dt_ms * p->dt_ms));
+        a.inv_dt2 = (cpu_real)(1.0 / (p->dt_ms * p->dt_ms));
     }
     return a;
 }
@@ -81,14 +81,14 @@ void cpu_sweep_sparse(const cpu_problem *p, const cpu_sweep *sw, size_t j, const
     if (!plane_has_sparse(sw, b->ix))
         return;
     const size_t tn = t_new(p, sw, j), tc = t_cur(p, sw, j);
-    float *newer = cpu_sweep_level(p, sw, tn), *newer2 = sw->dm ? cpu_sweep_level2(p, sw, tn) : NULL;
+    cpu_real *newer = cpu_sweep_level(p, sw, tn), *newer2 = sw->dm ? cpu_sweep_level2(p, sw, tn) : NULL;
     const cpu_inject_side side = {
         .g = sw->g,
         .u = sw->g ? sw->u_history + tc * p->nstore : NULL,
         .du = newer2,
         .alpha = p->alpha,
         .dm = sw->dm,
-        .inv_dt2 = (float)(1.0 / (p->dt_ms * p->dt_ms)),
+        .inv_dt2 = (cpu_real)(1.0 / (p->dt_ms * p->dt_ms)),
     };
     cpu_sparse_inject_block(sw->inject, b, sw->inject_values + tc * sw->inject->npoint, newer, &side);
     if (sw->record && tn >= 1 && tn <= p->nt - 2)
@@ -273,7 +273,7 @@ static void wavefront_tiles(const cpu_problem *p, const cpu_sweep *sw, size_t j0
  * CPU_WAVEFRONT_BYTES; at least CPU_MIN_TILE_Y rows. */
 static size_t rule_tile_y(const cpu_problem *p, const cpu_sweep *sw, size_t k)
 {
-    const size_t h = (size_t)p->half, planes = (k + 1) * h + 1, row_bytes = p->ext[2] * sizeof(float);
+    const size_t h = (size_t)p->half, planes = (k + 1) * h + 1, row_bytes = p->ext[2] * sizeof(cpu_real);
     const size_t arrays = sw->dm ? 4 : 2;
     const size_t rows = CPU_WAVEFRONT_BYTES / (arrays * planes * row_bytes);
     return rows > (k + 1) * h + CPU_MIN_TILE_Y ? rows - (k + 1) * h : CPU_MIN_TILE_Y;

@@ -43,21 +43,22 @@
 /* The default tile height keeps a tile's wavefront window under this many
  * bytes (cpu_sweep.c): measured on the benchmark machine (2 MiB of L2 per
  * core), 2.6 MiB was best at 256^3 and 384^3, so 8; 3.8 MiB ran 30% slower
- * (reference/cpu/README.md). */
+ * (reference/cpu/README.md). A rule about the cache, so in bytes: the
+ * float64 build's tiles hold about half the rows. */
 enum { CPU_WAVEFRONT_BYTES = 2816 * 1024, CPU_MIN_TILE_Y = 8 };
 
 typedef struct {
-    int backward;    /* 0: forward in time; 1: adjoint, backward */
-    float *ring[2];  /* the wavefield's two levels */
-    float *ring2[2]; /* BORN: the scattered field's */
-    const float *dm; /* BORN: the model perturbation, padded; NULL otherwise */
-    float *save;     /* or NULL: every new level also copied to save + t nstore */
+    int backward;       /* 0: forward in time; 1: adjoint, backward */
+    cpu_real *ring[2];  /* the wavefield's two levels */
+    cpu_real *ring2[2]; /* BORN: the scattered field's */
+    const cpu_real *dm; /* BORN: the model perturbation, padded; NULL otherwise */
+    cpu_real *save;     /* or NULL: every new level also copied to save + t nstore */
     const cpu_sparse *inject;
     const double *inject_values; /* nt x inject->npoint */
     const cpu_sparse *record;    /* or NULL */
     double *record_values;       /* nt x record->npoint, zeroed by the caller */
-    float *g;                    /* imaging: the image times dt^2 (cpu_kernels.h), or NULL */
-    const float *u_history;      /* imaging: forward levels, nt arrays */
+    cpu_real *g;                 /* imaging: the image times dt^2 (cpu_kernels.h), or NULL */
+    const cpu_real *u_history;   /* imaging: forward levels, nt arrays */
     int time_block;              /* steps per wavefront, >= 1 */
     size_t progress_done, progress_total;
 } cpu_sweep;
@@ -66,8 +67,8 @@ typedef struct {
 void cpu_sweep_run(const cpu_problem *p, const cpu_sweep *sw);
 
 /* The level array of time t (the scattered field's: cpu_sweep_level2). */
-float *cpu_sweep_level(const cpu_problem *p, const cpu_sweep *sw, size_t t);
-float *cpu_sweep_level2(const cpu_problem *p, const cpu_sweep *sw, size_t t);
+cpu_real *cpu_sweep_level(const cpu_problem *p, const cpu_sweep *sw, size_t t);
+cpu_real *cpu_sweep_level2(const cpu_problem *p, const cpu_sweep *sw, size_t t);
 
 /* One step j (0 .. nt-3) on a block, and the sparse work of that block:
  * the units every loop is made of. */
