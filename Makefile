@@ -55,6 +55,13 @@ CPU_CFLAGS ?= -O3 -march=native -mprefer-vector-width=512 -fopenmp -ffp-contract
 $(BUILD)/obj/reference/cpu/%.o: OPT := $(CPU_CFLAGS) -g
 $(BUILD)/obj/reference/cpu/%.o: FPFLAGS := -fno-fast-math
 
+# The same sources again with float64 fields (reference/cpu/cpu_real.h: its
+# symbols are cpu64_..., so osib-cpu links both), objects in obj/reference/cpu64.
+CPU64_LIB  := $(BUILD)/lib/libosibcpu64.a
+CPU64_OBJ  := $(patsubst reference/cpu/%.c,$(BUILD)/obj/reference/cpu64/%.o,$(CPU_SRC))
+$(BUILD)/obj/reference/cpu64/%.o: OPT := $(CPU_CFLAGS) -g
+$(BUILD)/obj/reference/cpu64/%.o: FPFLAGS := -fno-fast-math
+
 PROGRAMS := $(BUILD)/bin/osib-ref $(BUILD)/bin/osib $(BUILD)/bin/osib-cpu $(BUILD)/bin/osib-bench
 
 # The benchmark (tools/bench): osib-cpu's kernels against STREAM triad.
@@ -114,10 +121,20 @@ $(CPU_LIB): $(call obj,$(CPU_SRC))
 	@rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
-$(BUILD)/bin/osib-cpu: $(call obj,reference/cpu/main.c) $(CPU_LIB) $(LIBS)
+$(BUILD)/obj/reference/cpu64/%.o: reference/cpu/%.c
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $< (float64)")
+	$(Q)$(CC) $(CFLAGS_ALL) -DOSIB_CPU_FLOAT64 -MMD -MP -c $< -o $@
+
+$(CPU64_LIB): $(CPU64_OBJ)
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/bin/osib-cpu: $(call obj,reference/cpu/main.c) $(CPU_LIB) $(CPU64_LIB) $(LIBS)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS_ALL) -fopenmp -o $@ $< $(CPU_LIB) $(LIBS) $(LDLIBS_ALL)
+	$(Q)$(CC) $(CFLAGS_ALL) -fopenmp -o $@ $< $(CPU_LIB) $(CPU64_LIB) $(LIBS) $(LDLIBS_ALL)
 
 $(BUILD)/bin/osib-bench: $(call obj,$(BENCH_SRC)) $(CPU_LIB) $(LIBS)
 	@mkdir -p $(@D)

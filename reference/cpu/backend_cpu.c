@@ -28,6 +28,7 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
 {
     o->time_block = CPU_DEFAULT_TIME_BLOCK;
     o->tile_y = CPU_DEFAULT_TILE_Y;
+    o->float64 = 0;
     while (*argc >= 2) {
         int *out = NULL, hi = 0;
         if (strcmp(argv[1], "--time-block") == 0) {
@@ -36,10 +37,17 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
         } else if (strcmp(argv[1], "--tile-y") == 0) {
             out = &o->tile_y;
             hi = CPU_MAX_TILE;
+        } else if (strcmp(argv[1], "--precision") == 0) {
+            const char *v = *argc >= 3 ? argv[2] : NULL;
+            if (!v || (strcmp(v, "float32") != 0 && strcmp(v, "float64") != 0)) {
+                snprintf(err, err_cap, "--precision %s: want float32 or float64", v ? v : "(missing)");
+                return -1;
+            }
+            o->float64 = strcmp(v, "float64") == 0;
         } else {
             break;
         }
-        if (option_value(argv[1], *argc >= 3 ? argv[2] : NULL, 1, hi, out, err, err_cap) != 0)
+        if (out && option_value(argv[1], *argc >= 3 ? argv[2] : NULL, 1, hi, out, err, err_cap) != 0)
             return -1;
         memmove(argv + 1, argv + 3, (size_t)(*argc - 3 + 1) * sizeof *argv); /* with the final NULL */
         *argc -= 2;
@@ -65,7 +73,7 @@ static osib_status create(void **state, const osib_setup *s, const void *options
         free(p);
         return st;
     }
-    const cpu_options defaults = {.time_block = CPU_DEFAULT_TIME_BLOCK, .tile_y = CPU_DEFAULT_TILE_Y};
+    const cpu_options defaults = {.time_block = CPU_DEFAULT_TIME_BLOCK, .tile_y = CPU_DEFAULT_TILE_Y, .float64 = 0};
     p->time_block = cpu_time_block(options ? options : &defaults, s->space_order);
     p->tile_y = options ? ((const cpu_options *)options)->tile_y : CPU_DEFAULT_TILE_Y;
     *state = p;
@@ -122,7 +130,10 @@ const osib_backend osib_backend_cpu = {
     .name = "osib-cpu",
     .description = "reference/cpu, " CPU_PRECISION ", OpenMP + SIMD",
     .precision = CPU_PRECISION,
-    .options_help = "osib-cpu's own options, before the command (none changes a bit of the results):\n"
+    .options_help = "osib-cpu's own options, before the command (apart from --precision, none changes\n"
+                    "a bit of the results):\n"
+                    "  --precision P   float32 (default) or float64: the same kernels with float64\n"
+                    "                  fields, the float64 precision class\n"
                     "  --time-block K  time steps fused per wavefront in 3D (default 16/(so/2),\n"
                     "                  from 1 to 8: 4 at so 8; 1: none)\n"
                     "  --tile-y N      y rows per wavefront tile in 3D (default: the rows that keep a\n"

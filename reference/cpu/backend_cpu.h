@@ -10,12 +10,13 @@
 #include "backend.h"
 #include "cpu_real.h"
 
-/* osib-cpu's own settings (backend.h, options). None changes the numbers:
- * every setting gives the same bits (cpu_sweep.h). Both backends take
- * this struct. */
+/* osib-cpu's own settings (backend.h, options). Apart from the precision,
+ * none changes the numbers: every setting gives the same bits
+ * (cpu_sweep.h). Both backends take this struct. */
 typedef struct {
     int time_block; /* steps per wavefront in 3D; 1: no temporal blocking; 0: the rule below */
     int tile_y;     /* y rows per wavefront tile (cpu_sweep.h) */
+    int float64;    /* --precision float64: the program runs osib_backend_cpu64 (main.c; the backends ignore it) */
 } cpu_options;
 
 /* Defaults, measured best on the benchmark machine (reference/cpu/README.md):
