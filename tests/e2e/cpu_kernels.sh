@@ -5,9 +5,10 @@
 # the sparse sums, so outputs must be identical, not merely close. The case
 # has off-grid receivers, so with small tiles a receiver's corners fall in
 # different tiles. Three threads on this 2-core machine exercise the
-# pipeline's waiting with more threads than cores. Also: osib-cpu's option
-# errors and osib-bench's command line and YAML (its timings are never
-# asserted: make bench).
+# pipeline's waiting with more threads than cores. The float64 build
+# (--precision float64) too, and its agreement with the oracles. Also:
+# osib-cpu's option errors and osib-bench's command line and YAML (its
+# timings are never asserted: make bench).
 . tests/support/e2e-lib.sh
 CASE=spec/cases/acoustic-3d-layers-so8.yaml
 
@@ -68,6 +69,68 @@ OMP_NUM_THREADS=2 "$BIN/osib-cpu" run --case "$TMP/short.yaml" --op forward --ou
 if h5diff -q "$TMP/forward-k1.h5" "$TMP/short.h5" /outputs /outputs >/dev/null 2>&1; then
     not_ok "h5diff tells different outputs apart"
 else ok "h5diff tells different outputs apart"; fi
+
+# The float64 build (--precision float64: the same sources with float64
+# fields, reference/cpu/cpu_real.h). Both libraries are linked into
+# osib-cpu, so each must define its own names: a float64 symbol left under
+# its float32 name would link silently to the float32 code.
+defs64=$(nm -g --defined-only build/lib/libosibcpu64.a 2>/dev/null | awk 'NF == 3 { print $3 }')
+stray64=$(printf '%s\n' "$defs64" | grep -Ev '^(cpu64_|osib_backend_cpu64$)')
+stray32=$(nm -g --defined-only build/lib/libosibcpu.a 2>/dev/null | awk 'NF == 3 && $3 ~ /^cpu64_|cpu64$/ { print $3 }')
+if [ -n "$defs64" ] && [ -z "$stray64" ] && [ -z "$stray32" ] && printf '%s\n' "$defs64" | grep -qx osib_backend_cpu64; then
+    ok "libosibcpu64.a defines only cpu64_ names and osib_backend_cpu64, libosibcpu.a none of them"
+else not_ok "libosibcpu64.a defines only cpu64_ names and osib_backend_cpu64, libosibcpu.a none of them"
+    printf '#   %s\n' $stray64 $stray32; fi
+
+# Its bits, like the float32 build's, do not depend on the threads, the
+# time block or the tiles: the gradient (plain steps streaming the history,
+# imaging steps) and the Born operator (the fused two-field step), on the
+# 3D case cut to 60 steps to keep this short. The reference runs on one
+# thread: a step per parallel region on two threads crawls when the
+# machine is busy (each barrier waits for a descheduled thread).
+sed 's/^  nt: 332$/  nt: 60/' $CASE >"$TMP/f64.yaml"
+for op in gradient born; do
+    OMP_NUM_THREADS=1 "$BIN/osib-cpu" --precision float64 --time-block 1 run --case "$TMP/f64.yaml" --op $op \
+        --out "$TMP/f64-$op-k1.h5" >/dev/null 2>"$TMP/err" || { not_ok "float64 $op with --time-block 1 runs"; cat "$TMP/err"; }
+    while IFS='|' read -r threads opts; do
+        # shellcheck disable=SC2086 # opts is a list of words
+        OMP_NUM_THREADS=$threads "$BIN/osib-cpu" --precision float64 $opts run --case "$TMP/f64.yaml" --op $op \
+            --out "$TMP/f64-$op.h5" >/dev/null 2>"$TMP/err" || { not_ok "float64 $op with $opts runs"; cat "$TMP/err"; }
+        check "float64 $op: ${opts:-the defaults} on $threads threads gives the same bits as --time-block 1 on one" \
+            h5diff -q "$TMP/f64-$op-k1.h5" "$TMP/f64-$op.h5" /outputs /outputs
+    done <<'SETTINGS'
+2|
+3|--time-block 3 --tile-y 5
+SETTINGS
+done
+
+# And it is the float64 class: within 1e-12 of the oracles (both of
+# spec/acoustic.md §13's errors), on the oracles' inputs. The 3D forward
+# runs the temporally blocked sweep; the 2D gradient and Born operator the
+# imaging and fused steps and the fold, on one thread (as above; 2D has no
+# temporal blocking, so a barrier per step).
+f64_agrees() { # THREADS CASE OP OUTPUT...
+    local threads=$1 id=$2 op=$3 n=0 worst
+    shift 3
+    rm -f "$TMP/sub.h5" "$TMP/f64-run.h5"
+    OMP_NUM_THREADS=$threads "$BIN/osib-cpu" --precision float64 run --case spec/cases/$id.yaml --op $op \
+        --inputs oracles/$id.h5 --out "$TMP/f64-run.h5" >/dev/null 2>"$TMP/err" || cat "$TMP/err"
+    for ds in "$@"; do # the oracle's outputs of this operator alone, for osib compare
+        h5copy -p -i oracles/$id.h5 -o "$TMP/sub.h5" -s /outputs/$ds -d /outputs/$ds && n=$((n + 1))
+    done
+    "$BIN/osib" compare "$TMP/sub.h5" "$TMP/f64-run.h5" >"$TMP/cmp" 2>&1
+    worst=$(awk -v n=$n '/^\/outputs\// { k++; for (i = 2; i <= 3; i++) if ($i + 0 > m) m = $i + 0 }
+        END { print (k == n && n > 0) ? m : "missing" }' "$TMP/cmp")
+    if awk -v w="$worst" 'BEGIN { exit !(w != "missing" && w > 0 && w < 1e-12) }' &&
+        h5dump -a /precision "$TMP/f64-run.h5" 2>/dev/null | grep -q '"float64"'; then
+        ok "float64 $op on $id: within 1e-12 of the oracle ($worst), precision float64"
+    else not_ok "float64 $op on $id: within 1e-12 of the oracle ($worst), precision float64"
+        sed 's/^/#   /' "$TMP/cmp"; fi
+}
+f64_agrees 2 acoustic-3d-layers-so8 forward forward_data
+f64_agrees 1 acoustic-2d-layers-so8 gradient objective gradient
+f64_agrees 1 acoustic-2d-layers-so8 born born_data
+expect_fail "osib-cpu --precision float16" 2 "want float32 or float64" "$BIN/osib-cpu" --precision float16 run
 
 expect_fail "osib-cpu --time-block 0" 2 "want an integer from 1 to 16" "$BIN/osib-cpu" --time-block 0 run
 expect_fail "osib-cpu --time-block without a value" 2 "want an integer" "$BIN/osib-cpu" --time-block
