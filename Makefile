@@ -86,13 +86,16 @@ deps:
 
 # ---------------------------------------------------------------------------
 # Build information: regenerated on every make, replaced only when it changes.
+# It carries the SHA-256 of oracles/MANIFEST: the runner refuses oracles that
+# were changed after the kit was built (spec/protocol.md §3).
 $(BUILD_INFO): FORCE
 	@mkdir -p $(@D)
 	@commit=$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown); \
 	 if [ "$$commit" != unknown ] && ! git diff --quiet HEAD -- 2>/dev/null; then commit="$$commit-dirty"; fi; \
 	 { printf '#define OSIB_BUILD_KIT_VERSION "%s"\n' "$$(cat VERSION)"; \
 	   printf '#define OSIB_BUILD_SPEC_VERSION "%s"\n' "$$(cat spec/VERSION)"; \
-	   printf '#define OSIB_BUILD_GIT_COMMIT "%s"\n' "$$commit"; } > $@.tmp; \
+	   printf '#define OSIB_BUILD_GIT_COMMIT "%s"\n' "$$commit"; \
+	   printf '#define OSIB_BUILD_ORACLE_MANIFEST_SHA256 "%s"\n' "$$(sha256sum oracles/MANIFEST | cut -c1-64)"; } > $@.tmp; \
 	 if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 $(call obj,conformance/lib/version.c): $(BUILD_INFO)
@@ -141,10 +144,12 @@ $(BUILD)/bin/osib-bench: $(call obj,$(BENCH_SRC)) $(CPU_LIB) $(LIBS)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS_ALL) -fopenmp -o $@ $(call obj,$(BENCH_SRC)) $(CPU_LIB) $(LIBS) $(LDLIBS_ALL)
 
-$(BUILD)/bin/osib: $(call obj,$(CLI_SRC)) $(LIBS)
+# osib links the float64 CPU kernels: the in-process reference that judges
+# benchmark cases (conformance/runner/reference.h).
+$(BUILD)/bin/osib: $(call obj,$(CLI_SRC)) $(CPU64_LIB) $(LIBS)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $(call obj,$(CLI_SRC)) $(LIBS) $(LDLIBS_ALL)
+	$(Q)$(CC) $(CFLAGS_ALL) -fopenmp -o $@ $(call obj,$(CLI_SRC)) $(CPU64_LIB) $(LIBS) $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(TEST_SUPPORT) $(LIBS)
 	@mkdir -p $(@D)

@@ -5,19 +5,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend_cpu.h"
 #include "certify.h"
 #include "cli.h"
 #include "report.h"
 
 static const char *const certify_usage =
     "usage: osib certify --impl IMPL.yaml (--suite NAME | --case ID...) --out DIR\n"
-    "                    [--ops OP,...] [--repeat N] [--seed S] [--bandwidth GB/s]\n"
+    "                    [--ops OP,...] [--repeat N] [--seed S] [--bandwidth GB/s] [--force]\n"
     "\n"
     "Certify an implementation (spec/protocol.md): validate its manifest and the\n"
-    "cases, run the correctness gates - every output against the oracle, dot tests,\n"
-    "linearity, Taylor test of the gradient, on fresh random inputs - and only if\n"
-    "every check passes, time N repetitions of each operator. Writes DIR/report.yaml,\n"
-    "DIR/report.md and the tasks' files; DIR must not hold a report already.\n"
+    "cases, run the correctness gates - every output against the oracle and, on a\n"
+    "fresh challenge variant, against the kit's own reference; dot tests, linearity,\n"
+    "Taylor test of the gradient, on fresh random inputs - and only if every check\n"
+    "passes, time N repetitions of each operator, each on fresh inputs and each\n"
+    "validated. Writes DIR/report.yaml, report.md, report.html and the tasks' files;\n"
+    "DIR must not hold a report already. A case without an oracle (a benchmark\n"
+    "case, e.g. --suite perf) is certified beside an oracle case of the same\n"
+    "dimensions and space order.\n"
     "\n"
     "  --impl FILE      the implementation manifest (impl.yaml)\n"
     "  --suite NAME     every case of a suite (e.g. smoke)\n"
@@ -25,7 +30,9 @@ static const char *const certify_usage =
     "  --ops LIST       operators to certify (default: all the manifest lists)\n"
     "  --repeat N       timed repetitions per case and operator (default 5)\n"
     "  --seed S         seed of the random inputs (default: fresh, recorded)\n"
-    "  --bandwidth B    memory bandwidth in GB/s, to report % of the roofline\n"
+    "  --bandwidth B    memory bandwidth in GB/s for the roofline (default: measured,\n"
+    "                   STREAM triad; give the accelerator's for a GPU)\n"
+    "  --force          run cases that do not fit in this machine's memory\n"
     "  --out DIR        where the report goes\n"
     "\n"
     "Exit codes: 0 CONFORMANT, 1 NON-CONFORMANT, 2 or more: no verdict (usage,\n"
@@ -42,6 +49,7 @@ int cmd_certify(int argc, char **argv)
         {"seed", required_argument, NULL, 'S'},
         {"bandwidth", required_argument, NULL, 'b'},
         {"out", required_argument, NULL, 'O'},
+        {"force", no_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -49,6 +57,7 @@ int cmd_certify(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.repeat = 5;
     o.kit_root = cli_kit_root();
+    o.fast_reference = &osib_backend_cpu64;
     char command_line[1024] = "osib";
     for (int i = 0; i < argc; i++)
         strncat(command_line, " ", sizeof command_line - strlen(command_line) - 1),
@@ -96,6 +105,7 @@ int cmd_certify(int argc, char **argv)
                 return cli_error(OSIB_E_USAGE, "certify: --bandwidth needs a positive number of GB/s");
             break;
         case 'O': o.out_dir = optarg; break;
+        case 'F': o.force = 1; break;
         case 'h': fputs(certify_usage, stdout); return 0;
         default: return cli_error(OSIB_E_USAGE, "certify: unknown or incomplete option (see osib certify --help)");
         }

@@ -540,9 +540,9 @@ static osib_status parse_time(const osib_ynode *root, osib_case *c, osib_err *er
 
 osib_status osib_case_from_node(const osib_ynode *root, osib_case *c, osib_err *err)
 {
-    static const char *const keys[] = {"osib_case", "id",         "title",       "description", "suites", "oracle",
-                                       "physics",   "dimensions", "space_order", "grid",        "time",   "model",
-                                       "wavelet",   "sources",    "receivers",   NULL};
+    static const char *const keys[] = {"osib_case", "id",      "title",      "description", "suites", "oracle",
+                                       "operators", "physics", "dimensions", "space_order", "grid",   "time",
+                                       "model",     "wavelet", "sources",    "receivers",   NULL};
     char path_saved[sizeof c->path];
     memcpy(path_saved, c->path, sizeof path_saved);
     memset(c, 0, sizeof *c);
@@ -588,6 +588,29 @@ osib_status osib_case_from_node(const osib_ynode *root, osib_case *c, osib_err *
     }
     if ((st = osib_ymap_bool(root, "oracle", 0, &c->oracle, err)) != OSIB_OK)
         return st;
+    osib_ynode ops;
+    osib_ymap_get(root, "operators", 0, &ops, NULL);
+    for (int op = 0; op < OSIB_OP_COUNT; op++)
+        c->operators[op] = ops.node == NULL;
+    if (ops.node) {
+        size_t nops;
+        if ((st = osib_yseq_len(&ops, &nops, err)) != OSIB_OK)
+            return st;
+        if (nops == 0)
+            return osib_yfail(err, &ops, "at least one operator");
+        for (size_t i = 0; i < nops; i++) {
+            char name[32];
+            if ((st = osib_yseq_at(&ops, i, &n, err)) != OSIB_OK ||
+                (st = osib_yget_string(&n, name, sizeof name, err)) != OSIB_OK)
+                return st;
+            int op = osib_op_parse(name);
+            if (op < 0)
+                return osib_yfail(err, &n, "unknown operator \"%s\"", name);
+            if (c->operators[op])
+                return osib_yfail(err, &n, "operator \"%s\" listed twice", name);
+            c->operators[op] = 1;
+        }
+    }
 
     char physics[OSIB_ID_MAX];
     if ((st = osib_ymap_string(root, "physics", 1, physics, sizeof physics, err)) != OSIB_OK)
@@ -640,6 +663,26 @@ void osib_case_free(osib_case *c)
     free(c->sources.list_m);
     free(c->receivers.list_m);
     c->sources.list_m = c->receivers.list_m = NULL;
+}
+
+osib_status osib_case_copy(osib_case *dst, const osib_case *src, osib_err *err)
+{
+    *dst = *src;
+    dst->sources.list_m = dst->receivers.list_m = NULL;
+    const osib_points *from[2] = {&src->sources, &src->receivers};
+    osib_points *to[2] = {&dst->sources, &dst->receivers};
+    for (int k = 0; k < 2; k++) {
+        if (!from[k]->list_m)
+            continue;
+        size_t bytes = from[k]->count * (size_t)src->ndim * sizeof(double);
+        to[k]->list_m = malloc(bytes ? bytes : 1);
+        if (!to[k]->list_m) {
+            osib_case_free(dst);
+            return osib_fail(err, OSIB_E_NOMEM, "out of memory copying case %s", src->id);
+        }
+        memcpy(to[k]->list_m, from[k]->list_m, bytes);
+    }
+    return OSIB_OK;
 }
 
 int osib_case_in_suite(const osib_case *c, const char *suite)

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "model_import.h"
+#include "osib_ops.h"
 #include "osib_err.h"
 #include "yaml_tree.h"
 
@@ -86,6 +87,11 @@ typedef struct {
     char suites[OSIB_MAX_SUITES][OSIB_ID_MAX];
     int nsuites;
     int oracle; /* whether `make oracles` computes an oracle for it */
+    /* The operators the case is certified with (key `operators`; all five
+     * when absent): a benchmark case whose gradient needs more memory than
+     * a reference machine has lists the others. Not part of the
+     * computation, so neither canonical nor written into requests. */
+    int operators[OSIB_OP_COUNT];
 
     int ndim;
     int space_order;
@@ -114,6 +120,9 @@ osib_status osib_case_load(const char *path, osib_case *c, osib_err *err);
 osib_status osib_case_from_node(const osib_ynode *root, osib_case *c, osib_err *err);
 
 void osib_case_free(osib_case *c);
+
+/* A deep copy of src (its point lists duplicated); free with osib_case_free. */
+osib_status osib_case_copy(osib_case *dst, const osib_case *src, osib_err *err);
 
 /* Whether the case is tagged with a suite. */
 int osib_case_in_suite(const osib_case *c, const char *suite);

@@ -9,5 +9,7 @@
 const char *osib_kit_version(void);
 const char *osib_spec_version(void);
 const char *osib_git_commit(void);
+/* SHA-256 of oracles/MANIFEST as it was when this kit was built. */
+const char *osib_oracle_manifest_sha256(void);
 
 #endif

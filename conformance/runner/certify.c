@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +12,14 @@
 #include <unistd.h>
 
 #include "envinfo.h"
-#include "figures.h"
 #include "estimate.h"
+#include "figures.h"
 #include "gates.h"
 #include "hash.h"
+#include "inputs.h"
+#include "kitfiles.h"
+#include "machine.h"
+#include "required.h"
 #include "sysinfo.h"
 #include "version.h"
 
@@ -38,7 +43,10 @@ static osib_status load_case(const char *kit_root, const char *path_or_id, osib_
     return osib_case_load(path, c, err);
 }
 
-/* The selected cases, loaded and validated, each with an oracle. */
+/* The selected cases, loaded and validated. A case without an oracle (a
+ * benchmark case) is certified only beside a case with an oracle of the
+ * same physics, dimensions and space order: what is timed at scale must
+ * have been shown right where the oracle can tell (spec/protocol.md §3). */
 static osib_status select_cases(const osib_certify_options *o, osib_case *cases, int *ncases, osib_err *err)
 {
     *ncases = 0;
@@ -81,10 +89,26 @@ static osib_status select_cases(const osib_certify_options *o, osib_case *cases,
                 (*ncases)++;
         }
     }
-    for (int i = 0; st == OSIB_OK && i < *ncases; i++)
-        if (!cases[i].oracle)
-            st = osib_fail(err, OSIB_E_USAGE, "case %s has no oracle: certification compares with one (oracle: true)",
+    for (int i = 0; st == OSIB_OK && i < *ncases; i++) {
+        if (cases[i].oracle)
+            continue;
+        if (!o->fast_reference) {
+            st = osib_fail(err, OSIB_E_USAGE,
+                           "case %s has no oracle, and this program has no benchmark-size "
+                           "reference to judge it by",
                            cases[i].id);
+            break;
+        }
+        int companion = 0;
+        for (int j = 0; j < *ncases && !companion; j++)
+            companion =
+                cases[j].oracle && cases[j].ndim == cases[i].ndim && cases[j].space_order == cases[i].space_order;
+        if (!companion)
+            st = osib_fail(err, OSIB_E_USAGE,
+                           "case %s has no oracle: certify it together with a case that has one, of the same "
+                           "physics, dimensions (%d) and space order (%d)",
+                           cases[i].id, cases[i].ndim, cases[i].space_order);
+    }
     if (st != OSIB_OK) {
         for (int i = 0; i < *ncases; i++)
             osib_case_free(&cases[i]);
@@ -100,7 +124,7 @@ static osib_status select_cases(const osib_certify_options *o, osib_case *cases,
 static unsigned long long fresh_seed(void)
 {
     unsigned long long s = 0;
-    int fd = open("/dev/urandom", O_RDONLY);
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
         ssize_t n = read(fd, &s, sizeof s);
         close(fd);
@@ -137,23 +161,100 @@ static void fill_meta(osib_report *r, const osib_impl *impl, const osib_certify_
     r->price_per_hour_usd = impl->price_per_hour_usd;
     snprintf(r->command_line, sizeof r->command_line, "%s", o->command_line ? o->command_line : "");
     r->repeat = o->repeat;
-    r->bandwidth_gbs = o->bandwidth_gbs;
     osib_envinfo_fill(r);
 }
 
 /* How many tasks the run will start, for the progress line. */
-static size_t count_tasks(const int *ops, int ncases, int repeat)
+static size_t count_tasks(const osib_case_ctx *cx, int ncases, int repeat)
 {
-    size_t per_case = 0, nops = 0;
+    size_t total = 0;
+    for (int i = 0; i < ncases; i++) {
+        size_t nops = 0;
+        for (int op = 0; op < OSIB_OP_COUNT; op++)
+            nops += cx[i].ops[op] != 0;
+        total += nops * (size_t)(repeat + (cx[i].oracle ? 2 : 0));
+        total += (cx[i].ops[OSIB_OP_FORWARD] + cx[i].ops[OSIB_OP_ADJOINT]);
+        total += (cx[i].ops[OSIB_OP_BORN] + cx[i].ops[OSIB_OP_BORN_ADJOINT]);
+        total += cx[i].ops[OSIB_OP_FORWARD] ? 3 : 0;
+        total += cx[i].oracle && cx[i].ops[OSIB_OP_GRADIENT] ? OSIB_TAYLOR_STEPS + 1 : 0;
+    }
+    return total;
+}
+
+/* What the run needs at once, at most, for one case and operator: the
+ * implementation's minimal footprint (spec §12), or the kit's reference
+ * with the runner's own arrays, whichever is more (they never run
+ * together). */
+static double run_bytes(const osib_case *c, osib_op op, int dtype_bytes, const osib_backend *fast)
+{
+    osib_estimate e = osib_estimate_op(c, op, dtype_bytes);
+    double ref = osib_reference_bytes(osib_reference_for(c), fast, c, op);
+    double mine = 8.0 * (4.0 * (double)osib_case_physical_points(c) +
+                         6.0 * (double)c->nt * (double)(c->sources.count + c->receivers.count));
+    return fmax(e.footprint_bytes, ref + mine);
+}
+
+/* A benchmark case's published inputs, computed from the case. */
+typedef struct {
+    double *vp, *wavelet, *adjoint_data;
+} owned_inputs;
+
+static osib_status case_context(const osib_case *c, const osib_oracle *o, const int *ops, osib_case_ctx *cx,
+                                owned_inputs *own, osib_err *err)
+{
+    memset(cx, 0, sizeof *cx);
+    memset(own, 0, sizeof *own);
+    cx->c = c;
+    cx->oracle = o;
+    cx->ref = osib_reference_for(c);
     for (int op = 0; op < OSIB_OP_COUNT; op++)
-        nops += ops[op] != 0;
-    per_case += nops;
-    per_case += (ops[OSIB_OP_FORWARD] && ops[OSIB_OP_ADJOINT]) ? 2 : 0;
-    per_case += (ops[OSIB_OP_BORN] && ops[OSIB_OP_BORN_ADJOINT]) ? 2 : 0;
-    per_case += ops[OSIB_OP_FORWARD] ? 3 : 0;
-    per_case += ops[OSIB_OP_GRADIENT] ? OSIB_TAYLOR_STEPS + 1 : 0;
-    per_case += nops * (size_t)repeat;
-    return per_case * (size_t)ncases;
+        cx->ops[op] = ops[op] && c->operators[op];
+    if (o) {
+        cx->vp = osib_oracle_array(o, "vp");
+        cx->wavelet = osib_oracle_array(o, "src_wavelet");
+        cx->adjoint_data = osib_oracle_array(o, "adjoint_data");
+        cx->observed_data = osib_oracle_array(o, "observed_data");
+        return OSIB_OK;
+    }
+    size_t nm = osib_case_physical_points(c);
+    own->vp = malloc(nm * sizeof(double));
+    own->wavelet = malloc(c->nt * c->sources.count * sizeof(double));
+    own->adjoint_data = malloc(c->nt * c->receivers.count * sizeof(double));
+    if (!own->vp || !own->wavelet || !own->adjoint_data)
+        return osib_fail(err, OSIB_E_NOMEM, "case %s: out of memory for its inputs", c->id);
+    osib_status st = osib_case_model_vp(c, own->vp, err);
+    if (st != OSIB_OK)
+        return st;
+    osib_input_wavelets(c, own->wavelet);
+    osib_input_adjoint_data(c, own->adjoint_data);
+    cx->vp = own->vp;
+    cx->wavelet = own->wavelet;
+    cx->adjoint_data = own->adjoint_data;
+    cx->observed_data = NULL;
+    return OSIB_OK;
+}
+
+static void owned_free(owned_inputs *own)
+{
+    free(own->vp);
+    free(own->wavelet);
+    free(own->adjoint_data);
+}
+
+static osib_status kit_check(osib_runner *rn, const osib_kit_snapshot *before, const osib_kit_snapshot *after,
+                             osib_err *err)
+{
+    char what[512];
+    osib_check k;
+    osib_check_init(&k, "kit", "", "files", NULL, "unchanged", "");
+    int diffs = osib_kit_snapshot_diff(before, after, what, sizeof what);
+    osib_check_within(&k, diffs == 0 ? 1.0 : 0.0, 1.0, 1.0);
+    if (diffs)
+        snprintf(k.message, sizeof k.message,
+                 "%d of the kit's files changed while the implementation ran: %s. Restore the kit (git status) "
+                 "and certify again",
+                 diffs, what);
+    return osib_report_add_check(rn->report, &k, err);
 }
 
 osib_status osib_certify(const osib_certify_options *o, int *conformant, char report_id[17], osib_err *err)
@@ -171,13 +272,20 @@ osib_status osib_certify(const osib_certify_options *o, int *conformant, char re
     osib_impl *impl = malloc(sizeof *impl);
     osib_case cases[MAX_CASES];
     osib_oracle oracles[MAX_CASES];
-    int ncases = 0, noracles = 0;
+    osib_case_ctx ctx[MAX_CASES];
+    owned_inputs owned[MAX_CASES];
+    int ncases = 0, nctx = 0;
+    memset(oracles, 0, sizeof oracles);
     osib_report report;
     osib_report_init(&report);
     osib_runner rn;
     memset(&rn, 0, sizeof rn);
-    if (!impl)
+    osib_kit_snapshot *kit_before = calloc(2, sizeof *kit_before), *kit_after = kit_before ? kit_before + 1 : NULL;
+    if (!impl || !kit_before) {
+        free(impl);
+        free(kit_before);
         return osib_fail(err, OSIB_E_NOMEM, "out of memory");
+    }
 
     /* Validate everything before running anything. */
     osib_status st = osib_impl_load(o->impl_path, impl, err);
@@ -201,16 +309,40 @@ osib_status osib_certify(const osib_certify_options *o, int *conformant, char re
     }
     if ((st = select_cases(o, cases, &ncases, err)) != OSIB_OK)
         goto done;
-    for (int i = 0; i < ncases; i++) {
-        if ((st = osib_oracle_load(&oracles[i], &cases[i], o->kit_root, err)) != OSIB_OK)
+    /* The oracles: MANIFEST must be the one the kit was built with, and
+     * every array is checked against it as it is read, once, here. */
+    if ((st = osib_kit_manifest_check(o->kit_root, err)) != OSIB_OK)
+        goto done;
+    for (int i = 0; i < ncases; i++)
+        if (cases[i].oracle && (st = osib_oracle_load(&oracles[i], &cases[i], o->kit_root, err)) != OSIB_OK)
             goto done;
-        noracles++;
-        osib_estimate e = osib_estimate_op(&cases[i], OSIB_OP_FORWARD, impl->dtype_bytes);
-        double mem = osib_physical_memory_bytes();
-        if (mem > 0 && e.footprint_bytes > mem)
-            fprintf(stderr, "osib: warning: case %s needs at least %.1f GiB, this machine has %.1f GiB\n", cases[i].id,
-                    e.footprint_bytes / 1073741824.0, mem / 1073741824.0);
-    }
+    /* Memory, up front: a run that cannot fit is refused with the estimate. */
+    double mem = osib_physical_memory_bytes();
+    for (int i = 0; i < ncases; i++)
+        for (int op = 0; op < OSIB_OP_COUNT; op++) {
+            if (!ops[op] || !cases[i].operators[op])
+                continue;
+            double need = run_bytes(&cases[i], (osib_op)op, impl->dtype_bytes, o->fast_reference);
+            if (mem > 0 && need > 0.9 * mem) {
+                if (!o->force) {
+                    st = osib_fail(err, OSIB_E_NOMEM,
+                                   "case %s, operator %s needs at least %.1f GiB (osib estimate %s), this machine has "
+                                   "%.1f GiB: not run (--force runs it anyway)",
+                                   cases[i].id, osib_op_name((osib_op)op), need / 1073741824.0, cases[i].id,
+                                   mem / 1073741824.0);
+                    goto done;
+                }
+                fprintf(stderr,
+                        "osib: warning: case %s, operator %s needs at least %.1f GiB, this machine has %.1f GiB\n",
+                        cases[i].id, osib_op_name((osib_op)op), need / 1073741824.0, mem / 1073741824.0);
+            }
+        }
+    for (int i = 0; i < ncases; i++, nctx++)
+        if ((st = case_context(&cases[i], cases[i].oracle ? &oracles[i] : NULL, ops, &ctx[i], &owned[i], err)) !=
+            OSIB_OK) {
+            nctx++;
+            goto done;
+        }
     if ((st = osib_mkdir_p(o->out_dir, err)) != OSIB_OK)
         goto done;
     char real[PATH_MAX];
@@ -221,54 +353,110 @@ osib_status osib_certify(const osib_certify_options *o, int *conformant, char re
 
     /* The run */
     rn.impl = impl;
+    rn.fast_reference = o->fast_reference;
     snprintf(rn.out_dir, sizeof rn.out_dir, "%s", real);
     rn.report = &report;
     rn.rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!rn.rng) {
+    rn.secret_rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!rn.rng || !rn.secret_rng) {
         st = osib_fail(err, OSIB_E_NOMEM, "out of memory");
         goto done;
     }
     report.seed = o->have_seed ? o->seed : fresh_seed();
     gsl_rng_set(rn.rng, (unsigned long)report.seed);
+    gsl_rng_set(rn.secret_rng, (unsigned long)fresh_seed());
     fill_meta(&report, impl, o, ops);
+    if (o->bandwidth_gbs > 0) {
+        rn.bandwidth_gbs = o->bandwidth_gbs;
+        snprintf(report.bandwidth_source, sizeof report.bandwidth_source, "given (--bandwidth)");
+    } else {
+        rn.bandwidth_gbs = osib_machine_triad_gbs(5);
+        snprintf(report.bandwidth_source, sizeof report.bandwidth_source,
+                 rn.bandwidth_gbs > 0 ? "measured: STREAM triad, float64, one thread per core, best of 5"
+                                      : "unknown: the triad could not run");
+        if (rn.bandwidth_gbs <= 0)
+            rn.bandwidth_gbs = 0;
+    }
+    report.bandwidth_gbs = rn.bandwidth_gbs;
+    report.forced = o->force;
     osib_utc_now(report.started_utc, sizeof report.started_utc);
     for (int i = 0; i < ncases; i++) {
         osib_case_record *cr = &report.cases[report.ncases++];
         snprintf(cr->id, sizeof cr->id, "%s", cases[i].id);
         osib_case_hash(&cases[i], cr->sha256, NULL);
-        snprintf(cr->oracle_file, sizeof cr->oracle_file, "%s", oracles[i].rel_path);
-        for (int a = 0; a < oracles[i].narrays && a < 16; a++) {
+        cr->has_oracle = cases[i].oracle;
+        memcpy(cr->ops, ctx[i].ops, sizeof cr->ops);
+        snprintf(cr->reference, sizeof cr->reference, "%s", osib_reference_name(ctx[i].ref));
+        snprintf(cr->oracle_file, sizeof cr->oracle_file, "%s", cases[i].oracle ? oracles[i].rel_path : "");
+        for (int a = 0; cases[i].oracle && a < oracles[i].narrays && a < 16; a++) {
             snprintf(cr->oracle_arrays[a].dataset, sizeof cr->oracle_arrays[a].dataset, "%s", oracles[i].datasets[a]);
             snprintf(cr->oracle_arrays[a].sha256, sizeof cr->oracle_arrays[a].sha256, "%s", oracles[i].sha256[a]);
             cr->noracle_arrays++;
         }
     }
-    rn.tasks_total = count_tasks(ops, ncases, o->repeat);
+    if ((st = osib_kit_snapshot_take(kit_before, o->kit_root, cases, ncases, err)) != OSIB_OK)
+        goto done;
+    snprintf(report.oracle_manifest_sha256, sizeof report.oracle_manifest_sha256, "%s", osib_oracle_manifest_sha256());
+    rn.tasks_total = count_tasks(ctx, ncases, o->repeat);
     osib_progress_begin(&rn.progress, "certify");
 
     for (int i = 0; st == OSIB_OK && i < ncases; i++) {
-        st = osib_gate_oracle(&rn, &oracles[i], ops, err);
+        const osib_case_ctx *cx = &ctx[i];
+        if (cx->oracle)
+            st = osib_gate_oracle(&rn, cx, err);
+        if (st == OSIB_OK && cx->oracle)
+            st = osib_gate_challenge(&rn, cx, err);
         if (st == OSIB_OK)
-            st = osib_gate_dot(&rn, &oracles[i], ops, err);
+            st = osib_gate_dot(&rn, cx, err);
         if (st == OSIB_OK)
-            st = osib_gate_linearity(&rn, &oracles[i], ops, err);
-        if (st == OSIB_OK && ops[OSIB_OP_GRADIENT])
-            st = osib_gate_taylor(&rn, &oracles[i], err);
+            st = osib_gate_linearity(&rn, cx, err);
+        if (st == OSIB_OK)
+            st = osib_gate_taylor(&rn, cx, err);
     }
     /* Timings count only for an implementation that passed every gate. */
-    if (st == OSIB_OK && osib_report_failures(&report) == 0)
+    int timed = st == OSIB_OK && osib_report_failures(&report) == 0;
+    if (timed)
         for (int i = 0; st == OSIB_OK && i < ncases; i++)
             for (int op = 0; st == OSIB_OK && op < OSIB_OP_COUNT; op++)
-                if (ops[op])
-                    st = osib_gate_timing(&rn, &oracles[i], (osib_op)op, o->repeat, o->bandwidth_gbs, err);
+                if (ctx[i].ops[op])
+                    st = osib_gate_timing(&rn, &ctx[i], (osib_op)op, o->repeat, err);
     osib_progress_end(&rn.progress);
+    if (st != OSIB_OK)
+        goto done;
+    if ((st = osib_kit_snapshot_take(kit_after, o->kit_root, cases, ncases, err)) != OSIB_OK ||
+        (st = kit_check(&rn, kit_before, kit_after, err)) != OSIB_OK)
+        goto done;
+    for (int f = 0; f < kit_before->n && f < 80; f++, report.nkit_files++) {
+        osib_kit_file_record *kf = &report.kit_files[report.nkit_files];
+        snprintf(kf->path, sizeof kf->path, "%s", kit_before->files[f].path);
+        snprintf(kf->sha256, sizeof kf->sha256, "%s", kit_before->files[f].sha256);
+    }
+
+    /* The report must hold exactly the checks its cases and operators
+     * require: the runner is held to the rule osib verify applies. */
+    osib_required_case rc[MAX_CASES];
+    for (int i = 0; i < ncases; i++) {
+        rc[i].c = &cases[i];
+        rc[i].has_oracle = cases[i].oracle;
+        memcpy(rc[i].ops, ctx[i].ops, sizeof rc[i].ops);
+    }
+    osib_required req;
+    if ((st = osib_required_checks(rc, ncases, o->repeat, timed, &req, err)) != OSIB_OK)
+        goto done;
+    size_t matched = 0;
+    for (size_t k = 0; k < report.nchecks; k++)
+        matched += osib_required_has(&req, report.checks[k].id);
+    if (matched != req.n || matched != report.nchecks)
+        st = osib_fail(err, OSIB_E_INTERNAL, "the run made %zu checks, %zu of them among the %zu required",
+                       report.nchecks, matched, req.n);
+    osib_required_free(&req);
     if (st != OSIB_OK)
         goto done;
 
     report.conformant = osib_report_failures(&report) == 0 && report.nchecks > 0;
     if (!report.conformant)
         report.ntimings = 0; /* timings of a non-conformant implementation are not reported */
-    st = osib_figures_make(&report, oracles, ncases, rn.out_dir, stderr, err);
+    st = osib_figures_make(&report, cases, oracles, ncases, rn.out_dir, stderr, err);
     if (st != OSIB_OK)
         goto done;
     osib_utc_now(report.finished_utc, sizeof report.finished_utc);
@@ -280,11 +468,16 @@ osib_status osib_certify(const osib_certify_options *o, int *conformant, char re
 done:
     if (rn.rng)
         gsl_rng_free(rn.rng);
-    for (int i = 0; i < noracles; i++)
+    if (rn.secret_rng)
+        gsl_rng_free(rn.secret_rng);
+    for (int i = 0; i < nctx; i++)
+        owned_free(&owned[i]);
+    for (int i = 0; i < ncases; i++) {
         osib_oracle_free(&oracles[i]);
-    for (int i = 0; i < ncases; i++)
         osib_case_free(&cases[i]);
+    }
     osib_report_free(&report);
     free(impl);
+    free(kit_before);
     return st;
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "machine.h"
 #include "sysinfo.h"
 
 static void trim(char *s)
@@ -62,6 +63,8 @@ void osib_envinfo_fill(osib_report *r)
 #else
     snprintf(r->compiler, sizeof r->compiler, "unknown");
 #endif
+    osib_caches caches = osib_machine_caches();
+    osib_caches_describe(&caches, r->caches, sizeof r->caches);
     r->gpu[0] = '\0';
     FILE *p = popen("nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null", "r");
     if (p) {

@@ -238,7 +238,7 @@ static osib_status snapshot_figure(osib_report *r, const osib_oracle *o, const c
     return st;
 }
 
-static osib_status roofline_figure(osib_report *r, const osib_oracle *oracles, int ncases, const char *out_dir,
+static osib_status roofline_figure(osib_report *r, const osib_case *cases, int ncases, const char *out_dir,
                                    osib_err *err)
 {
     if (r->ntimings == 0)
@@ -251,8 +251,8 @@ static osib_status roofline_figure(osib_report *r, const osib_oracle *oracles, i
         const osib_timing *t = &r->timings[i];
         const osib_case *c = NULL;
         for (int k = 0; k < ncases; k++)
-            if (strcmp(oracles[k].c->id, t->case_id) == 0)
-                c = oracles[k].c;
+            if (strcmp(cases[k].id, t->case_id) == 0)
+                c = &cases[k];
         int op = osib_op_parse(t->op);
         if (!c || op < 0 || !(t->gflops_compute > 0))
             continue;
@@ -277,8 +277,8 @@ static osib_status roofline_figure(osib_report *r, const osib_oracle *oracles, i
     return st;
 }
 
-osib_status osib_figures_make(osib_report *r, const osib_oracle *oracles, int ncases, const char *out_dir, FILE *warn,
-                              osib_err *err)
+osib_status osib_figures_make(osib_report *r, const osib_case *cases, const osib_oracle *oracles, int ncases,
+                              const char *out_dir, FILE *warn, osib_err *err)
 {
     char dir[OSIB_PATH_MAX];
     snprintf(dir, sizeof dir, "%s/plots", out_dir);
@@ -287,6 +287,8 @@ osib_status osib_figures_make(osib_report *r, const osib_oracle *oracles, int nc
         return st;
     for (int i = 0; i < ncases; i++) {
         osib_err ferr = {0};
+        if (!oracles[i].c)
+            continue; /* a benchmark case: no oracle to draw against */
         if (shot_figures(r, &oracles[i], out_dir, &ferr) != OSIB_OK ||
             taylor_figure(r, oracles[i].c, out_dir, &ferr) != OSIB_OK ||
             snapshot_figure(r, &oracles[i], out_dir, &ferr) != OSIB_OK) {
@@ -299,7 +301,7 @@ osib_status osib_figures_make(osib_report *r, const osib_oracle *oracles, int nc
         }
     }
     osib_err ferr = {0};
-    if (roofline_figure(r, oracles, ncases, out_dir, &ferr) != OSIB_OK && warn)
+    if (roofline_figure(r, cases, ncases, out_dir, &ferr) != OSIB_OK && warn)
         fprintf(warn, "osib: warning: roofline figure: %s\n", ferr.msg);
     return OSIB_OK;
 }

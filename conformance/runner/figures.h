@@ -22,7 +22,7 @@
 
 /* Draw every figure the report's checks and timings allow, add them to
  * r->figures and their files to r->files. Warnings go to warn (may be NULL). */
-osib_status osib_figures_make(osib_report *r, const osib_oracle *oracles, int ncases, const char *out_dir, FILE *warn,
-                              osib_err *err);
+osib_status osib_figures_make(osib_report *r, const osib_case *cases, const osib_oracle *oracles, int ncases,
+                              const char *out_dir, FILE *warn, osib_err *err);
 
 #endif

@@ -1,13 +1,18 @@
 #include "report.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fileutil.h"
 #include "hash.h"
 #include "report_html.h"
+#include "report_md.h"
 #include "text.h"
 #include "yaml_tree.h"
 
@@ -28,30 +33,33 @@ void osib_report_free(osib_report *r)
     r->nchecks = r->nfiles = r->ntasks = r->cap_checks = r->cap_files = r->cap_tasks = 0;
 }
 
+/* Append one element to a growing array of the report. */
+static osib_status grow(void **items, size_t *n, size_t *cap, size_t size, size_t first_cap, osib_err *err)
+{
+    if (*n < *cap)
+        return OSIB_OK;
+    size_t new_cap = *cap ? 2 * *cap : first_cap;
+    void *grown = realloc(*items, new_cap * size);
+    if (!grown)
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory for the report");
+    *items = grown;
+    *cap = new_cap;
+    return OSIB_OK;
+}
+
 osib_status osib_report_add_check(osib_report *r, const osib_check *c, osib_err *err)
 {
-    if (r->nchecks == r->cap_checks) {
-        size_t cap = r->cap_checks ? 2 * r->cap_checks : 64;
-        osib_check *grown = realloc(r->checks, cap * sizeof *grown);
-        if (!grown)
-            return osib_fail(err, OSIB_E_NOMEM, "out of memory for the report");
-        r->checks = grown;
-        r->cap_checks = cap;
-    }
-    r->checks[r->nchecks++] = *c;
-    return OSIB_OK;
+    osib_status st = grow((void **)&r->checks, &r->nchecks, &r->cap_checks, sizeof *c, 64, err);
+    if (st == OSIB_OK)
+        r->checks[r->nchecks++] = *c;
+    return st;
 }
 
 osib_status osib_report_add_file(osib_report *r, const char *relpath, const char *sha256, int kept, osib_err *err)
 {
-    if (r->nfiles == r->cap_files) {
-        size_t cap = r->cap_files ? 2 * r->cap_files : 128;
-        osib_file_record *grown = realloc(r->files, cap * sizeof *grown);
-        if (!grown)
-            return osib_fail(err, OSIB_E_NOMEM, "out of memory for the report");
-        r->files = grown;
-        r->cap_files = cap;
-    }
+    osib_status st = grow((void **)&r->files, &r->nfiles, &r->cap_files, sizeof *r->files, 128, err);
+    if (st != OSIB_OK)
+        return st;
     osib_file_record *f = &r->files[r->nfiles++];
     snprintf(f->path, sizeof f->path, "%s", relpath);
     snprintf(f->sha256, sizeof f->sha256, "%s", sha256);
@@ -61,16 +69,19 @@ osib_status osib_report_add_file(osib_report *r, const char *relpath, const char
 
 osib_status osib_report_add_task(osib_report *r, const osib_task_record *t, osib_err *err)
 {
-    if (r->ntasks == r->cap_tasks) {
-        size_t cap = r->cap_tasks ? 2 * r->cap_tasks : 64;
-        osib_task_record *grown = realloc(r->tasks, cap * sizeof *grown);
-        if (!grown)
-            return osib_fail(err, OSIB_E_NOMEM, "out of memory for the report");
-        r->tasks = grown;
-        r->cap_tasks = cap;
-    }
-    r->tasks[r->ntasks++] = *t;
-    return OSIB_OK;
+    osib_status st = grow((void **)&r->tasks, &r->ntasks, &r->cap_tasks, sizeof *t, 64, err);
+    if (st == OSIB_OK)
+        r->tasks[r->ntasks++] = *t;
+    return st;
+}
+
+void osib_report_task_failed(osib_report *r, const char *task_id, const char *why)
+{
+    for (size_t i = 0; i < r->ntasks; i++)
+        if (strcmp(r->tasks[i].id, task_id) == 0) {
+            r->tasks[i].ok = 0;
+            snprintf(r->tasks[i].outcome, sizeof r->tasks[i].outcome, "%s", why);
+        }
 }
 
 size_t osib_report_failures(const osib_report *r)
@@ -78,6 +89,14 @@ size_t osib_report_failures(const osib_report *r)
     size_t n = 0;
     for (size_t i = 0; i < r->nchecks; i++)
         n += !r->checks[i].passed;
+    return n;
+}
+
+size_t osib_report_leftovers(const osib_report *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->ntasks; i++)
+        n += r->tasks[i].leftovers > 0;
     return n;
 }
 
@@ -110,9 +129,18 @@ static void triple(osib_text *t, const char *indent, const char *key, const doub
     osib_text_printf(t, "}\n");
 }
 
+static void ops_list(osib_text *t, const int *ops)
+{
+    osib_text_printf(t, "[");
+    for (int op = 0, n = 0; op < OSIB_OP_COUNT; op++)
+        if (ops[op])
+            osib_text_printf(t, "%s%s", n++ ? ", " : "", osib_op_name((osib_op)op));
+    osib_text_printf(t, "]");
+}
+
 static void yaml_body(const osib_report *r, osib_text *t)
 {
-    osib_text_printf(t, "osib_report: 1\n");
+    osib_text_printf(t, "osib_report: %d\n", OSIB_REPORT_VERSION);
     osib_text_printf(t, "verdict: %s\n", r->conformant ? "CONFORMANT" : "NON-CONFORMANT");
     osib_text_printf(t, "failed_checks: %zu\n", osib_report_failures(r));
     osib_text_printf(t, "kit:\n");
@@ -120,6 +148,13 @@ static void yaml_body(const osib_report *r, osib_text *t)
     kv_str(t, "  ", "commit", r->kit_commit);
     kv_str(t, "  ", "spec_version", r->spec_version);
     osib_text_printf(t, "  protocol: 1\n");
+    kv_str(t, "  ", "oracle_manifest_sha256", r->oracle_manifest_sha256);
+    osib_text_printf(t, r->nkit_files ? "  files:\n" : "  files: []\n");
+    for (int i = 0; i < r->nkit_files; i++) {
+        osib_text_printf(t, "    - {path: ");
+        osib_text_yaml_string(t, r->kit_files[i].path);
+        osib_text_printf(t, ", sha256: %s}\n", r->kit_files[i].sha256);
+    }
     osib_text_printf(t, "implementation:\n");
     kv_str(t, "  ", "name", r->impl_name);
     kv_str(t, "  ", "version", r->impl_version);
@@ -140,30 +175,41 @@ static void yaml_body(const osib_report *r, osib_text *t)
     kv_str(t, "  ", "command_line", r->command_line);
     osib_text_printf(t, "  seed: %llu\n", r->seed);
     osib_text_printf(t, "  repeat: %d\n", r->repeat);
+    osib_text_printf(t, "  forced: %s\n", r->forced ? "true" : "false");
     kv_num(t, "  ", "bandwidth_gbs", r->bandwidth_gbs);
+    kv_str(t, "  ", "bandwidth_source", r->bandwidth_source);
     osib_text_printf(t, "environment:\n");
     kv_str(t, "  ", "cpu_model", r->cpu_model);
     osib_text_printf(t, "  cores: %d\n", r->cores);
     kv_num(t, "  ", "memory_gib", r->memory_gib);
+    kv_str(t, "  ", "caches", r->caches);
     kv_str(t, "  ", "os", r->os);
     kv_str(t, "  ", "kernel", r->kernel);
     kv_str(t, "  ", "compiler", r->compiler);
     kv_str(t, "  ", "gpu", r->gpu);
     osib_text_printf(t, r->ncases ? "cases:\n" : "cases: []\n");
     for (int i = 0; i < r->ncases; i++) {
-        osib_text_printf(t, "  - id: %s\n", r->cases[i].id);
-        osib_text_printf(t, "    sha256: %s\n", r->cases[i].sha256);
-        kv_str(t, "    ", "oracle", r->cases[i].oracle_file);
-        osib_text_printf(t, r->cases[i].noracle_arrays ? "    oracle_arrays:\n" : "    oracle_arrays: []\n");
-        for (int a = 0; a < r->cases[i].noracle_arrays; a++)
-            osib_text_printf(t, "      - {dataset: \"%s\", sha256: %s}\n", r->cases[i].oracle_arrays[a].dataset,
-                             r->cases[i].oracle_arrays[a].sha256);
+        const osib_case_record *cr = &r->cases[i];
+        osib_text_printf(t, "  - id: %s\n", cr->id);
+        osib_text_printf(t, "    sha256: %s\n", cr->sha256);
+        osib_text_printf(t, "    has_oracle: %s\n", cr->has_oracle ? "true" : "false");
+        osib_text_printf(t, "    operators: ");
+        ops_list(t, cr->ops);
+        osib_text_printf(t, "\n");
+        kv_str(t, "    ", "reference", cr->reference);
+        kv_str(t, "    ", "oracle", cr->oracle_file);
+        osib_text_printf(t, cr->noracle_arrays ? "    oracle_arrays:\n" : "    oracle_arrays: []\n");
+        for (int a = 0; a < cr->noracle_arrays; a++)
+            osib_text_printf(t, "      - {dataset: \"%s\", sha256: %s}\n", cr->oracle_arrays[a].dataset,
+                             cr->oracle_arrays[a].sha256);
     }
     osib_text_printf(t, r->nchecks ? "checks:\n" : "checks: []\n");
     for (size_t i = 0; i < r->nchecks; i++) {
         const osib_check *c = &r->checks[i];
         osib_text_printf(t, "  - id: %s\n", c->id);
-        osib_text_printf(t, "    gate: %s\n    case: %s\n    operator: %s\n", c->gate, c->case_id, c->op);
+        osib_text_printf(t, "    gate: %s\n", c->gate);
+        kv_str(t, "    ", "case", c->case_id);
+        kv_str(t, "    ", "operator", c->op);
         if (c->output[0])
             osib_text_printf(t, "    output: %s\n", c->output);
         osib_text_printf(t, "    measure: %s\n", c->measure);
@@ -174,6 +220,8 @@ static void yaml_body(const osib_report *r, osib_text *t)
             kv_num(t, "    ", "max", c->hi);
         osib_text_printf(t, "    passed: %s\n", c->passed ? "true" : "false");
         kv_str(t, "    ", "tasks", c->tasks);
+        if (c->reference[0])
+            kv_str(t, "    ", "reference", c->reference);
         if (c->nparams > 0) {
             osib_text_printf(t, "    params: [");
             for (int k = 0; k < c->nparams; k++) {
@@ -184,6 +232,20 @@ static void yaml_body(const osib_report *r, osib_text *t)
         }
         if (c->message[0])
             kv_str(t, "    ", "message", c->message);
+    }
+    osib_text_printf(t, r->ntasks ? "tasks:\n" : "tasks: []\n");
+    for (size_t i = 0; i < r->ntasks; i++) {
+        const osib_task_record *k = &r->tasks[i];
+        osib_text_printf(t, "  - {id: %s, case: %s, operator: %s, role: %s, repetition: %d, ok: %s, wall_s: ", k->id,
+                         k->case_id, k->op, k->role, k->repetition, k->ok ? "true" : "false");
+        osib_text_yaml_number(t, k->wall_s);
+        osib_text_printf(t, ", compute_s: ");
+        osib_text_yaml_number(t, k->compute_s);
+        osib_text_printf(t, ", peak_memory_bytes: ");
+        osib_text_yaml_number(t, k->peak_memory_bytes);
+        osib_text_printf(t, ", leftovers: %d, outcome: ", k->leftovers);
+        osib_text_yaml_string(t, k->outcome);
+        osib_text_printf(t, "}\n");
     }
     osib_text_printf(t, r->ntimings ? "timings:\n" : "timings: []\n");
     for (int i = 0; i < r->ntimings; i++) {
@@ -198,7 +260,10 @@ static void yaml_body(const osib_report *r, osib_text *t)
         kv_num(t, "    ", "gflops_compute", tm->gflops_compute);
         kv_num(t, "    ", "bytes_per_point_step", tm->bytes_per_point_step);
         kv_num(t, "    ", "roofline_pct", tm->roofline_pct);
+        kv_num(t, "    ", "roofline_pct_wall", tm->roofline_pct_wall);
         kv_num(t, "    ", "cost_per_shot_usd", tm->cost_per_shot_usd);
+        kv_num(t, "    ", "peak_memory_gib", tm->peak_memory_gib);
+        kv_num(t, "    ", "footprint_gib", tm->footprint_gib);
     }
     osib_text_printf(t, r->nfigures ? "figures:\n" : "figures: []\n");
     for (int i = 0; i < r->nfigures; i++) {
@@ -212,133 +277,13 @@ static void yaml_body(const osib_report *r, osib_text *t)
                          r->files[i].kept ? "true" : "false");
 }
 
-/* ---------------------------------------------------------------------------
- * report.md
- * ------------------------------------------------------------------------- */
-
-static const char *fmt_num(double v, char *buf, size_t cap)
-{
-    if (isnan(v))
-        snprintf(buf, cap, "n/a");
-    else
-        snprintf(buf, cap, "%.3g", v);
-    return buf;
-}
-
-static void markdown(const osib_report *r, osib_text *t)
-{
-    char a[32], b[32], c[32];
-    osib_text_printf(t, "# OSIB certification report %s\n\n", r->report_id);
-    osib_text_printf(t, "**Verdict: %s**", r->conformant ? "CONFORMANT" : "NON-CONFORMANT");
-    osib_text_printf(t, " — %zu checks, %zu failed.\n\n", r->nchecks, osib_report_failures(r));
-    osib_text_printf(t, "| | |\n|---|---|\n");
-    osib_text_printf(t, "| implementation | %s %s (%s) |\n", r->impl_name, r->impl_version, r->impl_vendor);
-    osib_text_printf(t, "| precision class | %s, arrays in %s |\n", r->precision, r->array_format);
-    osib_text_printf(t, "| operators | %s |\n", r->operators);
-    osib_text_printf(t, "| machine | %s, %d cores, %.1f GiB; %s |\n", r->cpu_model, r->cores, r->memory_gib, r->os);
-    if (r->gpu[0])
-        osib_text_printf(t, "| GPU | %s |\n", r->gpu);
-    osib_text_printf(t, "| kit | OSIB %s (commit %s), spec %s, protocol 1 |\n", r->kit_version, r->kit_commit,
-                     r->spec_version);
-    osib_text_printf(t, "| run | %s to %s, seed %llu, %d timed repetitions |\n", r->started_utc, r->finished_utc,
-                     r->seed, r->repeat);
-    osib_text_printf(t, "| cases |");
-    for (int i = 0; i < r->ncases; i++)
-        osib_text_printf(t, " %s`%s`", i ? ", " : "", r->cases[i].id);
-    osib_text_printf(t, " |\n\n");
-
-    if (osib_report_failures(r) > 0) {
-        osib_text_printf(t, "## Failed checks\n\n| check | value | limit | why |\n|---|---|---|---|\n");
-        for (size_t i = 0; i < r->nchecks; i++) {
-            const osib_check *k = &r->checks[i];
-            if (k->passed)
-                continue;
-            osib_text_printf(t, "| `%s` | %s | ", k->id, fmt_num(k->value, a, sizeof a));
-            if (k->has_lo && k->has_hi)
-                osib_text_printf(t, "[%s, %s]", fmt_num(k->lo, b, sizeof b), fmt_num(k->hi, c, sizeof c));
-            else if (k->has_hi)
-                osib_text_printf(t, "≤ %s", fmt_num(k->hi, b, sizeof b));
-            else if (k->has_lo)
-                osib_text_printf(t, "≥ %s", fmt_num(k->lo, b, sizeof b));
-            osib_text_printf(t, " | %s |\n", k->message);
-        }
-        osib_text_printf(t, "\nTimings of a non-conformant implementation are not reported.\n\n");
-    }
-
-    if (r->ntimings > 0) {
-        osib_text_printf(t,
-                         "## Performance\n\nMedian of %d repetitions. Wall time is measured by the runner around "
-                         "the process (I/O and start-up included); compute time is reported by the "
-                         "implementation. Throughput uses the spec's cost model (spec/acoustic.md §12), never "
-                         "figures from the implementation.\n\n",
-                         r->repeat);
-        osib_text_printf(t, "| case | operator | wall s | compute s | GPts/s (wall) | GPts/s (compute) | GFlop/s "
-                            "(compute) | %% of roofline | cost per shot |\n|---|---|---|---|---|---|---|---|---|\n");
-        for (int i = 0; i < r->ntimings; i++) {
-            const osib_timing *tm = &r->timings[i];
-            char d[32], e[32], f[32], g[32], h[32];
-            osib_text_printf(t, "| %s | %s | %s | %s | %s | %s | %s | ", tm->case_id, tm->op,
-                             fmt_num(tm->wall_s[0], a, sizeof a), fmt_num(tm->compute_s[0], b, sizeof b),
-                             fmt_num(tm->gpts_wall, c, sizeof c), fmt_num(tm->gpts_compute, d, sizeof d),
-                             fmt_num(tm->gflops_compute, e, sizeof e));
-            osib_text_printf(t, "%s | ", tm->roofline_pct >= 0 ? fmt_num(tm->roofline_pct, f, sizeof f) : "—");
-            if (tm->cost_per_shot_usd >= 0)
-                osib_text_printf(t, "$%s |\n", fmt_num(tm->cost_per_shot_usd, g, sizeof g));
-            else
-                osib_text_printf(t, "— |\n");
-            (void)h;
-        }
-        osib_text_printf(t, "\n");
-    }
-
-    osib_text_printf(t,
-                     "## Adjointness, linearity and Taylor tests\n\nOn fresh random inputs (seed %llu).\n\n"
-                     "| check | value | limit | result |\n|---|---|---|---|\n",
-                     r->seed);
-    for (size_t i = 0; i < r->nchecks; i++) {
-        const osib_check *k = &r->checks[i];
-        if (strcmp(k->gate, "dot") && strcmp(k->gate, "linearity") && strcmp(k->gate, "taylor"))
-            continue;
-        osib_text_printf(t, "| `%s` | %s | ", k->id, fmt_num(k->value, a, sizeof a));
-        if (k->has_lo && k->has_hi)
-            osib_text_printf(t, "[%s, %s]", fmt_num(k->lo, b, sizeof b), fmt_num(k->hi, c, sizeof c));
-        else if (k->has_hi)
-            osib_text_printf(t, "≤ %s", fmt_num(k->hi, b, sizeof b));
-        else if (k->has_lo)
-            osib_text_printf(t, "≥ %s", fmt_num(k->lo, b, sizeof b));
-        osib_text_printf(t, " | %s |\n", k->passed ? "pass" : "**FAIL**");
-    }
-    osib_text_printf(t, "\n");
-    if (r->nfigures) {
-        osib_text_printf(t, "## Figures\n\n");
-        for (int i = 0; i < r->nfigures; i++)
-            osib_text_printf(t, "![%s](%s.png)\n\n*%s* ([SVG](%s.svg))\n\n", r->figures[i].caption, r->figures[i].base,
-                             r->figures[i].caption, r->figures[i].base);
-    }
-
-    osib_text_printf(t, "## All checks\n\n| check | value | limit | result |\n|---|---|---|---|\n");
-    for (size_t i = 0; i < r->nchecks; i++) {
-        const osib_check *k = &r->checks[i];
-        osib_text_printf(t, "| `%s` | %s | ", k->id, fmt_num(k->value, a, sizeof a));
-        if (k->has_lo && k->has_hi)
-            osib_text_printf(t, "[%s, %s]", fmt_num(k->lo, b, sizeof b), fmt_num(k->hi, c, sizeof c));
-        else if (k->has_hi)
-            osib_text_printf(t, "≤ %s", fmt_num(k->hi, b, sizeof b));
-        else if (k->has_lo)
-            osib_text_printf(t, "≥ %s", fmt_num(k->lo, b, sizeof b));
-        osib_text_printf(t, " | %s |\n", k->passed ? "pass" : "**FAIL**");
-    }
-    osib_text_printf(t, "\n## Verifying this report\n\n`osib verify <this directory>` recomputes every check from the "
-                        "stored inputs, outputs and oracles, checks the SHA-256 of every file listed in "
-                        "report.yaml, and confirms or refutes the verdict.\n");
-}
-
 osib_status osib_report_write(osib_report *r, const char *dir, osib_err *err)
 {
-    osib_text body, file, md;
+    osib_text body, file, md, html;
     osib_text_init(&body);
     osib_text_init(&file);
     osib_text_init(&md);
+    osib_text_init(&html);
     yaml_body(r, &body);
     osib_status st = body.failed ? osib_fail(err, OSIB_E_NOMEM, "out of memory for the report") : OSIB_OK;
     char hex[OSIB_SHA256_HEX];
@@ -347,7 +292,7 @@ osib_status osib_report_write(osib_report *r, const char *dir, osib_err *err)
     if (st == OSIB_OK) {
         snprintf(r->report_id, sizeof r->report_id, "%.16s", hex);
         osib_text_printf(&file, "report_id: %s\n%s", r->report_id, body.buf);
-        markdown(r, &md);
+        osib_report_markdown(r, &md);
         if (file.failed || md.failed)
             st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the report");
     }
@@ -356,19 +301,17 @@ osib_status osib_report_write(osib_report *r, const char *dir, osib_err *err)
         snprintf(path, sizeof path, "%s/report.md", dir);
         st = osib_write_text_atomic(path, md.buf, md.len, err);
     }
-    osib_text html;
-    osib_text_init(&html);
     if (st == OSIB_OK)
         st = osib_report_html(r, dir, &html, err);
     if (st == OSIB_OK) {
         snprintf(path, sizeof path, "%s/report.html", dir);
         st = osib_write_text_atomic(path, html.buf, html.len, err);
     }
-    osib_text_free(&html);
     if (st == OSIB_OK) { /* report.yaml last: its presence means the report is complete */
         snprintf(path, sizeof path, "%s/report.yaml", dir);
         st = osib_write_text_atomic(path, file.buf, file.len, err);
     }
+    osib_text_free(&html);
     osib_text_free(&body);
     osib_text_free(&file);
     osib_text_free(&md);
@@ -402,7 +345,16 @@ static osib_status get_num(const osib_ynode *map, const char *key, int required,
 
 static osib_status get_str(const osib_ynode *map, const char *key, char *buf, size_t cap, osib_err *err)
 {
-    return osib_ymap_string(map, key, 0, buf, cap, err);
+    return osib_ymap_string(map, key, 1, buf, cap, err);
+}
+
+static osib_status get_int(const osib_ynode *map, const char *key, int *out, osib_err *err)
+{
+    long long v = 0;
+    osib_status st = osib_ymap_int(map, key, 1, &v, err);
+    if (st == OSIB_OK)
+        *out = (int)v;
+    return st;
 }
 
 static osib_status read_triple(const osib_ynode *map, const char *key, double v[3], osib_err *err)
@@ -418,108 +370,185 @@ static osib_status read_triple(const osib_ynode *map, const char *key, double v[
     return st;
 }
 
+static osib_status read_ops(const osib_ynode *map, const char *key, int *ops, osib_err *err)
+{
+    osib_ynode list, item;
+    size_t n;
+    osib_status st = osib_ymap_get(map, key, 1, &list, err);
+    if (st == OSIB_OK)
+        st = osib_yseq_len(&list, &n, err);
+    for (int op = 0; op < OSIB_OP_COUNT; op++)
+        ops[op] = 0;
+    for (size_t i = 0; st == OSIB_OK && i < n; i++) {
+        char name[32];
+        if ((st = osib_yseq_at(&list, i, &item, err)) == OSIB_OK &&
+            (st = osib_yget_string(&item, name, sizeof name, err)) == OSIB_OK) {
+            int op = osib_op_parse(name);
+            if (op < 0)
+                st = osib_yfail(err, &item, "unknown operator \"%s\"", name);
+            else
+                ops[op] = 1;
+        }
+    }
+    return st;
+}
+
+/* The whole file, a regular file of at most OSIB_YAML_MAX_BYTES. */
+static osib_status read_whole(const char *path, char **buf, size_t *len, osib_err *err)
+{
+    *buf = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return osib_fail(err, OSIB_E_IO, "%s: no report here (%s)", path,
+                         errno == ELOOP ? "a symbolic link" : strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > OSIB_YAML_MAX_BYTES) {
+        close(fd);
+        return osib_fail(err, OSIB_E_DATA, "%s: not a regular file of at most %d MiB", path, OSIB_YAML_MAX_BYTES >> 20);
+    }
+    *buf = malloc((size_t)sb.st_size + 1);
+    if (!*buf) {
+        close(fd);
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory");
+    }
+    size_t got = 0;
+    while (got < (size_t)sb.st_size) {
+        ssize_t n = read(fd, *buf + got, (size_t)sb.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    (*buf)[got] = '\0';
+    *len = got;
+    return OSIB_OK;
+}
+
 osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[65], osib_err *err)
 {
     osib_report_init(r);
     char path[OSIB_PATH_MAX];
     snprintf(path, sizeof path, "%s/report.yaml", dir);
-
+    char *raw = NULL;
+    size_t raw_len = 0;
+    osib_status st = read_whole(path, &raw, &raw_len, err);
+    if (st != OSIB_OK)
+        return st;
     /* The body is everything after the first line. */
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return osib_fail(err, OSIB_E_IO, "%s: no report here", path);
-    osib_text raw;
-    osib_text_init(&raw);
-    char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        osib_text_printf(&raw, "%.*s", (int)got, chunk);
-    fclose(f);
-    if (raw.failed || !raw.buf) {
-        osib_text_free(&raw);
-        return osib_fail(err, OSIB_E_IO, "%s: cannot read", path);
-    }
-    char *nl = strchr(raw.buf, '\n');
-    osib_status st = nl ? osib_sha256_bytes(nl + 1, raw.len - (size_t)(nl + 1 - raw.buf), body_sha256, err)
-                        : osib_fail(err, OSIB_E_DATA, "%s: not a report", path);
+    char *nl = memchr(raw, '\n', raw_len);
+    st = nl ? osib_sha256_bytes(nl + 1, raw_len - (size_t)(nl + 1 - raw), body_sha256, err)
+            : osib_fail(err, OSIB_E_DATA, "%s: not a report", path);
     if (st != OSIB_OK) {
-        osib_text_free(&raw);
+        free(raw);
         return st;
     }
-
     osib_yaml y;
-    st = osib_yaml_load_string(&y, raw.buf, raw.len, path, OSIB_E_DATA, err);
-    osib_text_free(&raw);
+    st = osib_yaml_load_string(&y, raw, raw_len, path, OSIB_E_DATA, err);
+    free(raw);
     if (st != OSIB_OK)
         return st;
     osib_ynode root, sec, list, item;
     char verdict[32];
-    long long v;
+    int version = 0;
     if ((st = osib_yaml_root(&y, &root, err)) != OSIB_OK ||
         (st = osib_ymap_string(&root, "report_id", 1, r->report_id, sizeof r->report_id, err)) != OSIB_OK ||
+        (st = get_int(&root, "osib_report", &version, err)) != OSIB_OK ||
         (st = osib_ymap_string(&root, "verdict", 1, verdict, sizeof verdict, err)) != OSIB_OK)
         goto done;
+    if (version != OSIB_REPORT_VERSION) {
+        osib_ymap_get(&root, "osib_report", 1, &item, NULL);
+        st = osib_yfail(err, &item,
+                        "report format %d: this kit reads format %d (reports made before it cannot be "
+                        "verified with it)",
+                        version, OSIB_REPORT_VERSION);
+        goto done;
+    }
     r->conformant = strcmp(verdict, "CONFORMANT") == 0;
 
     if ((st = osib_ymap_get(&root, "kit", 1, &sec, err)) != OSIB_OK ||
         (st = get_str(&sec, "version", r->kit_version, sizeof r->kit_version, err)) != OSIB_OK ||
         (st = get_str(&sec, "commit", r->kit_commit, sizeof r->kit_commit, err)) != OSIB_OK ||
-        (st = get_str(&sec, "spec_version", r->spec_version, sizeof r->spec_version, err)) != OSIB_OK)
+        (st = get_str(&sec, "spec_version", r->spec_version, sizeof r->spec_version, err)) != OSIB_OK ||
+        (st = get_str(&sec, "oracle_manifest_sha256", r->oracle_manifest_sha256, sizeof r->oracle_manifest_sha256,
+                      err)) != OSIB_OK ||
+        (st = osib_ymap_get(&sec, "files", 1, &list, err)) != OSIB_OK)
         goto done;
+    size_t n;
+    if ((st = osib_yseq_len(&list, &n, err)) != OSIB_OK)
+        goto done;
+    for (size_t i = 0; i < n && i < 80; i++, r->nkit_files++)
+        if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK ||
+            (st = get_str(&item, "path", r->kit_files[i].path, sizeof r->kit_files[i].path, err)) != OSIB_OK ||
+            (st = get_str(&item, "sha256", r->kit_files[i].sha256, sizeof r->kit_files[i].sha256, err)) != OSIB_OK)
+            goto done;
+
     if ((st = osib_ymap_get(&root, "implementation", 1, &sec, err)) != OSIB_OK ||
         (st = get_str(&sec, "name", r->impl_name, sizeof r->impl_name, err)) != OSIB_OK ||
         (st = get_str(&sec, "version", r->impl_version, sizeof r->impl_version, err)) != OSIB_OK ||
-        (st = get_str(&sec, "precision", r->precision, sizeof r->precision, err)) != OSIB_OK ||
+        (st = get_str(&sec, "vendor", r->impl_vendor, sizeof r->impl_vendor, err)) != OSIB_OK ||
+        (st = get_str(&sec, "contact", r->impl_contact, sizeof r->impl_contact, err)) != OSIB_OK ||
+        (st = get_str(&sec, "manifest", r->impl_manifest, sizeof r->impl_manifest, err)) != OSIB_OK ||
+        (st = get_str(&sec, "manifest_sha256", r->impl_manifest_sha256, sizeof r->impl_manifest_sha256, err)) !=
+            OSIB_OK ||
         (st = get_str(&sec, "executable", r->impl_executable, sizeof r->impl_executable, err)) != OSIB_OK ||
         (st = get_str(&sec, "executable_sha256", r->impl_executable_sha256, sizeof r->impl_executable_sha256, err)) !=
             OSIB_OK ||
-        (st = get_str(&sec, "vendor", r->impl_vendor, sizeof r->impl_vendor, err)) != OSIB_OK ||
-        (st = get_str(&sec, "hardware_notes", r->impl_notes, sizeof r->impl_notes, err)) != OSIB_OK ||
+        (st = get_str(&sec, "precision", r->precision, sizeof r->precision, err)) != OSIB_OK ||
         (st = get_str(&sec, "array_format", r->array_format, sizeof r->array_format, err)) != OSIB_OK ||
         (st = get_str(&sec, "operators", r->operators, sizeof r->operators, err)) != OSIB_OK ||
-        (st = get_num(&sec, "price_per_hour_usd", 0, &r->price_per_hour_usd, err)) != OSIB_OK)
+        (st = get_num(&sec, "price_per_hour_usd", 1, &r->price_per_hour_usd, err)) != OSIB_OK ||
+        (st = get_str(&sec, "hardware_notes", r->impl_notes, sizeof r->impl_notes, err)) != OSIB_OK)
         goto done;
+    long long seed = 0;
+    if ((st = osib_ymap_get(&root, "run", 1, &sec, err)) != OSIB_OK ||
+        (st = get_str(&sec, "started_utc", r->started_utc, sizeof r->started_utc, err)) != OSIB_OK ||
+        (st = get_str(&sec, "finished_utc", r->finished_utc, sizeof r->finished_utc, err)) != OSIB_OK ||
+        (st = get_str(&sec, "command_line", r->command_line, sizeof r->command_line, err)) != OSIB_OK ||
+        (st = osib_ymap_int(&sec, "seed", 1, &seed, err)) != OSIB_OK ||
+        (st = get_int(&sec, "repeat", &r->repeat, err)) != OSIB_OK ||
+        (st = osib_ymap_bool(&sec, "forced", 1, &r->forced, err)) != OSIB_OK ||
+        (st = get_num(&sec, "bandwidth_gbs", 1, &r->bandwidth_gbs, err)) != OSIB_OK ||
+        (st = get_str(&sec, "bandwidth_source", r->bandwidth_source, sizeof r->bandwidth_source, err)) != OSIB_OK)
+        goto done;
+    r->seed = (unsigned long long)seed;
     if ((st = osib_ymap_get(&root, "environment", 1, &sec, err)) != OSIB_OK ||
         (st = get_str(&sec, "cpu_model", r->cpu_model, sizeof r->cpu_model, err)) != OSIB_OK ||
+        (st = get_int(&sec, "cores", &r->cores, err)) != OSIB_OK ||
+        (st = get_num(&sec, "memory_gib", 1, &r->memory_gib, err)) != OSIB_OK ||
+        (st = get_str(&sec, "caches", r->caches, sizeof r->caches, err)) != OSIB_OK ||
         (st = get_str(&sec, "os", r->os, sizeof r->os, err)) != OSIB_OK ||
-        (st = get_str(&sec, "gpu", r->gpu, sizeof r->gpu, err)) != OSIB_OK ||
-        (st = get_num(&sec, "memory_gib", 0, &r->memory_gib, err)) != OSIB_OK ||
-        (v = 0, st = osib_ymap_int(&sec, "cores", 0, &v, err)) != OSIB_OK)
+        (st = get_str(&sec, "kernel", r->kernel, sizeof r->kernel, err)) != OSIB_OK ||
+        (st = get_str(&sec, "compiler", r->compiler, sizeof r->compiler, err)) != OSIB_OK ||
+        (st = get_str(&sec, "gpu", r->gpu, sizeof r->gpu, err)) != OSIB_OK)
         goto done;
-    r->cores = (int)v;
-    if ((st = osib_ymap_get(&root, "run", 1, &sec, err)) != OSIB_OK ||
-        (st = osib_ymap_int(&sec, "repeat", 1, &v, err)) != OSIB_OK)
-        goto done;
-    r->repeat = (int)v;
-    if ((st = osib_ymap_int(&sec, "seed", 1, &v, err)) != OSIB_OK)
-        goto done;
-    r->seed = (unsigned long long)v;
 
-    size_t n;
     if ((st = osib_ymap_get(&root, "cases", 1, &list, err)) != OSIB_OK ||
         (st = osib_yseq_len(&list, &n, err)) != OSIB_OK)
         goto done;
     for (size_t i = 0; i < n && i < 32; i++) {
         osib_case_record *cr = &r->cases[r->ncases++];
-        if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK ||
-            (st = osib_ymap_string(&item, "id", 1, cr->id, sizeof cr->id, err)) != OSIB_OK ||
-            (st = osib_ymap_string(&item, "sha256", 1, cr->sha256, sizeof cr->sha256, err)) != OSIB_OK ||
-            (st = osib_ymap_string(&item, "oracle", 1, cr->oracle_file, sizeof cr->oracle_file, err)) != OSIB_OK)
-            goto done;
         osib_ynode arrays, arr;
         size_t na;
-        if ((st = osib_ymap_get(&item, "oracle_arrays", 1, &arrays, err)) != OSIB_OK ||
+        if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK ||
+            (st = get_str(&item, "id", cr->id, sizeof cr->id, err)) != OSIB_OK ||
+            (st = get_str(&item, "sha256", cr->sha256, sizeof cr->sha256, err)) != OSIB_OK ||
+            (st = osib_ymap_bool(&item, "has_oracle", 1, &cr->has_oracle, err)) != OSIB_OK ||
+            (st = read_ops(&item, "operators", cr->ops, err)) != OSIB_OK ||
+            (st = get_str(&item, "reference", cr->reference, sizeof cr->reference, err)) != OSIB_OK ||
+            (st = get_str(&item, "oracle", cr->oracle_file, sizeof cr->oracle_file, err)) != OSIB_OK ||
+            (st = osib_ymap_get(&item, "oracle_arrays", 1, &arrays, err)) != OSIB_OK ||
             (st = osib_yseq_len(&arrays, &na, err)) != OSIB_OK)
             goto done;
-        for (size_t a = 0; a < na && a < 16; a++) {
+        for (size_t a = 0; a < na && a < 16; a++, cr->noracle_arrays++)
             if ((st = osib_yseq_at(&arrays, a, &arr, err)) != OSIB_OK ||
-                (st = osib_ymap_string(&arr, "dataset", 1, cr->oracle_arrays[a].dataset,
-                                       sizeof cr->oracle_arrays[a].dataset, err)) != OSIB_OK ||
-                (st = osib_ymap_string(&arr, "sha256", 1, cr->oracle_arrays[a].sha256,
-                                       sizeof cr->oracle_arrays[a].sha256, err)) != OSIB_OK)
+                (st = get_str(&arr, "dataset", cr->oracle_arrays[a].dataset, sizeof cr->oracle_arrays[a].dataset,
+                              err)) != OSIB_OK ||
+                (st = get_str(&arr, "sha256", cr->oracle_arrays[a].sha256, sizeof cr->oracle_arrays[a].sha256, err)) !=
+                    OSIB_OK)
                 goto done;
-            cr->noracle_arrays++;
-        }
     }
 
     if ((st = osib_ymap_get(&root, "checks", 1, &list, err)) != OSIB_OK ||
@@ -528,20 +557,20 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
     for (size_t i = 0; i < n; i++) {
         osib_check c;
         memset(&c, 0, sizeof c);
-        osib_ynode params, p;
+        osib_ynode params, p, bound;
         if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK ||
-            (st = osib_ymap_string(&item, "id", 1, c.id, sizeof c.id, err)) != OSIB_OK ||
-            (st = osib_ymap_string(&item, "gate", 1, c.gate, sizeof c.gate, err)) != OSIB_OK ||
-            (st = osib_ymap_string(&item, "case", 1, c.case_id, sizeof c.case_id, err)) != OSIB_OK ||
-            (st = osib_ymap_string(&item, "operator", 1, c.op, sizeof c.op, err)) != OSIB_OK ||
+            (st = get_str(&item, "id", c.id, sizeof c.id, err)) != OSIB_OK ||
+            (st = get_str(&item, "gate", c.gate, sizeof c.gate, err)) != OSIB_OK ||
+            (st = get_str(&item, "case", c.case_id, sizeof c.case_id, err)) != OSIB_OK ||
+            (st = get_str(&item, "operator", c.op, sizeof c.op, err)) != OSIB_OK ||
             (st = osib_ymap_string(&item, "output", 0, c.output, sizeof c.output, err)) != OSIB_OK ||
-            (st = osib_ymap_string(&item, "measure", 1, c.measure, sizeof c.measure, err)) != OSIB_OK ||
+            (st = get_str(&item, "measure", c.measure, sizeof c.measure, err)) != OSIB_OK ||
             (st = get_num(&item, "value", 1, &c.value, err)) != OSIB_OK ||
             (st = osib_ymap_bool(&item, "passed", 1, &c.passed, err)) != OSIB_OK ||
-            (st = osib_ymap_string(&item, "tasks", 1, c.tasks, sizeof c.tasks, err)) != OSIB_OK ||
+            (st = get_str(&item, "tasks", c.tasks, sizeof c.tasks, err)) != OSIB_OK ||
+            (st = osib_ymap_string(&item, "reference", 0, c.reference, sizeof c.reference, err)) != OSIB_OK ||
             (st = osib_ymap_string(&item, "message", 0, c.message, sizeof c.message, err)) != OSIB_OK)
             goto done;
-        osib_ynode bound;
         osib_ymap_get(&item, "min", 0, &bound, NULL);
         if ((c.has_lo = bound.node != NULL) && (st = get_num(&item, "min", 1, &c.lo, err)) != OSIB_OK)
             goto done;
@@ -569,14 +598,37 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
             goto done;
     }
 
+    if ((st = osib_ymap_get(&root, "tasks", 1, &list, err)) != OSIB_OK ||
+        (st = osib_yseq_len(&list, &n, err)) != OSIB_OK)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        osib_task_record k;
+        memset(&k, 0, sizeof k);
+        if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK ||
+            (st = get_str(&item, "id", k.id, sizeof k.id, err)) != OSIB_OK ||
+            (st = get_str(&item, "case", k.case_id, sizeof k.case_id, err)) != OSIB_OK ||
+            (st = get_str(&item, "operator", k.op, sizeof k.op, err)) != OSIB_OK ||
+            (st = get_str(&item, "role", k.role, sizeof k.role, err)) != OSIB_OK ||
+            (st = get_int(&item, "repetition", &k.repetition, err)) != OSIB_OK ||
+            (st = osib_ymap_bool(&item, "ok", 1, &k.ok, err)) != OSIB_OK ||
+            (st = get_num(&item, "wall_s", 1, &k.wall_s, err)) != OSIB_OK ||
+            (st = get_num(&item, "compute_s", 1, &k.compute_s, err)) != OSIB_OK ||
+            (st = get_num(&item, "peak_memory_bytes", 1, &k.peak_memory_bytes, err)) != OSIB_OK ||
+            (st = get_int(&item, "leftovers", &k.leftovers, err)) != OSIB_OK ||
+            (st = get_str(&item, "outcome", k.outcome, sizeof k.outcome, err)) != OSIB_OK ||
+            (st = osib_report_add_task(r, &k, err)) != OSIB_OK)
+            goto done;
+    }
+
     if ((st = osib_ymap_get(&root, "timings", 1, &list, err)) != OSIB_OK ||
         (st = osib_yseq_len(&list, &n, err)) != OSIB_OK)
         goto done;
     for (size_t i = 0; i < n && i < 64; i++) {
         osib_timing *tm = &r->timings[r->ntimings++];
         if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK ||
-            (st = osib_ymap_string(&item, "case", 1, tm->case_id, sizeof tm->case_id, err)) != OSIB_OK ||
-            (st = osib_ymap_string(&item, "operator", 1, tm->op, sizeof tm->op, err)) != OSIB_OK ||
+            (st = get_str(&item, "case", tm->case_id, sizeof tm->case_id, err)) != OSIB_OK ||
+            (st = get_str(&item, "operator", tm->op, sizeof tm->op, err)) != OSIB_OK ||
+            (st = get_int(&item, "repetitions", &tm->repetitions, err)) != OSIB_OK ||
             (st = read_triple(&item, "wall_s", tm->wall_s, err)) != OSIB_OK ||
             (st = read_triple(&item, "compute_s", tm->compute_s, err)) != OSIB_OK ||
             (st = get_num(&item, "gpts_wall", 1, &tm->gpts_wall, err)) != OSIB_OK ||
@@ -585,10 +637,21 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
             (st = get_num(&item, "gflops_compute", 1, &tm->gflops_compute, err)) != OSIB_OK ||
             (st = get_num(&item, "bytes_per_point_step", 1, &tm->bytes_per_point_step, err)) != OSIB_OK ||
             (st = get_num(&item, "roofline_pct", 1, &tm->roofline_pct, err)) != OSIB_OK ||
-            (st = get_num(&item, "cost_per_shot_usd", 1, &tm->cost_per_shot_usd, err)) != OSIB_OK)
+            (st = get_num(&item, "roofline_pct_wall", 1, &tm->roofline_pct_wall, err)) != OSIB_OK ||
+            (st = get_num(&item, "cost_per_shot_usd", 1, &tm->cost_per_shot_usd, err)) != OSIB_OK ||
+            (st = get_num(&item, "peak_memory_gib", 1, &tm->peak_memory_gib, err)) != OSIB_OK ||
+            (st = get_num(&item, "footprint_gib", 1, &tm->footprint_gib, err)) != OSIB_OK)
             goto done;
-        tm->repetitions = r->repeat;
     }
+
+    if ((st = osib_ymap_get(&root, "figures", 1, &list, err)) != OSIB_OK ||
+        (st = osib_yseq_len(&list, &n, err)) != OSIB_OK)
+        goto done;
+    for (size_t i = 0; i < n && i < 48; i++, r->nfigures++)
+        if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK ||
+            (st = get_str(&item, "base", r->figures[i].base, sizeof r->figures[i].base, err)) != OSIB_OK ||
+            (st = get_str(&item, "caption", r->figures[i].caption, sizeof r->figures[i].caption, err)) != OSIB_OK)
+            goto done;
 
     if ((st = osib_ymap_get(&root, "files", 1, &list, err)) != OSIB_OK ||
         (st = osib_yseq_len(&list, &n, err)) != OSIB_OK)
@@ -597,8 +660,8 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
         char fpath[320], sha[65];
         int kept;
         if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK ||
-            (st = osib_ymap_string(&item, "path", 1, fpath, sizeof fpath, err)) != OSIB_OK ||
-            (st = osib_ymap_string(&item, "sha256", 1, sha, sizeof sha, err)) != OSIB_OK ||
+            (st = get_str(&item, "path", fpath, sizeof fpath, err)) != OSIB_OK ||
+            (st = get_str(&item, "sha256", sha, sizeof sha, err)) != OSIB_OK ||
             (st = osib_ymap_bool(&item, "kept", 1, &kept, err)) != OSIB_OK ||
             (st = osib_report_add_file(r, fpath, sha, kept, err)) != OSIB_OK)
             goto done;

@@ -1,13 +1,20 @@
 /*
- * report.h - a certification report (spec/protocol.md, "Reports"):
- * everything a reviewer needs to re-verify a verdict, in report.yaml for
- * machines and report.md for people, written atomically.
+ * report.h - a certification report (spec/protocol.md §4): everything a
+ * reviewer needs to re-verify a verdict, in report.yaml for machines,
+ * report.md and report.html for people, written atomically.
+ *
+ * report.yaml is the record: report.md and report.html are functions of
+ * it (and of the figure files it lists), so osib verify regenerates them
+ * and must get the same bytes. osib_report_read reads back every field
+ * osib_report_write writes, numbers exactly.
  *
  * Every check is "lo <= value <= hi" (either bound may be absent) plus the
- * tasks whose files it was computed from and the parameters needed to
- * recompute it, so that `osib verify` can redo it. The report id is the
- * first 16 hex digits of the SHA-256 of report.yaml's body (everything
- * after the report_id line).
+ * tasks whose files it was computed from, the kit reference record it
+ * compares with, and the parameters needed to recompute it. Every task
+ * leaves a record (wall and compute time, peak memory), from which the
+ * timing statistics are derived. The report id is the first 16 hex digits
+ * of the SHA-256 of report.yaml's body (everything after the report_id
+ * line): it shows an edit, not a forgery (anyone can recompute it).
  */
 #ifndef OSIB_REPORT_H
 #define OSIB_REPORT_H
@@ -15,8 +22,11 @@
 #include <stddef.h>
 
 #include "osib_err.h"
+#include "osib_ops.h"
 
-enum { OSIB_CHECK_PARAMS = 24 };
+/* Version of report.yaml's layout: 2 added task records, the kit's files,
+ * reference records, the bandwidth's source and memory. */
+enum { OSIB_CHECK_PARAMS = 24, OSIB_REPORT_VERSION = 2 };
 
 typedef struct {
     char id[160];  /* gate/case/operator[/output]/measure */
@@ -29,7 +39,8 @@ typedef struct {
     int has_lo, has_hi;
     double lo, hi;
     int passed;
-    char tasks[256]; /* space-separated task ids */
+    char tasks[256];     /* space-separated task ids */
+    char reference[128]; /* the kit's reference record it compares with (refs/...h5), or "" */
     double params[OSIB_CHECK_PARAMS];
     int nparams;
     char message[512]; /* why it failed, in words */
@@ -44,8 +55,11 @@ typedef struct {
     double gpts_wall, gpts_compute;     /* padded points x steps / median time / 1e9 */
     double gflops_wall, gflops_compute; /* the spec's flop model / median time / 1e9 */
     double bytes_per_point_step;        /* compulsory traffic at the declared precision */
-    double roofline_pct;                /* of bandwidth / bytes per point-step, < 0 when no bandwidth */
+    double roofline_pct;                /* from compute time: of bandwidth / bytes per point-step, < 0 when none */
+    double roofline_pct_wall;           /* the same from the wall time */
     double cost_per_shot_usd;           /* price x median wall time, < 0 when no price */
+    double peak_memory_gib;             /* largest over the repetitions, whole process tree */
+    double footprint_gib;               /* the spec's minimal footprint (acoustic.md §12) */
 } osib_timing;
 
 /* One task as the runner saw it: the record from which osib verify
@@ -77,6 +91,9 @@ typedef struct {
 
 typedef struct {
     char id[64], sha256[65], oracle_file[320];
+    int has_oracle;         /* a case with an oracle, or a benchmark case */
+    int ops[OSIB_OP_COUNT]; /* the operators certified on it */
+    char reference[64];     /* the kit reference that judged it beyond the oracle */
     struct {
         char dataset[48];
         char sha256[65];
@@ -85,19 +102,30 @@ typedef struct {
 } osib_case_record;
 
 typedef struct {
+    char path[320];
+    char sha256[65];
+} osib_kit_file_record;
+
+typedef struct {
     /* who and what */
     char kit_version[32], kit_commit[64], spec_version[32];
     char impl_name[64], impl_version[64], impl_vendor[128], impl_contact[256], impl_notes[1024];
     char impl_manifest[512], impl_manifest_sha256[65], impl_executable[512], impl_executable_sha256[65];
     char precision[16], array_format[8], operators[128];
     double price_per_hour_usd; /* < 0: none */
+    /* the kit's oracles and files, as they were when the run started */
+    char oracle_manifest_sha256[65];
+    osib_kit_file_record kit_files[80];
+    int nkit_files;
     /* how */
     char started_utc[32], finished_utc[32], command_line[1024];
     unsigned long long seed;
     int repeat;
-    double bandwidth_gbs; /* <= 0: none */
+    int forced;                 /* --force: run although it does not fit */
+    double bandwidth_gbs;       /* <= 0: none */
+    char bandwidth_source[128]; /* given, or measured (how) */
     /* where */
-    char cpu_model[256], os[256], kernel[256], compiler[128], gpu[512];
+    char cpu_model[256], os[256], kernel[256], compiler[128], gpu[512], caches[96];
     int cores;
     double memory_gib;
     /* results */
@@ -123,9 +151,14 @@ void osib_report_free(osib_report *r);
 osib_status osib_report_add_check(osib_report *r, const osib_check *c, osib_err *err);
 osib_status osib_report_add_file(osib_report *r, const char *relpath, const char *sha256, int kept, osib_err *err);
 osib_status osib_report_add_task(osib_report *r, const osib_task_record *t, osib_err *err);
+/* Mark a recorded task failed after the fact (a gate found it wanting). */
+void osib_report_task_failed(osib_report *r, const char *task_id, const char *why);
 
 /* Number of failed checks. */
 size_t osib_report_failures(const osib_report *r);
+
+/* Number of tasks that left processes behind (killed by the runner). */
+size_t osib_report_leftovers(const osib_report *r);
 
 /* Write dir/report.yaml, dir/report.md and dir/report.html (one file, the
  * figures embedded) atomically; fills r->report_id. */

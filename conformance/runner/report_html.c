@@ -3,14 +3,18 @@
  * self-contained page (styles inline, figures embedded as base64 PNG), for
  * reviewers and readers who will not open a YAML file.
  */
+#include <fcntl.h>
 #include <math.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fileutil.h"
 #include "report_html.h"
+#include "report_md.h"
 
 static void esc(osib_text *t, const char *s)
 {
@@ -57,23 +61,31 @@ static void check_row(osib_text *t, const osib_check *k)
     osib_text_printf(t, "</td></tr>\n");
 }
 
-/* A PNG as a data: URI, or nothing when it cannot be read. */
+/* A PNG as a data: URI, or nothing when it cannot be read: a regular file
+ * (never a FIFO or a link: a report directory may come from anyone) of at
+ * most 64 MiB. */
 static int embed_png(osib_text *t, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
         return 0;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    if (size <= 0 || size > (64L << 20)) {
-        fclose(f);
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0 || sb.st_size > (64L << 20)) {
+        close(fd);
         return 0;
     }
-    unsigned char *raw = malloc((size_t)size);
-    unsigned char *b64 = malloc(4 * (((size_t)size + 2) / 3) + 1);
-    int ok = raw && b64 && fread(raw, 1, (size_t)size, f) == (size_t)size;
-    fclose(f);
+    size_t size = (size_t)sb.st_size;
+    unsigned char *raw = malloc(size);
+    unsigned char *b64 = malloc(4 * ((size + 2) / 3) + 1);
+    size_t got = 0;
+    while (raw && got < size) {
+        ssize_t n = read(fd, raw + got, size - got);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    int ok = raw && b64 && got == size;
     if (ok) {
         EVP_EncodeBlock(b64, raw, (int)size);
         osib_text_printf(t, "data:image/png;base64,%s", (const char *)b64);
@@ -117,7 +129,13 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
     osib_text_printf(t, "<tr><th>operators</th><td>%s</td></tr>\n<tr><th>machine</th><td>", r->operators);
     esc(t, r->cpu_model);
     osib_text_printf(t, ", %d cores, %.1f GiB; ", r->cores, r->memory_gib);
+    esc(t, r->caches);
+    osib_text_printf(t, "; ");
     esc(t, r->os);
+    osib_text_printf(t, "</td></tr>\n<tr><th>memory bandwidth</th><td>");
+    if (r->bandwidth_gbs > 0)
+        osib_text_printf(t, "%.3g GB/s, ", r->bandwidth_gbs);
+    esc(t, r->bandwidth_source);
     if (r->gpu[0]) {
         osib_text_printf(t, "; GPU: ");
         esc(t, r->gpu);
@@ -126,12 +144,23 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
     esc(t, r->impl_notes);
     osib_text_printf(t, "</td></tr>\n<tr><th>kit</th><td>OSIB %s (commit %s), spec %s, protocol 1</td></tr>\n",
                      r->kit_version, r->kit_commit, r->spec_version);
-    osib_text_printf(t, "<tr><th>run</th><td>%s to %s, seed %llu, %d timed repetitions</td></tr>\n", r->started_utc,
-                     r->finished_utc, r->seed, r->repeat);
-    osib_text_printf(t, "<tr><th>cases</th><td>");
-    for (int i = 0; i < r->ncases; i++)
-        osib_text_printf(t, "%s<code>%s</code>", i ? ", " : "", r->cases[i].id);
-    osib_text_printf(t, "</td></tr>\n</table>\n");
+    osib_text_printf(t, "<tr><th>run</th><td>%s to %s, seed %llu, %d timed repetitions%s</td></tr>\n</table>\n",
+                     r->started_utc, r->finished_utc, r->seed, r->repeat,
+                     r->forced ? ", <strong>forced</strong> past the memory estimate" : "");
+    osib_text_printf(t, "<h2>Cases</h2>\n<table id=\"cases\">\n<tr><th>case</th><th>kind</th><th>operators "
+                        "certified</th><th>judged beyond the oracle by</th></tr>\n");
+    for (int i = 0; i < r->ncases; i++) {
+        const osib_case_record *cr = &r->cases[i];
+        osib_text_printf(t, "<tr><td><code>%s</code></td><td>%s</td><td>", cr->id,
+                         cr->has_oracle ? "oracle" : "benchmark");
+        for (int op = 0, n = 0; op < OSIB_OP_COUNT; op++)
+            if (cr->ops[op])
+                osib_text_printf(t, "%s%s", n++ ? ", " : "", osib_op_name((osib_op)op));
+        osib_text_printf(t, "</td><td>");
+        esc(t, cr->reference);
+        osib_text_printf(t, "</td></tr>\n");
+    }
+    osib_text_printf(t, "</table>\n");
 
     if (failed) {
         osib_text_printf(t, "<h2>Failed checks</h2>\n<table id=\"failed\">\n<tr><th>check</th><th>value</th>"
@@ -145,27 +174,46 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
 
     if (r->ntimings) {
         osib_text_printf(t,
-                         "<h2>Performance</h2>\n<p class=\"muted\">Median of %d repetitions. Wall time is measured "
-                         "by the runner around the process (start-up and I/O included); compute time is reported "
-                         "by the implementation. Throughput comes from the spec's cost model, never from figures "
-                         "of the implementation.</p>\n",
+                         "<h2>Performance</h2>\n<p class=\"muted\">Median of %d repetitions, each on fresh inputs and "
+                         "each validated. Wall time is measured by the runner around the process (start-up and I/O "
+                         "included); compute time is reported by the implementation and shown only where it is "
+                         "physically plausible. Throughput comes from the spec's cost model, never from figures of "
+                         "the implementation. Memory: the peak resident memory of the implementation's whole "
+                         "process tree, beside the spec's minimal footprint.</p>\n",
                          r->repeat);
         osib_text_printf(t, "<table id=\"performance\">\n<tr><th>case</th><th>operator</th><th>wall s</th>"
                             "<th>compute s</th><th>GPts/s (wall)</th><th>GPts/s (compute)</th>"
-                            "<th>GFlop/s (compute)</th><th>%% of roofline</th><th>cost per shot</th></tr>\n");
+                            "<th>GFlop/s (compute)</th><th>%% of roofline (wall / compute)</th><th>peak memory "
+                            "GiB</th><th>footprint GiB</th><th>cost per shot</th></tr>\n");
         for (int i = 0; i < r->ntimings; i++) {
             const osib_timing *tm = &r->timings[i];
             osib_text_printf(t, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
                              tm->case_id, tm->op, num(tm->wall_s[0], a, sizeof a), num(tm->compute_s[0], b, sizeof b),
                              num(tm->gpts_wall, c, sizeof c), num(tm->gpts_compute, d, sizeof d),
                              num(tm->gflops_compute, e, sizeof e));
-            osib_text_printf(t, "<td>%s</td>", tm->roofline_pct >= 0 ? num(tm->roofline_pct, f, sizeof f) : "&mdash;");
+            if (tm->roofline_pct_wall >= 0)
+                osib_text_printf(t, "<td>%s / %s</td>", num(tm->roofline_pct_wall, f, sizeof f),
+                                 num(tm->roofline_pct, a, sizeof a));
+            else
+                osib_text_printf(t, "<td>&mdash;</td>");
+            osib_text_printf(t, "<td>%s</td><td>%s</td>", num(tm->peak_memory_gib, b, sizeof b),
+                             num(tm->footprint_gib, c, sizeof c));
             if (tm->cost_per_shot_usd >= 0)
                 osib_text_printf(t, "<td>$%s</td></tr>\n", num(tm->cost_per_shot_usd, f, sizeof f));
             else
                 osib_text_printf(t, "<td>&mdash;</td></tr>\n");
         }
         osib_text_printf(t, "</table>\n");
+    }
+
+    if (osib_report_leftovers(r) > 0) {
+        osib_text_printf(t, "<h2>Processes left behind</h2>\n<p>Tasks that ended with processes of the "
+                            "implementation still running, which the runner killed:</p>\n<ul id=\"leftovers\">\n");
+        for (size_t i = 0; i < r->ntasks; i++)
+            if (r->tasks[i].leftovers > 0)
+                osib_text_printf(t, "<li>%s (%s %s): %d process(es)</li>\n", r->tasks[i].id, r->tasks[i].case_id,
+                                 r->tasks[i].op, r->tasks[i].leftovers);
+        osib_text_printf(t, "</ul>\n");
     }
 
     osib_text_printf(t,
@@ -204,9 +252,10 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
     for (size_t i = 0; i < r->nchecks; i++)
         check_row(t, &r->checks[i]);
     osib_text_printf(t, "</table>\n</details>\n");
-    osib_text_printf(t, "<h2>Verifying this report</h2>\n<p><code>osib verify &lt;this directory&gt;</code> "
-                        "recomputes every check from the stored inputs, outputs and oracles, checks the SHA-256 of "
-                        "every file listed in <code>report.yaml</code>, and confirms or refutes the verdict.</p>\n");
+    osib_text_printf(t, "<h2>Verifying this report</h2>\n<p id=\"verify-scope\"><code>osib verify &lt;this "
+                        "directory&gt;</code> checks it. ");
+    esc(t, osib_verify_scope);
+    osib_text_printf(t, "</p>\n");
     osib_text_printf(t, "</body>\n</html>\n");
     if (t->failed)
         return osib_fail(err, OSIB_E_NOMEM, "out of memory for report.html");

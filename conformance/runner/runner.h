@@ -19,7 +19,9 @@
 #include "exec.h"
 #include "impl_manifest.h"
 #include "measures.h"
+#include "oracle.h"
 #include "progress.h"
+#include "reference.h"
 #include "report.h"
 #include "request.h"
 
@@ -28,6 +30,10 @@
 #define OSIB_TOL_FLOAT32 1e-3
 #define OSIB_NARROW_MAX 0.01       /* at most 1% of values representable in a narrower format */
 #define OSIB_NARROW_MIN_VALUES 100 /* ... judged on outputs with at least this many nonzeros */
+/* The windowed measure's tolerances (spec/acoustic.md §13, "Windowed
+ * error"). */
+#define OSIB_WINDOW_TOL_FLOAT64 1e-10
+#define OSIB_WINDOW_TOL_FLOAT32 1e-2
 
 /* Thresholds of the gates on fresh random inputs (spec/protocol.md). */
 #define OSIB_DOT_FLOAT64 1e-12
@@ -49,13 +55,27 @@
 typedef struct {
     const osib_impl *impl;
     char out_dir[OSIB_PATH_MAX];
-    gsl_rng *rng;
+    gsl_rng *rng;        /* the run's inputs: seeded by the report's seed */
+    gsl_rng *secret_rng; /* the timed repetitions' weights: seeded from /dev/urandom, whatever the seed */
     int next_task;
     osib_report *report;
     osib_progress progress;
     size_t tasks_done, tasks_total;
     char phase[128];
+    double bandwidth_gbs;               /* the roofline's bandwidth: given, or measured (triad) */
+    const osib_backend *fast_reference; /* reference.h; NULL: benchmark cases cannot be judged */
 } osib_runner;
+
+/* One case as the gates see it: its published inputs (from the oracle, or
+ * computed from the case for a benchmark case), the operators certified on
+ * it, and the kit reference that judges what no oracle covers. */
+typedef struct {
+    const osib_case *c;
+    const osib_oracle *oracle; /* NULL for a benchmark case */
+    const double *vp, *wavelet, *adjoint_data, *observed_data;
+    int ops[OSIB_OP_COUNT];
+    osib_reference_kind ref;
+} osib_case_ctx;
 
 typedef struct {
     char id[16];

@@ -1,0 +1,109 @@
+#include "reference.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "backend_simple.h"
+#include "case_setup.h"
+#include "inputs.h"
+#include "request.h"
+#include "run.h"
+
+static const osib_backend *backend_of(osib_reference_kind kind, const osib_backend *fast)
+{
+    return kind == OSIB_REF_FAST ? fast : &osib_backend_simple;
+}
+
+const char *osib_reference_name(osib_reference_kind kind)
+{
+    return kind == OSIB_REF_FAST ? "osib-cpu float64 (reference/cpu)" : "osib-ref float64 (reference/simple)";
+}
+
+osib_reference_kind osib_reference_for(const osib_case *c) { return c->oracle ? OSIB_REF_SIMPLE : OSIB_REF_FAST; }
+
+/* The setup sizes only (memory_bytes reads no coordinates). */
+static osib_setup sizes_of(const osib_case *c)
+{
+    osib_setup s = {.ndim = c->ndim,
+                    .nbl = c->nbl,
+                    .space_order = c->space_order,
+                    .dt_ms = c->dt_ms,
+                    .nt = c->nt,
+                    .nsrc = c->sources.count,
+                    .nrec = c->receivers.count};
+    for (int d = 0; d < c->ndim; d++) {
+        s.shape[d] = c->shape[d];
+        s.spacing_m[d] = c->spacing_m[d];
+        s.origin_m[d] = c->origin_m[d];
+    }
+    return s;
+}
+
+double osib_reference_bytes(osib_reference_kind kind, const osib_backend *fast, const osib_case *c, osib_op op)
+{
+    const osib_backend *b = backend_of(kind, fast);
+    osib_setup s = sizes_of(c);
+    return b ? (double)b->memory_bytes(&s, op) : 0.0;
+}
+
+osib_status osib_reference_run(osib_reference_kind kind, const osib_backend *fast, const osib_case *c, osib_op op,
+                               const double *const *inputs, double **out, osib_err *err)
+{
+    const osib_backend *b = backend_of(kind, fast);
+    for (int i = 0; i < OSIB_REQ_MAX_OUTPUTS; i++)
+        out[i] = NULL;
+    if (!b)
+        return osib_fail(err, OSIB_E_USAGE,
+                         "case %s has no oracle, and this program has no benchmark-size reference to judge it by",
+                         c->id);
+    osib_status st = osib_check_memory(b, c, op, err);
+    if (st != OSIB_OK)
+        return st;
+    osib_inputs in = {0};
+    const char *const *names = osib_op_input_names(op);
+    for (int i = 0; names[i]; i++) {
+        double **slot = strcmp(names[i], "vp") == 0             ? &in.vp
+                        : strcmp(names[i], "src_wavelet") == 0  ? &in.src_wavelet
+                        : strcmp(names[i], "adjoint_data") == 0 ? &in.adjoint_data
+                        : strcmp(names[i], "dm") == 0           ? &in.dm
+                                                                : &in.observed_data;
+        *slot = (double *)inputs[i]; /* borrowed: not freed here */
+    }
+    osib_case_setup cs = {0};
+    void *state = NULL;
+    double *array = malloc(osib_output_count(c, op) * sizeof *array), objective = 0.0;
+    if (!array)
+        st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the reference's output");
+    if (st == OSIB_OK)
+        st = osib_case_setup_init(&cs, c, err);
+    if (st == OSIB_OK)
+        st = osib_backend_open(b, &cs, in.vp, &state, err);
+    if (st == OSIB_OK)
+        st = osib_compute(b, state, op, &in, array, &objective, err);
+    if (state)
+        b->destroy(state);
+    osib_case_setup_free(&cs);
+    if (st == OSIB_OK && op == OSIB_OP_GRADIENT) {
+        out[0] = malloc(sizeof(double));
+        if (!out[0])
+            st = osib_fail(err, OSIB_E_NOMEM, "out of memory");
+        else {
+            out[0][0] = objective;
+            out[1] = array;
+            array = NULL;
+        }
+    } else if (st == OSIB_OK) {
+        out[0] = array;
+        array = NULL;
+    }
+    free(array);
+    if (st != OSIB_OK)
+        for (int i = 0; i < OSIB_REQ_MAX_OUTPUTS; i++) {
+            free(out[i]);
+            out[i] = NULL;
+        }
+    if (st != OSIB_OK)
+        osib_err_prefix(err, "the kit's reference (%s): ", osib_reference_name(kind));
+    return st;
+}

@@ -1,0 +1,170 @@
+#include "report_md.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *const osib_verify_scope =
+    "osib verify proves that report.yaml is what the runner wrote unless someone rewrote it whole (its id is "
+    "a hash anyone can recompute), that every kept file is the one it lists, that every check the cases and "
+    "operators require is present, that every check recomputes to its recorded value from the stored inputs, "
+    "outputs, oracles and the kit's reference records (the simple reference's records recomputed bit for bit), "
+    "that the timing statistics and throughput follow from the task records by the spec's cost model, and "
+    "that report.md and report.html are what report.yaml says. It cannot prove that the timings were measured "
+    "as recorded, or that a benchmark-size reference (osib-cpu float64) is right, nor catch a forger who "
+    "rewrites every file consistently: `osib reproduce DIR` re-runs the timed repetitions on this machine.";
+
+static const char *fmt_num(double v, char *buf, size_t cap)
+{
+    if (isnan(v))
+        snprintf(buf, cap, "n/a");
+    else
+        snprintf(buf, cap, "%.3g", v);
+    return buf;
+}
+
+static void limit(osib_text *t, const osib_check *k)
+{
+    char b[32], c[32];
+    if (k->has_lo && k->has_hi)
+        osib_text_printf(t, "[%s, %s]", fmt_num(k->lo, b, sizeof b), fmt_num(k->hi, c, sizeof c));
+    else if (k->has_hi)
+        osib_text_printf(t, "≤ %s", fmt_num(k->hi, b, sizeof b));
+    else if (k->has_lo)
+        osib_text_printf(t, "≥ %s", fmt_num(k->lo, b, sizeof b));
+}
+
+static void check_row(osib_text *t, const osib_check *k)
+{
+    char a[32];
+    osib_text_printf(t, "| `%s` | %s | ", k->id, fmt_num(k->value, a, sizeof a));
+    limit(t, k);
+    osib_text_printf(t, " | %s |\n", k->passed ? "pass" : "**FAIL**");
+}
+
+/* "forward, adjoint (the kit's reference for its partners)" */
+static void case_line(osib_text *t, const osib_case_record *cr)
+{
+    osib_text_printf(t, "| `%s` | %s | ", cr->id, cr->has_oracle ? "oracle" : "benchmark");
+    for (int op = 0, n = 0; op < OSIB_OP_COUNT; op++)
+        if (cr->ops[op])
+            osib_text_printf(t, "%s%s", n++ ? ", " : "", osib_op_name((osib_op)op));
+    osib_text_printf(t, " | %s |\n", cr->reference);
+}
+
+void osib_report_markdown(const osib_report *r, osib_text *t)
+{
+    char a[32], b[32], c[32], d[32], e[32], f[32], g[32], h[32];
+    osib_text_printf(t, "# OSIB certification report %s\n\n", r->report_id);
+    osib_text_printf(t, "**Verdict: %s**", r->conformant ? "CONFORMANT" : "NON-CONFORMANT");
+    osib_text_printf(t, " — %zu checks, %zu failed.\n\n", r->nchecks, osib_report_failures(r));
+    osib_text_printf(t, "| | |\n|---|---|\n");
+    osib_text_printf(t, "| implementation | %s %s (%s) |\n", r->impl_name, r->impl_version, r->impl_vendor);
+    osib_text_printf(t, "| precision class | %s, arrays in %s |\n", r->precision, r->array_format);
+    osib_text_printf(t, "| operators | %s |\n", r->operators);
+    osib_text_printf(t, "| machine | %s, %d cores, %.1f GiB; %s; %s |\n", r->cpu_model, r->cores, r->memory_gib,
+                     r->caches, r->os);
+    if (r->bandwidth_gbs > 0)
+        osib_text_printf(t, "| memory bandwidth | %.3g GB/s, %s |\n", r->bandwidth_gbs, r->bandwidth_source);
+    else
+        osib_text_printf(t, "| memory bandwidth | %s |\n", r->bandwidth_source);
+    if (r->gpu[0])
+        osib_text_printf(t, "| GPU | %s |\n", r->gpu);
+    osib_text_printf(t, "| kit | OSIB %s (commit %s), spec %s, protocol 1 |\n", r->kit_version, r->kit_commit,
+                     r->spec_version);
+    osib_text_printf(t, "| run | %s to %s, seed %llu, %d timed repetitions%s |\n\n", r->started_utc, r->finished_utc,
+                     r->seed, r->repeat, r->forced ? ", **forced** past the memory estimate" : "");
+
+    osib_text_printf(t, "## Cases\n\n| case | kind | operators certified | judged beyond the oracle by |\n"
+                        "|---|---|---|---|\n");
+    for (int i = 0; i < r->ncases; i++)
+        case_line(t, &r->cases[i]);
+    osib_text_printf(t, "\nOn a case with an oracle every operator is also run on a fresh challenge variant and "
+                        "compared with the kit's reference; an operator certified without its adjoint partner "
+                        "is dot-tested against the kit's reference of the partner.\n\n");
+
+    if (osib_report_failures(r) > 0) {
+        osib_text_printf(t, "## Failed checks\n\n| check | value | limit | why |\n|---|---|---|---|\n");
+        for (size_t i = 0; i < r->nchecks; i++) {
+            const osib_check *k = &r->checks[i];
+            if (k->passed)
+                continue;
+            osib_text_printf(t, "| `%s` | %s | ", k->id, fmt_num(k->value, a, sizeof a));
+            limit(t, k);
+            osib_text_printf(t, " | %s |\n", k->message);
+        }
+        osib_text_printf(t, "\nTimings of a non-conformant implementation are not reported.\n\n");
+    }
+
+    if (r->ntimings > 0) {
+        osib_text_printf(t,
+                         "## Performance\n\nMedian of %d repetitions, each on fresh inputs and each validated "
+                         "(spec/protocol.md §3.2). Wall time is measured by the runner around the process (I/O "
+                         "and start-up included); compute time is reported by the implementation and shown only "
+                         "where it is physically plausible. Throughput uses the spec's cost model "
+                         "(spec/acoustic.md §12), never figures from the implementation. Memory is the peak "
+                         "resident memory of the implementation's whole process tree, beside the spec's minimal "
+                         "footprint.\n\n",
+                         r->repeat);
+        osib_text_printf(t, "| case | operator | wall s | compute s | GPts/s (wall) | GPts/s (compute) | GFlop/s "
+                            "(compute) | %% of roofline (wall / compute) | peak memory GiB | footprint GiB | cost per "
+                            "shot |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (int i = 0; i < r->ntimings; i++) {
+            const osib_timing *tm = &r->timings[i];
+            osib_text_printf(t, "| %s | %s | %s | %s | %s | %s | %s | ", tm->case_id, tm->op,
+                             fmt_num(tm->wall_s[0], a, sizeof a), fmt_num(tm->compute_s[0], b, sizeof b),
+                             fmt_num(tm->gpts_wall, c, sizeof c), fmt_num(tm->gpts_compute, d, sizeof d),
+                             fmt_num(tm->gflops_compute, e, sizeof e));
+            if (tm->roofline_pct_wall >= 0)
+                osib_text_printf(t, "%s / %s | ", fmt_num(tm->roofline_pct_wall, f, sizeof f),
+                                 fmt_num(tm->roofline_pct, g, sizeof g));
+            else
+                osib_text_printf(t, "— | ");
+            osib_text_printf(t, "%s | %s | ", fmt_num(tm->peak_memory_gib, h, sizeof h),
+                             fmt_num(tm->footprint_gib, a, sizeof a));
+            if (tm->cost_per_shot_usd >= 0)
+                osib_text_printf(t, "$%s |\n", fmt_num(tm->cost_per_shot_usd, b, sizeof b));
+            else
+                osib_text_printf(t, "— |\n");
+        }
+        osib_text_printf(t, "\nMachine: %s; %s; memory bandwidth %.3g GB/s (%s).\n\n", r->cpu_model, r->caches,
+                         r->bandwidth_gbs, r->bandwidth_source);
+    }
+
+    size_t leftovers = osib_report_leftovers(r);
+    if (leftovers > 0) {
+        osib_text_printf(t,
+                         "## Processes left behind\n\n%zu task(s) ended with processes of the implementation "
+                         "still running; the runner killed them:\n\n",
+                         leftovers);
+        for (size_t i = 0; i < r->ntasks; i++)
+            if (r->tasks[i].leftovers > 0)
+                osib_text_printf(t, "- %s (%s %s): %d process(es)\n", r->tasks[i].id, r->tasks[i].case_id,
+                                 r->tasks[i].op, r->tasks[i].leftovers);
+        osib_text_printf(t, "\n");
+    }
+
+    osib_text_printf(t,
+                     "## Adjointness, linearity and Taylor tests\n\nOn fresh random inputs (seed %llu).\n\n"
+                     "| check | value | limit | result |\n|---|---|---|---|\n",
+                     r->seed);
+    for (size_t i = 0; i < r->nchecks; i++) {
+        const osib_check *k = &r->checks[i];
+        if (strcmp(k->gate, "dot") && strcmp(k->gate, "linearity") && strcmp(k->gate, "taylor"))
+            continue;
+        check_row(t, k);
+    }
+    osib_text_printf(t, "\n");
+    if (r->nfigures) {
+        osib_text_printf(t, "## Figures\n\n");
+        for (int i = 0; i < r->nfigures; i++)
+            osib_text_printf(t, "![%s](%s.png)\n\n*%s* ([SVG](%s.svg))\n\n", r->figures[i].caption, r->figures[i].base,
+                             r->figures[i].caption, r->figures[i].base);
+    }
+
+    osib_text_printf(t, "## All checks\n\n| check | value | limit | result |\n|---|---|---|---|\n");
+    for (size_t i = 0; i < r->nchecks; i++)
+        check_row(t, &r->checks[i]);
+    osib_text_printf(t, "\n## Verifying this report\n\n`osib verify <this directory>` checks it. %s\n",
+                     osib_verify_scope);
+}
