@@ -13,8 +13,10 @@
  * types) changes values by less than 1.2e-38 (2.3e-308 in float64), far
  * under either class's tolerance (spec/acoustic.md §13 allows it in both),
  * and is what Devito's generated code does too. The float64 build keeps
- * them on: the same leading edges and layer reach float64's subnormals
- * too, only later.
+ * them on: its subnormals are far rarer (a wave front's precursor has to
+ * shrink by some 300 orders of magnitude first), but nothing rules them
+ * out in large cases and long runs, and flushing them changes nothing the
+ * float64 tolerance could see.
  *
  * The bits are per thread, so every OpenMP region of the kernels sets them
  * on entry and restores them on exit, and so does the calling thread: the
