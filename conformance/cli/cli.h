@@ -17,6 +17,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_certify(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_reproduce(int argc, char **argv);
 int cmd_summarize(int argc, char **argv);
 int cmd_dataset(int argc, char **argv);
 int cmd_estimate(int argc, char **argv);

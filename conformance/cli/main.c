@@ -18,6 +18,7 @@ static const char *const usage_text =
     "  certify --impl IMPL.yaml (--suite S | --case ID...) --out DIR\n"
     "                                   certify an implementation (spec/protocol.md)\n"
     "  verify DIR                       re-check a certification report from its files\n"
+    "  reproduce DIR                    certify again here and compare the report's timings\n"
     "  summarize DIR...                 a results table across reports (md, csv, html)\n"
     "  cases [--suite S] [--oracle]     list the cases in spec/cases\n"
     "  describe CASE                    what a case computes: sizes, time step,\n"
@@ -87,8 +88,9 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } commands[] = {
-        {"cases", cmd_cases},         {"describe", cmd_describe}, {"validate", cmd_validate}, {"oracle", cmd_oracle},
-        {"plot", cmd_plot},           {"compare", cmd_compare},   {"certify", cmd_certify},   {"verify", cmd_verify},
+        {"cases", cmd_cases},         {"describe", cmd_describe}, {"validate", cmd_validate},
+        {"oracle", cmd_oracle},       {"plot", cmd_plot},         {"compare", cmd_compare},
+        {"certify", cmd_certify},     {"verify", cmd_verify},     {"reproduce", cmd_reproduce},
         {"summarize", cmd_summarize}, {"dataset", cmd_dataset},   {"estimate", cmd_estimate},
     };
     if (argc < 2)

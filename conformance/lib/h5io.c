@@ -197,10 +197,42 @@ static osib_status check_storage(osib_h5file *f, const char *name, hid_t ds, osi
     return st;
 }
 
+/* The first component of name that is a link but not a hard one ("" when
+ * none): an external or soft link the kit will not follow. */
+static void soft_link_in(osib_h5file *f, const char *name, char *out, size_t cap)
+{
+    out[0] = '\0';
+    H5E_BEGIN_TRY
+    {
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s", name);
+        for (char *p = buf + 1;; p++) {
+            char saved = *p;
+            if (saved == '/' || saved == '\0') {
+                *p = '\0';
+                H5L_info_t li;
+                int exists = H5Lexists(f->id, buf, H5P_DEFAULT) > 0;
+                if (exists && H5Lget_info(f->id, buf, &li, H5P_DEFAULT) >= 0 && li.type != H5L_TYPE_HARD)
+                    snprintf(out, cap, "%s", buf);
+                *p = saved;
+                if (!exists || out[0] || saved == '\0')
+                    break;
+            }
+        }
+    }
+    H5E_END_TRY;
+}
+
 osib_status osib_h5_shape(osib_h5file *f, const char *name, int *rank, size_t dims[OSIB_MAX_RANK], osib_err *err)
 {
-    if (!osib_h5_exists(f, name))
+    if (!osib_h5_exists(f, name)) {
+        char link[512];
+        soft_link_in(f, name, link, sizeof link);
+        if (link[0])
+            return osib_fail(err, OSIB_E_DATA,
+                             "%s: %s is an external or soft link: datasets must be in the file itself", f->path, link);
         return osib_fail(err, OSIB_E_DATA, "%s: dataset %s is missing", f->path, name);
+    }
     osib_status st = OSIB_OK;
     H5E_BEGIN_TRY
     {

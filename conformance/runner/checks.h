@@ -18,7 +18,7 @@
  * a band is not judged. */
 double osib_tolerance(int dtype_bytes, size_t nt);
 double osib_window_tolerance(int dtype_bytes, size_t nt);
-#define OSIB_WINDOW_FLOOR 1e-2
+#define OSIB_WINDOW_FLOOR 1e-6
 
 /* id "gate/case/op[/output]/measure"; case_id and op may be "" for checks
  * of the whole run ("kit/files/unchanged"). */

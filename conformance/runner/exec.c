@@ -57,12 +57,17 @@ static void capture_add(capture *c, const char *data, size_t n)
     c->head_len += to_head;
     data += to_head;
     n -= to_head;
-    for (size_t i = 0; i < n && c->tail_cap > 0; i++) {
-        c->tail[c->tail_pos] = data[i];
-        c->tail_pos = (c->tail_pos + 1) % c->tail_cap;
-        if (c->tail_len < c->tail_cap)
-            c->tail_len++;
+    if (c->tail_cap == 0 || n == 0)
+        return;
+    if (n > c->tail_cap) { /* only the last tail_cap bytes can stay */
+        data += n - c->tail_cap;
+        n = c->tail_cap;
     }
+    size_t first = c->tail_cap - c->tail_pos < n ? c->tail_cap - c->tail_pos : n;
+    memcpy(c->tail + c->tail_pos, data, first);
+    memcpy(c->tail, data + first, n - first);
+    c->tail_pos = (c->tail_pos + n) % c->tail_cap;
+    c->tail_len = c->tail_len + n < c->tail_cap ? c->tail_len + n : c->tail_cap;
 }
 
 /* Read what is available now; close at end of file. */
