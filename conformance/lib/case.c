@@ -234,9 +234,9 @@ static osib_status parse_model(const osib_ynode *root, osib_case *c, osib_err *e
         return st;
     }
     if (strcmp(preset, "layers-isotropic") == 0 || strcmp(preset, "layers-tti") == 0) {
-        static const char *const keys[] = {"preset", "vp_top_kms", "vp_bottom_kms", "nlayers", NULL};
+        static const char *const keys[] = {"preset", "vp_top_kms", "vp_bottom_kms", "nlayers", "dip", NULL};
         static const char *const tti_keys[] = {
-            "preset",        "vp_top_kms",        "vp_bottom_kms",   "nlayers", "epsilon_per_kms",
+            "preset",        "vp_top_kms",        "vp_bottom_kms",   "nlayers", "dip", "epsilon_per_kms",
             "delta_per_kms", "theta_rad_per_kms", "phi_rad_per_kms", NULL};
         const int tti = strcmp(preset, "layers-tti") == 0;
         md->kind = tti ? OSIB_MODEL_LAYERS_TTI : OSIB_MODEL_LAYERS;
@@ -249,6 +249,8 @@ static osib_status parse_model(const osib_ynode *root, osib_case *c, osib_err *e
         if (st == OSIB_OK)
             st = get_int_in(&m, "nlayers", 1, (long long)c->shape[c->ndim - 1], &nlayers, err);
         md->nlayers = (int)nlayers;
+        if (st == OSIB_OK)
+            st = get_double_in(&m, "dip", 0, -4.0, 0, 4.0, &md->dip, err);
         if (st != OSIB_OK || !tti)
             return st;
         /* Devito's layers-tti scalings, per km/s above the top velocity. */
@@ -712,14 +714,19 @@ size_t osib_case_physical_points(const osib_case *c)
 /* Devito's layers-isotropic: layer i (of nlayers) starts at depth index
  * i * floor(nz / nlayers) and has the i-th of nlayers evenly spaced
  * velocities from top to bottom (numpy.linspace). */
-static double layers_vp(const osib_model *m, size_t nz, size_t iz)
+/* The layer of depth index iz at x index ix: interface i (1..nl-1) lies at
+ * depth i floor(nz / nl) + dip (ix - (nx - 1) / 2), every operation in
+ * binary64 as written (exact for dip 0: the flat layers of Devito's
+ * preset). */
+static double layers_vp(const osib_model *m, size_t nx, size_t ix, size_t nz, size_t iz)
 {
     const int nl = m->nlayers;
     const size_t thickness = nz / (size_t)nl;
     const double top = m->vp_top_kms, bottom = m->vp_bottom_kms;
+    const double shift = m->dip * ((double)ix - (double)(nx - 1) / 2.0);
     int layer = 0;
     for (int i = 1; i < nl; i++)
-        if (iz >= (size_t)i * thickness)
+        if ((double)iz >= (double)((size_t)i * thickness) + shift)
             layer = i;
     if (layer == 0)
         return top;
@@ -799,7 +806,7 @@ osib_status osib_case_model_vp(const osib_case *c, double *vp, osib_err *err)
     case OSIB_MODEL_LAYERS:
     case OSIB_MODEL_LAYERS_TTI:
         for (size_t k = 0; k < npts; k++)
-            vp[k] = layers_vp(m, nz, k % nz);
+            vp[k] = layers_vp(m, c->shape[0], k / (npts / c->shape[0]), nz, k % nz);
         return OSIB_OK;
     case OSIB_MODEL_CIRCLE:
         for (size_t k = 0; k < npts; k++)
@@ -833,7 +840,7 @@ osib_status osib_case_model_tti(const osib_case *c, double *epsilon, double *del
     (void)err;
     for (size_t k = 0; k < npts; k++) {
         /* The excess over the top velocity, then one product each. */
-        double dv = layers_vp(m, nz, k % nz) - m->vp_top_kms;
+        double dv = layers_vp(m, c->shape[0], k / (npts / c->shape[0]), nz, k % nz) - m->vp_top_kms;
         epsilon[k] = m->epsilon_per_kms * dv;
         delta[k] = m->delta_per_kms * dv;
         theta_rad[k] = m->theta_rad_per_kms * dv;
@@ -953,6 +960,10 @@ osib_status osib_case_canonical(const osib_case *c, char *buf, size_t cap, osib_
         put(&t, " vp_bottom_kms=");
         put_num(&t, m->vp_bottom_kms);
         put(&t, " nlayers=%d", m->nlayers);
+        if (m->dip != 0.0) { /* absent when flat: the hashes of flat cases stay */
+            put(&t, " dip=");
+            put_num(&t, m->dip);
+        }
         if (m->kind == OSIB_MODEL_LAYERS_TTI) {
             put(&t, " epsilon_per_kms=");
             put_num(&t, m->epsilon_per_kms);

@@ -112,6 +112,8 @@ static void model(FILE *out, const char *in, const osib_case *c)
         key_num(out, in, "vp_top_kms", m->vp_top_kms);
         key_num(out, in, "vp_bottom_kms", m->vp_bottom_kms);
         fprintf(out, "%s  nlayers: %d\n", in, m->nlayers);
+        if (m->dip != 0.0)
+            key_num(out, in, "dip", m->dip);
         if (m->kind == OSIB_MODEL_LAYERS_TTI) {
             key_num(out, in, "epsilon_per_kms", m->epsilon_per_kms);
             key_num(out, in, "delta_per_kms", m->delta_per_kms);

@@ -15,9 +15,11 @@ for f in tests/faulty/*.yaml; do
     message=$(header expect-message "$f")
     ops=$(header certify-ops "$f")
     args=$(header certify-args "$f")
+    case=$(header certify-case "$f")
+    case=${case:-acoustic-2d-layers-so4}
     start=$(date +%s)
     # shellcheck disable=SC2086 # args is a list of options
-    timeout -s KILL "${FAULTY_LIMIT_S:-300}" "$OSIB" certify --impl "$f" --case acoustic-2d-layers-so4 --ops "$ops" \
+    timeout -s KILL "${FAULTY_LIMIT_S:-300}" "$OSIB" certify --impl "$f" --case "$case" --ops "$ops" \
         --repeat 1 $args --out "$TMP/$name" >"$TMP/$name.out" 2>"$TMP/$name.err"
     rc=$?
     [ $rc -eq 137 ] && echo "# $name: killed after ${FAULTY_LIMIT_S:-300} s: the runner hung" >>"$TMP/$name.err"
