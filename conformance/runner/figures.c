@@ -131,19 +131,18 @@ static osib_status shot_figures(osib_report *r, const osib_oracle *o, const char
 
 static osib_status taylor_figure(osib_report *r, const osib_case *c, const char *out_dir, osib_err *err)
 {
-    char id1[200], id2[200];
-    snprintf(id1, sizeof id1, "taylor/%s/gradient/slope1", c->id);
-    snprintf(id2, sizeof id2, "taylor/%s/gradient/slope2", c->id);
-    const osib_check *k1 = find_check(r, id1), *k2 = find_check(r, id2);
-    if (!k2 || k2->nparams < 1 + 3 * OSIB_TAYLOR_STEPS || isnan(k2->params[1 + OSIB_TAYLOR_STEPS]))
+    char id[200];
+    snprintf(id, sizeof id, "taylor/%s/gradient/derivative", c->id);
+    const osib_check *k = find_check(r, id);
+    if (!k || k->nparams < 4 + 3 * OSIB_TAYLOR_STEPS || isnan(k->params[4 + OSIB_TAYLOR_STEPS]))
         return OSIB_OK; /* no Taylor test, or its tasks failed */
-    const double *h = &k2->params[1], *e1 = &k2->params[1 + OSIB_TAYLOR_STEPS];
-    const double *e2 = &k2->params[1 + 2 * OSIB_TAYLOR_STEPS];
+    const double *h = &k->params[4], *e1 = &k->params[4 + OSIB_TAYLOR_STEPS];
+    const double *e2 = &k->params[4 + 2 * OSIB_TAYLOR_STEPS];
     char rel[320], path[OSIB_PATH_MAX], title[256], caption[256];
     snprintf(rel, sizeof rel, "plots/taylor-%s", c->id);
     snprintf(path, sizeof path, "%s/%s", out_dir, rel);
-    snprintf(title, sizeof title, "%s: Taylor test of the gradient (fitted slopes %.3f and %.3f)", c->id,
-             k1 ? k1->value : NAN, k2->value);
+    snprintf(title, sizeof title, "%s: Taylor test (slopes %.2f, %.2f; <g,dm> off by %.2g of dPhi)", c->id,
+             k->params[2], k->params[3], k->value);
     osib_status st = osib_plot_taylor(h, e1, e2, OSIB_TAYLOR_STEPS, 0.0, title, path, err);
     snprintf(caption, sizeof caption,
              "%s: first- and second-order Taylor remainders against h, with lines of slope 1 and 2", c->id);

@@ -77,35 +77,80 @@ double osib_narrow_fraction(const double *v, size_t n, int dtype_bytes, size_t *
     return nz ? (double)narrow / (double)nz : 0.0;
 }
 
-/* Least-squares slope of log e against log h over at most max_points h
- * whose remainder is above the floor: the largest such h, or the smallest. */
-static double fit(const double *h, const double *e, int nh, double floor, osib_taylor_window window, int max_points,
-                  int *used)
+/* Least-squares slope of log e against log h (NaN with fewer than two
+ * positive remainders). */
+static double log_slope(const double *h, const double *e, int nh)
 {
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     int n = 0;
-    for (int j = 0; j < nh && n < max_points; j++) {
-        int i = window == OSIB_TAYLOR_FIT_LARGEST ? j : nh - 1 - j;
-        if (!(e[i] > floor))
+    for (int i = 0; i < nh; i++) {
+        if (!(e[i] > 0.0))
             continue;
         double x = log(h[i]), y = log(e[i]);
         sx += x, sy += y, sxx += x * x, sxy += x * y;
         n++;
     }
-    *used = n;
-    if (n < 3)
+    if (n < 2)
         return NAN;
     return (n * sxy - sx * sy) / (n * sxx - sx * sx);
 }
 
-void osib_taylor_fit(const double *h, const double *phi_h, int nh, double phi0, double gdm, double floor,
-                     osib_taylor_window window, osib_taylor *t)
+/* Solve the 3 x 3 system a x = b by Gaussian elimination with partial
+ * pivoting; returns 0 when it is singular. */
+static int solve3(long double a[3][3], long double b[3], long double x[3])
+{
+    for (int c = 0; c < 3; c++) {
+        int p = c;
+        for (int r = c + 1; r < 3; r++)
+            if (fabsl(a[r][c]) > fabsl(a[p][c]))
+                p = r;
+        if (a[p][c] == 0.0L)
+            return 0;
+        for (int k = 0; k < 3; k++) {
+            long double t = a[c][k];
+            a[c][k] = a[p][k];
+            a[p][k] = t;
+        }
+        long double t = b[c];
+        b[c] = b[p];
+        b[p] = t;
+        for (int r = c + 1; r < 3; r++) {
+            long double f = a[r][c] / a[c][c];
+            for (int k = c; k < 3; k++)
+                a[r][k] -= f * a[c][k];
+            b[r] -= f * b[c];
+        }
+    }
+    for (int r = 2; r >= 0; r--) {
+        long double s = b[r];
+        for (int k = r + 1; k < 3; k++)
+            s -= a[r][k] * x[k];
+        x[r] = s / a[r][r];
+    }
+    return 1;
+}
+
+void osib_taylor_measure(const double *h, const double *phi_h, int nh, double phi0, double gdm, osib_taylor *t)
 {
     memset(t, 0, sizeof *t);
-    for (int i = 0; i < nh && i < 16; i++) {
+    if (nh > 16)
+        nh = 16;
+    /* normal equations of phi_h - phi0 = D h + A h^2 + B h^3 */
+    long double m[3][3] = {{0}}, rhs[3] = {0}, x[3] = {0};
+    for (int i = 0; i < nh; i++) {
         t->e1[i] = fabs(phi_h[i] - phi0);
         t->e2[i] = fabs(phi_h[i] - phi0 - h[i] * gdm);
+        long double p[3] = {h[i], (long double)h[i] * h[i], (long double)h[i] * h[i] * h[i]};
+        long double y = (long double)phi_h[i] - phi0;
+        for (int r = 0; r < 3; r++) {
+            rhs[r] += p[r] * y;
+            for (int c = 0; c < 3; c++)
+                m[r][c] += p[r] * p[c];
+        }
     }
-    t->slope1 = fit(h, t->e1, nh, floor, window, OSIB_TAYLOR_FIT_POINTS, &t->used1);
-    t->slope2 = fit(h, t->e2, nh, floor, window, OSIB_TAYLOR_FIT_POINTS, &t->used2);
+    int ok = nh >= 3 && solve3(m, rhs, x);
+    t->derivative = ok ? (double)x[0] : NAN;
+    t->rho = ok ? fabs(t->derivative - gdm) / fabs(t->derivative) : NAN;
+    t->slope1 = log_slope(h, t->e1, nh);
+    t->slope2 = log_slope(h, t->e2, nh);
 }

@@ -27,23 +27,28 @@ double osib_linearity_error(double a, double b, const double *f1, const double *
  * the number of nonzero values. */
 double osib_narrow_fraction(const double *v, size_t n, int dtype_bytes, size_t *nonzero);
 
-/* Taylor test: remainders e1 = |phi_h - phi0| and e2 = |phi_h - phi0 - h gdm|
- * for each h (h decreasing); the least-squares slopes of log e against
- * log h over OSIB_TAYLOR_FIT_POINTS of the h whose remainder is above floor
- * (the round-off floor of the objective). Which ones is the window's
- * choice: the smallest h, where the higher Taylor terms have died away
- * (float64, whose round-off is far below every remainder), or the largest,
- * the only ones round-off cannot bend (float32). used1/used2 say how many
- * points each slope rests on; a slope is NAN with fewer than 3. */
-#define OSIB_TAYLOR_FIT_POINTS 4
-typedef enum { OSIB_TAYLOR_FIT_LARGEST, OSIB_TAYLOR_FIT_SMALLEST } osib_taylor_window;
+/* Taylor test (spec/protocol.md §3.1, "The Taylor test"): from the
+ * objective at the base model (phi0), at m_b + h dm for each of nh steps h
+ * (phi_h) and the gradient's directional derivative gdm = <g, dm>:
+ *
+ *   derivative  the objective's own directional derivative D, from the
+ *               least-squares fit phi_h - phi0 = D h + A h^2 + B h^3 (the
+ *               cubic absorbs the curvature that bends the remainders at
+ *               large h; the fit's weight on the largest h keeps the
+ *               objective's round-off small against D h);
+ *   rho         |D - gdm| / |D|: how far the gradient is from the derivative
+ *               of the objective (0 for a perfect gradient, 2 for one with
+ *               the wrong sign, 1 for one twice too large);
+ *   e1, e2      the remainders |phi_h - phi0| and |phi_h - phi0 - h gdm|,
+ *               and slope1, slope2 the least-squares slopes of their logs
+ *               over every h, reported for readers (Devito's form of the
+ *               test), not judged: in float32 round-off bends them. */
 typedef struct {
     double e1[16], e2[16];
+    double derivative, rho;
     double slope1, slope2;
-    int used1, used2;
 } osib_taylor;
 
-void osib_taylor_fit(const double *h, const double *phi_h, int nh, double phi0, double gdm, double floor,
-                     osib_taylor_window window, osib_taylor *t);
+void osib_taylor_measure(const double *h, const double *phi_h, int nh, double phi0, double gdm, osib_taylor *t);
 
 #endif

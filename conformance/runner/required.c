@@ -76,11 +76,8 @@ osib_status osib_required_checks(const osib_required_case *cases, int ncases, in
             st = add(out, err, "dot/%s/J/mismatch", id);
         if (st == OSIB_OK && f)
             st = add(out, err, "linearity/%s/forward/error", id);
-        if (st == OSIB_OK && rc->has_oracle && ops[OSIB_OP_GRADIENT]) {
-            static const char *const measures[] = {"slope1", "slope2", "points"};
-            for (int m = 0; st == OSIB_OK && m < 3; m++)
-                st = add(out, err, "taylor/%s/gradient/%s", id, measures[m]);
-        }
+        if (st == OSIB_OK && rc->has_oracle && ops[OSIB_OP_GRADIENT])
+            st = add(out, err, "taylor/%s/gradient/derivative", id);
     }
     for (int k = 0; st == OSIB_OK && timed && k < ncases; k++) {
         const osib_required_case *rc = &cases[k];

@@ -322,8 +322,10 @@ static int recompute(verifier *v, const osib_check *k, double *value, osib_err *
     } else if (strcmp(k->gate, "taylor") == 0) {
         /* base task, then one task per h; the direction in taylor-<case>.h5 */
         double *dm = NULL, h[OSIB_TAYLOR_STEPS], phi[OSIB_TAYLOR_STEPS];
-        int nh = k->nparams >= 1 + OSIB_TAYLOR_STEPS ? OSIB_TAYLOR_STEPS : 0;
-        if ((st = task_array(v, t0, "objective", &a, &na, err)) == OSIB_OK &&
+        int nh = k->nparams >= 4 + OSIB_TAYLOR_STEPS ? OSIB_TAYLOR_STEPS : 0;
+        if (nh == 0)
+            st = osib_fail(err, OSIB_E_DATA, "%s: parameters missing", k->id);
+        if (st == OSIB_OK && (st = task_array(v, t0, "objective", &a, &na, err)) == OSIB_OK &&
             (st = task_array(v, t0, "gradient", &b, &nb, err)) == OSIB_OK) {
             char path[OSIB_PATH_MAX];
             snprintf(path, sizeof path, "%s/taylor-%s.h5", v->dir, k->case_id);
@@ -349,7 +351,7 @@ static int recompute(verifier *v, const osib_check *k, double *value, osib_err *
             double *p = NULL;
             size_t np;
             nth_task(k->tasks, i + 1, ti, sizeof ti);
-            h[i] = k->params[1 + i];
+            h[i] = k->params[4 + i];
             st = task_array(v, ti, "objective", &p, &np, err);
             if (st == OSIB_OK)
                 phi[i] = p[0];
@@ -360,14 +362,8 @@ static int recompute(verifier *v, const osib_check *k, double *value, osib_err *
             for (size_t i = 0; i < nb; i++)
                 gdm += (long double)b[i] * dm[i];
             osib_taylor tf;
-            osib_taylor_fit(h, phi, nh, a[0], (double)gdm, k->params[0] * fabs(a[0]),
-                            OSIB_TAYLOR_WINDOW(v->dtype_bytes), &tf);
-            if (strcmp(k->measure, "slope1") == 0)
-                *value = tf.slope1;
-            else if (strcmp(k->measure, "slope2") == 0)
-                *value = tf.slope2;
-            else
-                *value = tf.used1 < tf.used2 ? tf.used1 : tf.used2;
+            osib_taylor_measure(h, phi, nh, a[0], (double)gdm, &tf);
+            *value = tf.rho;
         }
         free(dm);
     } else {
