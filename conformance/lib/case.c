@@ -236,8 +236,8 @@ static osib_status parse_model(const osib_ynode *root, osib_case *c, osib_err *e
     if (strcmp(preset, "layers-isotropic") == 0 || strcmp(preset, "layers-tti") == 0) {
         static const char *const keys[] = {"preset", "vp_top_kms", "vp_bottom_kms", "nlayers", "dip", NULL};
         static const char *const tti_keys[] = {
-            "preset",        "vp_top_kms",        "vp_bottom_kms",   "nlayers", "dip", "epsilon_per_kms",
-            "delta_per_kms", "theta_rad_per_kms", "phi_rad_per_kms", NULL};
+            "preset",          "vp_top_kms",    "vp_bottom_kms",     "nlayers",         "dip",
+            "epsilon_per_kms", "delta_per_kms", "theta_rad_per_kms", "phi_rad_per_kms", NULL};
         const int tti = strcmp(preset, "layers-tti") == 0;
         md->kind = tti ? OSIB_MODEL_LAYERS_TTI : OSIB_MODEL_LAYERS;
         long long nlayers = 1;

@@ -48,11 +48,11 @@ typedef enum {
 
 typedef struct {
     osib_model_kind kind;
-    double vp_kms;                                          /* constant */
-    double vp_top_kms;                                      /* layers-isotropic, layers-tti, gradient */
-    double vp_bottom_kms;                                   /* layers-isotropic, layers-tti, gradient */
-    int nlayers;                                            /* layers-isotropic, layers-tti */
-    double dip; /* layers: interface depth change per x point, in points (0: flat, the default) */
+    double vp_kms;        /* constant */
+    double vp_top_kms;    /* layers-isotropic, layers-tti, gradient */
+    double vp_bottom_kms; /* layers-isotropic, layers-tti, gradient */
+    int nlayers;          /* layers-isotropic, layers-tti */
+    double dip;           /* layers: interface depth change per x point, in points (0: flat, the default) */
     double vp_background_kms, vp_circle_kms, radius_points; /* circle */
     /* layers-tti: epsilon = c_eps (vp - vp_top), and so on (per km/s) */
     double epsilon_per_kms, delta_per_kms, theta_rad_per_kms, phi_rad_per_kms;
