@@ -11,7 +11,7 @@
 typedef struct {
     char report_id[17], impl[160], hardware[400], precision[16], verdict[24], case_id[64], op[24];
     int has_numbers;
-    double gpts_wall, gpts_compute, roofline_pct, cost_per_shot;
+    double wall_s, spread_pct, gpts_wall, gpts_compute, roofline_wall, roofline_pct, peak_gib, cost_per_shot;
 } row;
 
 static int compare_rows(const void *a, const void *b)
@@ -32,8 +32,8 @@ static void fill_common(row *w, const osib_report *r, const char *verdict)
 {
     snprintf(w->report_id, sizeof w->report_id, "%s", r->report_id);
     snprintf(w->impl, sizeof w->impl, "%s %s", r->impl_name, r->impl_version);
-    snprintf(w->hardware, sizeof w->hardware, "%s, %d cores%s%s", r->cpu_model, r->cores, r->gpu[0] ? "; " : "",
-             r->gpu);
+    snprintf(w->hardware, sizeof w->hardware, "%s, %d cores, %s, %.3g GB/s%s%s", r->cpu_model, r->cores, r->caches,
+             r->bandwidth_gbs, r->gpu[0] ? "; " : "", r->gpu);
     snprintf(w->precision, sizeof w->precision, "%s", r->precision);
     snprintf(w->verdict, sizeof w->verdict, "%s", verdict);
 }
@@ -79,10 +79,21 @@ static void html_text(FILE *out, const char *s)
 
 static void print_rows(const row *rows, size_t n, osib_summary_format format, FILE *out)
 {
-    static const char *const head[] = {
-        "case",    "operator",      "implementation",   "hardware",      "precision",
-        "verdict", "GPts/s (wall)", "GPts/s (compute)", "% of roofline", "cost per shot (USD)",
-        "report"};
+    static const char *const head[] = {"case",
+                                       "operator",
+                                       "implementation",
+                                       "hardware",
+                                       "precision",
+                                       "verdict",
+                                       "median wall s",
+                                       "spread %",
+                                       "GPts/s (wall)",
+                                       "GPts/s (compute)",
+                                       "% of roofline (wall)",
+                                       "% of roofline (compute)",
+                                       "peak memory GiB",
+                                       "cost per shot (USD)",
+                                       "report"};
     const int ncol = (int)(sizeof head / sizeof head[0]);
     if (format == OSIB_SUMMARY_MARKDOWN) {
         for (int i = 0; i < ncol; i++)
@@ -106,17 +117,21 @@ static void print_rows(const row *rows, size_t n, osib_summary_format format, FI
     }
     for (size_t k = 0; k < n; k++) {
         const row *w = &rows[k];
-        char a[32], b[32], c[32], d[32];
+        char a[32], b[32], c[32], d[32], e[32], f[32], g[32], h[32];
         const char *cells[] = {w->case_id,
                                w->op,
                                w->impl,
                                w->hardware,
                                w->precision,
                                w->verdict,
-                               fmt(w->gpts_wall, w->has_numbers, format, a, sizeof a),
-                               fmt(w->gpts_compute, w->has_numbers, format, b, sizeof b),
-                               fmt(w->roofline_pct, w->has_numbers, format, c, sizeof c),
-                               fmt(w->cost_per_shot, w->has_numbers, format, d, sizeof d),
+                               fmt(w->wall_s, w->has_numbers, format, a, sizeof a),
+                               fmt(w->spread_pct, w->has_numbers, format, b, sizeof b),
+                               fmt(w->gpts_wall, w->has_numbers, format, c, sizeof c),
+                               fmt(w->gpts_compute, w->has_numbers, format, d, sizeof d),
+                               fmt(w->roofline_wall, w->has_numbers, format, e, sizeof e),
+                               fmt(w->roofline_pct, w->has_numbers, format, f, sizeof f),
+                               fmt(w->peak_gib, w->has_numbers, format, g, sizeof g),
+                               fmt(w->cost_per_shot, w->has_numbers, format, h, sizeof h),
                                w->report_id};
         if (format == OSIB_SUMMARY_MARKDOWN) {
             for (int i = 0; i < ncol; i++)
@@ -128,7 +143,7 @@ static void print_rows(const row *rows, size_t n, osib_summary_format format, FI
         } else {
             fprintf(out, "<tr>");
             for (int i = 0; i < ncol; i++) {
-                fprintf(out, i >= 6 && i <= 9 ? "<td class=\"num\">" : "<td>");
+                fprintf(out, i >= 6 && i <= 13 ? "<td class=\"num\">" : "<td>");
                 html_text(out, cells[i]);
                 fprintf(out, "</td>");
             }
@@ -136,8 +151,10 @@ static void print_rows(const row *rows, size_t n, osib_summary_format format, FI
         }
     }
     if (format == OSIB_SUMMARY_HTML)
-        fprintf(out, "</table>\n<p>Only conformant results carry numbers. GPts/s from the spec's cost model: wall "
-                     "time measured by the runner, compute time reported by the implementation.</p>\n</body></html>\n");
+        fprintf(out, "</table>\n<p>Only conformant results carry numbers, every timed repetition validated on fresh "
+                     "inputs. GPts/s from the spec's cost model: wall time measured by the runner, compute time "
+                     "reported by the implementation; spread: (slowest - fastest) / median wall time; peak memory of "
+                     "the implementation's whole process tree.</p>\n</body></html>\n");
 }
 
 osib_status osib_summarize(char *const *dirs, int ndirs, int verify, const char *kit_root, osib_summary_format format,
@@ -190,9 +207,13 @@ osib_status osib_summarize(char *const *dirs, int ndirs, int verify, const char 
                 snprintf(w->case_id, sizeof w->case_id, "%s", t->case_id);
                 snprintf(w->op, sizeof w->op, "%s", t->op);
                 w->has_numbers = 1;
+                w->wall_s = t->wall_s[0];
+                w->spread_pct = t->wall_s[0] > 0 ? 100.0 * (t->wall_s[2] - t->wall_s[1]) / t->wall_s[0] : NAN;
                 w->gpts_wall = t->gpts_wall;
                 w->gpts_compute = t->gpts_compute;
+                w->roofline_wall = t->roofline_pct_wall;
                 w->roofline_pct = t->roofline_pct;
+                w->peak_gib = t->peak_memory_gib;
                 w->cost_per_shot = t->cost_per_shot_usd;
             } else {
                 snprintf(w->case_id, sizeof w->case_id, "%s", r.cases[k].id);

@@ -21,7 +21,7 @@
 #include "inputs.h"
 #include "run.h"
 #include "sysinfo.h"
-#include "triad.h"
+#include "machine.h"
 #include "version.h"
 
 static const char *const usage =
@@ -200,10 +200,10 @@ static osib_status bench_one(const char *path, osib_op op, const cpu_options *op
     st = instance_run(&b, op, &seconds, err);
     if (st != OSIB_OK)
         goto done;
-    row->triad_before = osib_triad_gbs(OSIB_TRIAD_ELEMENTS, 5);
+    row->triad_before = osib_machine_triad_gbs(5);
     for (int r = 0; r < repeat && st == OSIB_OK; r++)
         st = instance_run(&b, op, &times[r], err);
-    row->triad_after = osib_triad_gbs(OSIB_TRIAD_ELEMENTS, 5);
+    row->triad_after = osib_machine_triad_gbs(5);
     if (st != OSIB_OK)
         goto done;
     row->seconds = median_of(times, repeat);
@@ -396,12 +396,12 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "triad") == 0) {
         int r = 5;
         if (argc == 4 && strcmp(argv[2], "--repeat") == 0) {
-            if (parse_int(argv[3], 1, 1000, &r) != 0)
-                return fail_usage("--repeat wants an integer from 1 to 1000");
+            if (parse_int(argv[3], 1, 64, &r) != 0)
+                return fail_usage("--repeat wants an integer from 1 to 64");
         } else if (argc != 2) {
             return fail_usage("triad takes only --repeat N");
         }
-        double gbs = osib_triad_gbs(OSIB_TRIAD_ELEMENTS, r);
+        double gbs = osib_machine_triad_gbs(r);
         if (gbs < 0) {
             fprintf(stderr, "osib-bench: out of memory for the triad arrays\n");
             return 5;
@@ -423,7 +423,7 @@ int main(int argc, char **argv)
         case 'o': ops_arg = optarg; break;
         case 'r':
             if (parse_int(optarg, 1, 1000, &repeat) != 0)
-                return fail_usage("--repeat wants an integer from 1 to 1000");
+                return fail_usage("--repeat wants an integer from 1 to 64");
             break;
         case 'k':
             if (parse_int(optarg, 1, CPU_MAX_TIME_BLOCK, &opt.time_block) != 0)
