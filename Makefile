@@ -12,6 +12,7 @@
 #   make bench-devito     osib-cpu against Devito on the same problems, alternated
 #   make devito-venv      Devito's Python environment (build/devito-venv, from PyPI)
 #   make certify-devito   certify the Devito adapter, float64 and float32, on every oracle case
+#   make certify-perf     certify osib-cpu and Devito (OpenMP) on the perf suite, side by side
 #
 # The simple reference is compiled without fast-math and without FMA
 # contraction (-ffp-contract=off): oracles must be the same bits everywhere.
@@ -78,7 +79,7 @@ BUILD_INFO := $(BUILD)/gen/osib_build_info.h
 
 .SECONDARY:
 .PHONY: all deps demo test sanitize oracles verify-oracles check-long format clean FORCE ladder-table \
-        devito-venv certify-devito bench bench-devito
+        devito-venv certify-devito certify-perf bench bench-devito
 all: $(PROGRAMS) $(UNIT_BINS) $(FAULTY)
 
 deps:
@@ -251,6 +252,30 @@ certify-devito: $(PROGRAMS)
 	     $$cases --out $(BUILD)/certify/devito-$$class || exit $$?; \
 	 done; \
 	 $(BUILD)/bin/osib summarize $(BUILD)/certify/devito-float64 $(BUILD)/certify/devito-float32
+
+# The perf suite (spec/protocol.md §3.3): the certified performance table of
+# README.md. osib-cpu and Devito with OpenMP threads on every core, pinned
+# close, each certified on every perf case beside its oracle companions, then
+# one table of both (build/certify/perf.md and .html). Not a test: about
+# two hours on a 2-core VM (README.md gives the measured time). PERF_REPEAT
+# timed repetitions per case and operator (default 3).
+PERF_REPEAT ?= 3
+certify-perf: $(PROGRAMS)
+	@mkdir -p $(BUILD)/certify
+	rm -rf $(BUILD)/certify/perf-osib-cpu
+	OMP_PROC_BIND=close $(BUILD)/bin/osib certify --impl reference/cpu/impl.yaml --suite perf \
+	   --repeat $(PERF_REPEAT) --out $(BUILD)/certify/perf-osib-cpu
+	@tools/adapters/devito/setup-venv; rc=$$?; \
+	 if [ $$rc -eq 77 ]; then echo "certify-perf: Devito SKIPPED, PyPI cannot be reached"; \
+	 elif [ $$rc -ne 0 ]; then exit $$rc; \
+	 else rm -rf $(BUILD)/certify/perf-devito; \
+	   $(BUILD)/bin/osib certify --impl tools/adapters/devito/impl-float32-openmp.yaml --suite perf \
+	     --repeat $(PERF_REPEAT) --out $(BUILD)/certify/perf-devito || exit $$?; fi
+	$(BUILD)/bin/osib summarize --verify --out $(BUILD)/certify/perf.md $(BUILD)/certify/perf-osib-cpu \
+	   $$(ls -d $(BUILD)/certify/perf-devito 2>/dev/null)
+	$(BUILD)/bin/osib summarize --verify --out $(BUILD)/certify/perf.html $(BUILD)/certify/perf-osib-cpu \
+	   $$(ls -d $(BUILD)/certify/perf-devito 2>/dev/null)
+	@echo "certify-perf: $(BUILD)/certify/perf.md"
 
 # The cost table of the ladder and real-model cases (spec/ladder.md), from
 # `osib estimate`; tests/e2e/estimate.sh checks that the committed one is current.

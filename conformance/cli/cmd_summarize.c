@@ -11,9 +11,10 @@ static const char *const summarize_usage =
     "usage: osib summarize [--format md|csv|html] [--out FILE] [--verify] DIR...\n"
     "\n"
     "One results table across certification reports: case, operator,\n"
-    "implementation, hardware, precision class, verdict, median GPts/s (wall\n"
-    "time measured by the runner, and compute time reported by the\n"
-    "implementation), percent of roofline, cost per shot, report id. Only\n"
+    "implementation, hardware (with its caches and memory bandwidth), precision\n"
+    "class, verdict, median wall time and its spread, GPts/s and percent of the\n"
+    "roofline (from the wall time measured by the runner, and from the compute\n"
+    "time reported by the implementation), peak memory, cost per shot, report id. Only\n"
     "conformant results carry numbers. --verify re-checks every report with\n"
     "osib verify first; a refuted report keeps no numbers. The format defaults\n"
     "to the extension of --out, else Markdown on stdout.\n";
