@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -361,9 +362,26 @@ osib_status osib_exec(char *const argv[], const char *cwd, const char *stdout_pa
     res->stderr_bytes = caps[1].total;
     res->stdout_dropped = capture_dropped(&caps[0]);
     res->stderr_dropped = capture_dropped(&caps[1]);
-    osib_status st = capture_write(&caps[0], stdout_path, "output", err);
-    if (st == OSIB_OK)
-        st = capture_write(&caps[1], stderr_path, "error", err);
+    /* Whatever the implementation left where the captures go (a FIFO, a
+     * link, a directory) is removed first; if that is not possible the
+     * task fails, not the runner. */
+    const char *paths[2] = {stdout_path, stderr_path}, *names[2] = {"output", "error"};
+    osib_status st = OSIB_OK;
+    for (int c = 0; st == OSIB_OK && c < 2; c++) {
+        struct stat sb;
+        if (lstat(paths[c], &sb) == 0 && !S_ISREG(sb.st_mode) && unlink(paths[c]) != 0 && rmdir(paths[c]) != 0) {
+            res->capture_lost = 1;
+            continue;
+        }
+        osib_err werr = {0};
+        st = capture_write(&caps[c], paths[c], names[c], &werr);
+        if (st == OSIB_E_NOMEM) {
+            *err = werr;
+        } else if (st != OSIB_OK) {
+            res->capture_lost = 1;
+            st = OSIB_OK;
+        }
+    }
     capture_free(&caps[0]);
     capture_free(&caps[1]);
     return st;

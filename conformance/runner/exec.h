@@ -50,6 +50,7 @@ typedef struct {
     int leftovers;                         /* processes alive after the main one ended, killed */
     size_t stdout_bytes, stderr_bytes;     /* written by the tree in all */
     size_t stdout_dropped, stderr_dropped; /* of those, not kept */
+    int capture_lost; /* stdout.txt or stderr.txt could not be written (something else is in their place) */
 } osib_exec_result;
 
 /* Run argv (argv[0] searched in PATH if it has no '/') in directory cwd.

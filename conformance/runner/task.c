@@ -220,6 +220,8 @@ osib_status osib_task_run(osib_runner *rn, const osib_case *c, osib_op op, const
         fail_task(t, "its task directory was moved or replaced");
         t->nout = 0;
     }
+    if (t->exec.capture_lost)
+        fail_task(t, "something the implementation left as stdout.txt or stderr.txt could not be replaced");
     if (!(t->exec.exited && t->exec.exit_code == 0)) {
         osib_exec_describe(&t->exec, what, sizeof what);
         last_line(err_path, tail, sizeof tail);

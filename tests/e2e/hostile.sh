@@ -32,6 +32,15 @@ if [ $rc -eq 0 ] && [ "$size" -lt 1100000 ] && grep -q "bytes of standard output
     ok "1 GB of stdout: CONFORMANT, kept as $size bytes (${took} s)"
 else not_ok "1 GB of stdout: exit $rc, stdout.txt $size bytes"; sed 's/^/#   /' "$TMP/flood.err"; fi
 
+# FIFOs where the runner writes the captured streams: the runner replaces
+# them with its own files.
+certify fifologs --impl "$(faulty_manifest fifo-logs)" --case $CASE --ops forward --repeat 1
+rc=$?
+if [ $rc -eq 0 ] && [ -f "$TMP/fifologs/tasks/t0001/stdout.txt" ] && [ ! -p "$TMP/fifologs/tasks/t0001/stderr.txt" ]; then
+    ok "FIFOs named stdout.txt and stderr.txt are replaced by the runner's captures"
+else not_ok "FIFOs as stdout.txt and stderr.txt (exit $rc)"; sed 's/^/#   /' "$TMP/fifologs.err"; fi
+check "a report whose implementation left FIFOs is confirmed" "$OSIB" verify "$TMP/fifologs"
+
 # A daemon that leaves the process group and would rewrite the report later.
 certify daemon --impl "$(faulty_manifest daemon)" --case $CASE --ops forward --repeat 1
 rc=$?

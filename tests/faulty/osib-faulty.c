@@ -48,6 +48,8 @@
  *   h5-external-storage   the output dataset's values stored in an
  *                         external file (/dev/zero)
  *   huge-stdout           computes correctly and writes 1 GB to stdout
+ *   fifo-logs             computes correctly and leaves FIFOs named
+ *                         stdout.txt and stderr.txt in its task directory
  *   daemon                computes correctly and leaves a setsid daemon
  *                         that, two seconds later, appends to every
  *                         report.yaml it can find above the task
@@ -528,6 +530,15 @@ static int attack(const char *request_path)
         rc = external_link(dir, &r) == 0 ? 0 : 4;
     } else if (is("h5-external-storage")) {
         rc = external_storage(dir, &r) == 0 ? 0 : 4;
+    } else if (is("fifo-logs")) {
+        rc = 0;
+        const char *names[] = {"stdout.txt", "stderr.txt"};
+        for (int i = 0; i < 2; i++) {
+            path_in(dir, names[i], path, sizeof path);
+            unlink(path);
+            if (mkfifo(path, 0644) != 0)
+                rc = 4;
+        }
     } else if (is("huge-stdout")) {
         static char mb[1 << 20];
         memset(mb, 'x', sizeof mb);
