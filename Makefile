@@ -202,10 +202,11 @@ verify-oracles: $(PROGRAMS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 sanitize:
 	@$(MAKE) -s --no-print-directory BUILD=$(BUILD)/asan OPT="-O1 -g" EXTRA_CFLAGS="$(SAN_FLAGS)" \
-	   EXTRA_LDFLAGS="$(SAN_FLAGS)" $(BUILD)/asan/bin/osib $(patsubst $(BUILD)/%,$(BUILD)/asan/%,$(UNIT_BINS))
-	@# osib-cpu's own objects keep OpenMP (their OPT comes from CPU_CFLAGS).
+	   EXTRA_LDFLAGS="$(SAN_FLAGS)" $(patsubst $(BUILD)/%,$(BUILD)/asan/%,$(UNIT_BINS))
+	@# The CPU kernels' objects keep OpenMP (their OPT comes from CPU_CFLAGS): osib-cpu, and
+	@# osib, which links the float64 kernels as its benchmark-size reference.
 	@$(MAKE) -s --no-print-directory BUILD=$(BUILD)/asan CPU_CFLAGS="-O1 -g -fopenmp" EXTRA_CFLAGS="$(SAN_FLAGS)" \
-	   EXTRA_LDFLAGS="$(SAN_FLAGS)" $(BUILD)/asan/bin/osib-cpu
+	   EXTRA_LDFLAGS="$(SAN_FLAGS)" $(BUILD)/asan/bin/osib-cpu $(BUILD)/asan/bin/osib
 
 test: all sanitize
 	@tests/run-tests
