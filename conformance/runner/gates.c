@@ -95,7 +95,7 @@ osib_status osib_gate_oracle(osib_runner *rn, const osib_case_ctx *cx, osib_err 
         if (!cx->ops[op])
             continue;
         osib_gate_phase(rn, "oracle", c, osib_op_name((osib_op)op));
-        const double *inputs[OSIB_REQ_MAX_INPUTS];
+        const double *inputs[OSIB_REQ_MAX_INPUTS] = {0};
         pick_inputs((osib_op)op, inputs, cx->vp, cx->wavelet, cx->adjoint_data, osib_oracle_array(cx->oracle, "dm"),
                     cx->observed_data);
         osib_task t;
@@ -225,7 +225,7 @@ osib_status osib_gate_challenge(osib_runner *rn, const osib_case_ctx *cx, osib_e
         if (!cx->ops[op])
             continue;
         osib_gate_phase(rn, "challenge", c, osib_op_name((osib_op)op));
-        const double *inputs[OSIB_REQ_MAX_INPUTS];
+        const double *inputs[OSIB_REQ_MAX_INPUTS] = {0};
         pick_inputs((osib_op)op, inputs, vp, q, d, dm, cx->observed_data);
         osib_task t;
         double *want[OSIB_REQ_MAX_OUTPUTS] = {0};
@@ -292,7 +292,8 @@ static osib_status dot_side_run(osib_runner *rn, const osib_case_ctx *cx, osib_o
     if (st != OSIB_OK)
         return st;
     osib_ref_record rec = {.op = op, .kind = cx->ref, .c = cx->c};
-    for (int i = 0; i < OSIB_REQ_MAX_INPUTS; i++)
+    const char *const *names = osib_op_input_names(op);
+    for (int i = 0; names[i]; i++) /* inputs holds exactly the op's inputs */
         rec.inputs[i] = inputs[i];
     rec.outputs[0] = s->ref_out[0];
     char name[128];

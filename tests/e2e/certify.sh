@@ -33,8 +33,9 @@ cp -r "$TMP/ref" "$TMP/altered"
 "$BIN/osib-cpu" replay --case spec/cases/acoustic-2d-layers-so4.yaml --oracle oracles/acoustic-2d-layers-so4.h5 \
     --out "$TMP/f32.h5" >/dev/null
 first=$(ls "$TMP/altered/tasks" | head -n 1)
-"$BIN/osib-cpu" run --case spec/cases/acoustic-2d-layers-so4.yaml --op forward \
-    --inputs oracles/acoustic-2d-layers-so4.h5 --out "$TMP/altered/tasks/$first/outputs.h5" >/dev/null
+first_case=$(sed -n 's/^  id: //p' "$TMP/altered/tasks/$first/request.yaml" | head -n 1)
+"$BIN/osib-cpu" run --case "spec/cases/$first_case.yaml" --op forward \
+    --inputs "oracles/$first_case.h5" --out "$TMP/altered/tasks/$first/outputs.h5" >/dev/null
 "$OSIB" verify "$TMP/altered" >"$TMP/verify.out" 2>&1
 rc=$?
 if [ $rc -eq 1 ] && grep -q "^REFUTED .*outputs.h5: SHA-256" "$TMP/verify.out" &&
