@@ -387,6 +387,9 @@ osib_status osib_certify(const osib_certify_options *o, int *conformant, char re
         cr->has_oracle = cases[i].oracle;
         memcpy(cr->ops, ctx[i].ops, sizeof cr->ops);
         snprintf(cr->reference, sizeof cr->reference, "%s", osib_reference_name(ctx[i].ref));
+        for (int op = 0; op < OSIB_OP_COUNT; op++)
+            cr->footprint_gib[op] =
+                osib_estimate_op(&cases[i], (osib_op)op, impl->dtype_bytes).footprint_bytes / 1073741824.0;
         snprintf(cr->oracle_file, sizeof cr->oracle_file, "%s", cases[i].oracle ? oracles[i].rel_path : "");
         for (int a = 0; cases[i].oracle && a < oracles[i].narrays && a < 16; a++) {
             snprintf(cr->oracle_arrays[a].dataset, sizeof cr->oracle_arrays[a].dataset, "%s", oracles[i].datasets[a]);

@@ -100,6 +100,16 @@ size_t osib_report_leftovers(const osib_report *r)
     return n;
 }
 
+double osib_report_peak_memory(const osib_report *r, const char *case_id, const char *op)
+{
+    double peak = 0.0;
+    for (size_t i = 0; i < r->ntasks; i++)
+        if (strcmp(r->tasks[i].case_id, case_id) == 0 && strcmp(r->tasks[i].op, op) == 0 &&
+            r->tasks[i].peak_memory_bytes > peak)
+            peak = r->tasks[i].peak_memory_bytes;
+    return peak;
+}
+
 /* ---------------------------------------------------------------------------
  * report.yaml
  * ------------------------------------------------------------------------- */
@@ -197,6 +207,12 @@ static void yaml_body(const osib_report *r, osib_text *t)
         ops_list(t, cr->ops);
         osib_text_printf(t, "\n");
         kv_str(t, "    ", "reference", cr->reference);
+        osib_text_printf(t, "    footprint_gib: [");
+        for (int op = 0; op < OSIB_OP_COUNT; op++) {
+            osib_text_printf(t, "%s", op ? ", " : "");
+            osib_text_yaml_number(t, cr->footprint_gib[op]);
+        }
+        osib_text_printf(t, "]\n");
         kv_str(t, "    ", "oracle", cr->oracle_file);
         osib_text_printf(t, cr->noracle_arrays ? "    oracle_arrays:\n" : "    oracle_arrays: []\n");
         for (int a = 0; a < cr->noracle_arrays; a++)
@@ -538,6 +554,8 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
             (st = osib_ymap_bool(&item, "has_oracle", 1, &cr->has_oracle, err)) != OSIB_OK ||
             (st = read_ops(&item, "operators", cr->ops, err)) != OSIB_OK ||
             (st = get_str(&item, "reference", cr->reference, sizeof cr->reference, err)) != OSIB_OK ||
+            (st = osib_ymap_double_list(&item, "footprint_gib", OSIB_OP_COUNT, OSIB_OP_COUNT, cr->footprint_gib, NULL,
+                                        err)) != OSIB_OK ||
             (st = get_str(&item, "oracle", cr->oracle_file, sizeof cr->oracle_file, err)) != OSIB_OK ||
             (st = osib_ymap_get(&item, "oracle_arrays", 1, &arrays, err)) != OSIB_OK ||
             (st = osib_yseq_len(&arrays, &na, err)) != OSIB_OK)

@@ -91,9 +91,10 @@ typedef struct {
 
 typedef struct {
     char id[64], sha256[65], oracle_file[320];
-    int has_oracle;         /* a case with an oracle, or a benchmark case */
-    int ops[OSIB_OP_COUNT]; /* the operators certified on it */
-    char reference[64];     /* the kit reference that judged it beyond the oracle */
+    int has_oracle;                      /* a case with an oracle, or a benchmark case */
+    int ops[OSIB_OP_COUNT];              /* the operators certified on it */
+    char reference[64];                  /* the kit reference that judged it beyond the oracle */
+    double footprint_gib[OSIB_OP_COUNT]; /* the spec's minimal memory per operator, at the class's precision */
     struct {
         char dataset[48];
         char sha256[65];
@@ -159,6 +160,10 @@ size_t osib_report_failures(const osib_report *r);
 
 /* Number of tasks that left processes behind (killed by the runner). */
 size_t osib_report_leftovers(const osib_report *r);
+
+/* The largest peak memory (bytes) of any task of a case and operator;
+ * 0 when none ran. */
+double osib_report_peak_memory(const osib_report *r, const char *case_id, const char *op);
 
 /* Write dir/report.yaml, dir/report.md and dir/report.html (one file, the
  * figures embedded) atomically; fills r->report_id. */

@@ -206,6 +206,21 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
         osib_text_printf(t, "</table>\n");
     }
 
+    osib_text_printf(t, "<h2>Memory</h2>\n<p class=\"muted\">The peak resident memory of the implementation's "
+                        "whole process tree, the largest over every task of the case and operator, beside the spec's "
+                        "minimal footprint at the declared precision.</p>\n<table id=\"memory\">\n<tr><th>case</th>"
+                        "<th>operator</th><th>peak GiB</th><th>footprint GiB</th></tr>\n");
+    for (int i = 0; i < r->ncases; i++)
+        for (int op = 0; op < OSIB_OP_COUNT; op++) {
+            if (!r->cases[i].ops[op])
+                continue;
+            double peak = osib_report_peak_memory(r, r->cases[i].id, osib_op_name((osib_op)op));
+            osib_text_printf(t, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", r->cases[i].id,
+                             osib_op_name((osib_op)op), num(peak / 1073741824.0, a, sizeof a),
+                             num(r->cases[i].footprint_gib[op], b, sizeof b));
+        }
+    osib_text_printf(t, "</table>\n");
+
     if (osib_report_leftovers(r) > 0) {
         osib_text_printf(t, "<h2>Processes left behind</h2>\n<p>Tasks that ended with processes of the "
                             "implementation still running, which the runner killed:</p>\n<ul id=\"leftovers\">\n");

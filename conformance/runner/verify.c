@@ -12,6 +12,7 @@
 #include "arrays.h"
 #include "checks.h"
 #include "compare.h"
+#include "estimate.h"
 #include "gates.h"
 #include "h5io.h"
 #include "hash.h"
@@ -512,6 +513,31 @@ static void check_timings(verifier *v, const osib_report *r)
         problem(v, "timings: a non-conformant report reports none, this one has %d", r->ntimings);
 }
 
+/* 6b. Each case's minimal footprints are the spec's for its size. */
+static void check_footprints(verifier *v, const osib_report *r)
+{
+    for (int i = 0; i < r->ncases; i++) {
+        const osib_case_record *cr = &r->cases[i];
+        char task[16] = "";
+        for (size_t k = 0; k < r->ntasks && !task[0]; k++)
+            if (strcmp(r->tasks[k].case_id, cr->id) == 0)
+                snprintf(task, sizeof task, "%s", r->tasks[k].id);
+        osib_request req;
+        osib_err err = {0};
+        if (!task[0] || task_request(v, task, &req, &err) != OSIB_OK) {
+            problem(v, "case %s: no task to take its size from %s", cr->id, err.msg);
+            continue;
+        }
+        for (int op = 0; op < OSIB_OP_COUNT; op++) {
+            double want = osib_estimate_op(&req.c, (osib_op)op, v->dtype_bytes).footprint_bytes / 1073741824.0;
+            if (!same(want, cr->footprint_gib[op]))
+                problem(v, "case %s: footprint of %s %.9g GiB, the spec's cost model gives %.9g", cr->id,
+                        osib_op_name((osib_op)op), cr->footprint_gib[op], want);
+        }
+        osib_request_free(&req);
+    }
+}
+
 /* 7. report.md and report.html are what report.yaml says. */
 static void check_rendered(verifier *v, const osib_report *r)
 {
@@ -659,8 +685,9 @@ osib_status osib_verify(const char *dir, const char *kit_root, FILE *out, osib_v
         all_pass = all_pass && passed;
     }
 
-    /* 6. timings from the task records */
+    /* 6. timings from the task records, footprints from the cost model */
     check_timings(&v, &r);
+    check_footprints(&v, &r);
 
     /* 7. the pages people read */
     check_rendered(&v, &r);

@@ -20,3 +20,12 @@ $(TAYLOR_BIN): tools/study/taylor-data.c $(CPU_LIB) $(LIBS) $(BUILD_INFO)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  CC LD   $@")
 	$(Q)$(CC) $(CFLAGS_ALL) -fopenmp -o $@ $< $(CPU_LIB) $(LIBS) $(LDLIBS_ALL)
+
+# taylor-gate: the gate's own rule (osib_taylor_measure, OSIB_TAYLOR_RHO_MAX)
+# applied to the study's CSV files (spec/protocol.md §3.1).
+GATE_BIN := $(BUILD)/study/bin/taylor-gate
+taylor-study: $(GATE_BIN)
+$(GATE_BIN): tools/study/taylor-gate.c $(LIBS) $(BUILD_INFO)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC LD   $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(LIBS) $(LDLIBS_ALL)
