@@ -122,3 +122,14 @@ else not_ok "osib reproduce: a boasting report (exit $rc)"; sed 's/^/#   /' "$TM
 if grep -q "^verdict: CONFORMANT" "$TMP/boast-again/report.yaml" 2>/dev/null; then
     ok "osib reproduce certifies the implementation again, CONFORMANT"
 else not_ok "osib reproduce certifies the implementation again"; fi
+
+# A benchmark case too large for this machine is refused before anything runs,
+# with the estimate (exit 5), and leaves nothing behind.
+sed -e 's/^id: perf-3d-512-so8/id: too-large-3d-so8/' -e 's/shape: \[472, 472, 472\]/shape: [3000, 3000, 3000]/' \
+    spec/cases/perf-3d-512-so8.yaml >"$TMP/too-large-3d-so8.yaml"
+expect_fail "a benchmark case larger than memory is refused (exit 5)" 5 "not run (--force runs it anyway)" \
+    "$OSIB" certify --impl reference/cpu/impl.yaml --case acoustic-3d-layers-so8 --case "$TMP/too-large-3d-so8.yaml" \
+    --out "$TMP/too-large"
+if [ -e "$TMP/too-large" ]; then not_ok "the refusal leaves no output"; else ok "the refusal leaves no output"; fi
+expect_fail "a benchmark case without its oracle companion is refused (exit 2)" 2 "certify it together with" \
+    "$OSIB" certify --impl reference/cpu/impl.yaml --case perf-3d-256-so8 --out "$TMP/alone"

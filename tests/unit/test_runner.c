@@ -182,6 +182,11 @@ static void test_exec(void **state)
     osib_exec_describe(&r, what, sizeof what);
     assert_non_null(strstr(what, "timed out"));
 
+    /* A SIGKILL while the kernel's OOM counter rose is named as such. */
+    osib_exec_result oom = {.signal = 9, .oom_killed = 1, .peak_memory_bytes = 3.5 * 1073741824.0};
+    osib_exec_describe(&oom, what, sizeof what);
+    assert_non_null(strstr(what, "out-of-memory killer (peak resident memory 3.50 GiB)"));
+
     char *missing[] = {"/no/such/program", NULL};
     osib_err err = {0};
     char out[512];
