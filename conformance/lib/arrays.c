@@ -27,7 +27,7 @@ static void join(char *out, size_t cap, const char *dir, const char *file) { snp
  * to /dev/zero or a FIFO planted by an implementation must not make the
  * runner read forever. Opened without blocking (a FIFO would block an
  * ordinary open) and checked on the descriptor, not the name. */
-static osib_status regular_file(const char *path, off_t *size, osib_err *err)
+osib_status osib_regular_file(const char *path, long long *size, osib_err *err)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
@@ -41,7 +41,7 @@ static osib_status regular_file(const char *path, off_t *size, osib_err *err)
     if (!ok)
         return osib_fail(err, OSIB_E_DATA, "%s: not a regular file", path);
     if (size)
-        *size = sb.st_size;
+        *size = (long long)sb.st_size;
     return OSIB_OK;
 }
 
@@ -51,8 +51,8 @@ static osib_status regular_file(const char *path, off_t *size, osib_err *err)
 
 static osib_status read_raw(const char *path, const osib_array_ref *ref, double *out, osib_err *err)
 {
-    off_t size;
-    osib_status st = regular_file(path, &size, err);
+    long long size;
+    osib_status st = osib_regular_file(path, &size, err);
     if (st != OSIB_OK)
         return st;
     size_t count = osib_array_count(ref), want = count * (size_t)ref->dtype_bytes;
@@ -149,7 +149,7 @@ osib_status osib_arrays_read(const char *dir, const osib_array_ref *refs, int n,
         join(path, sizeof path, dir, ref->file);
         if (ref->dataset[0]) {
             osib_h5file f = {.id = -1};
-            if ((st = regular_file(path, NULL, err)) == OSIB_OK && (st = osib_h5_open(&f, path, err)) == OSIB_OK) {
+            if ((st = osib_regular_file(path, NULL, err)) == OSIB_OK && (st = osib_h5_open(&f, path, err)) == OSIB_OK) {
                 st = osib_h5_read_alloc(&f, ref->dataset, ref->rank, ref->dims, &out[i], err);
                 osib_h5_close(&f, NULL);
             }

@@ -27,6 +27,11 @@ osib_status osib_arrays_read(const char *dir, const osib_array_ref *refs, int n,
 osib_status osib_arrays_write(const char *dir, const osib_array_ref *refs, int n, const double *const *data,
                               osib_err *err);
 
+/* OSIB_OK when path is a regular file, not a symbolic link (opened without
+ * blocking and checked on the descriptor, so a FIFO or a link to a device
+ * is refused unread); *size (optional) gets its size. */
+osib_status osib_regular_file(const char *path, long long *size, osib_err *err);
+
 /* Number of values of a reference. */
 size_t osib_array_count(const osib_array_ref *ref);
 

@@ -134,6 +134,15 @@ void osib_smooth_field(const osib_case *c, gsl_rng *rng, int nbumps, int positiv
         sigma[b] = fmax(1.5, (0.1 + 0.15 * gsl_rng_uniform(rng)) * (double)nmin);
         amp[b] = (0.5 + 0.5 * gsl_rng_uniform(rng)) * (positive || gsl_rng_uniform(rng) < 0.5 ? 1.0 : -1.0);
     }
+    osib_bumps(c, nbumps, centre, sigma, amp, f);
+}
+
+void osib_bumps(const osib_case *c, int nbumps, const double (*centre)[3], const double *sigma, const double *amp,
+                double *f)
+{
+    size_t n[3] = {1, 1, 1};
+    for (int d = 0; d < c->ndim; d++)
+        n[d] = c->shape[d];
     const size_t total = osib_case_physical_points(c);
     for (size_t k = 0; k < total; k++) {
         size_t rem = k, idx[3] = {0, 0, 0};

@@ -46,6 +46,12 @@ void osib_taylor_direction(const osib_case *c, const double *vp, gsl_rng *rng, d
  * positive) between 1/2 and 1 in magnitude. */
 void osib_smooth_field(const osib_case *c, gsl_rng *rng, int nbumps, int positive, double *f);
 
+/* f = the sum of nbumps Gaussian bumps on the physical grid: bump b
+ * centred at centre[b] (grid indices, case axis order), of width sigma[b]
+ * points and height amp[b]. */
+void osib_bumps(const osib_case *c, int nbumps, const double (*centre)[3], const double *sigma, const double *amp,
+                double *f);
+
 /* Shared by the gates: the progress label, and a task's "completed"
  * check (value 1 when it completed with valid outputs). */
 void osib_gate_phase(osib_runner *rn, const char *gate, const osib_case *c, const char *what);

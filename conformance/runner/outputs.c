@@ -37,23 +37,16 @@ static osib_status check_files(const char *dir, const osib_array_ref *refs, int 
                 values_bytes += 8ULL * osib_array_count(&refs[j]);
         char path[OSIB_PATH_MAX];
         snprintf(path, sizeof path, "%s/%s", dir, refs[i].file);
-        int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-            return osib_fail(err, OSIB_E_DATA, "%s: %s", path,
-                             errno == ELOOP    ? "a symbolic link, not a file"
-                             : errno == ENOENT ? "missing"
-                                               : strerror(errno));
-        struct stat sb;
-        int regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
-        close(fd);
-        if (!regular)
-            return osib_fail(err, OSIB_E_DATA, "%s: not a regular file", path);
+        long long size;
+        osib_status st = osib_regular_file(path, &size, err);
+        if (st != OSIB_OK)
+            return st;
         if (refs[i].dataset[0]) {
             *any_hdf5 = 1;
             unsigned long long cap = OSIB_OUTPUT_SLACK * values_bytes + OSIB_OUTPUT_OVERHEAD_BYTES;
-            if ((unsigned long long)sb.st_size > cap)
+            if ((unsigned long long)size > cap)
                 return osib_fail(err, OSIB_E_DATA, "%s: %lld bytes for %llu bytes of values (at most %llu allowed)",
-                                 path, (long long)sb.st_size, values_bytes, cap);
+                                 path, size, values_bytes, cap);
         }
     }
     return OSIB_OK;

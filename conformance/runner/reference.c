@@ -22,28 +22,10 @@ const char *osib_reference_name(osib_reference_kind kind)
 
 osib_reference_kind osib_reference_for(const osib_case *c) { return c->oracle ? OSIB_REF_SIMPLE : OSIB_REF_FAST; }
 
-/* The setup sizes only (memory_bytes reads no coordinates). */
-static osib_setup sizes_of(const osib_case *c)
-{
-    osib_setup s = {.ndim = c->ndim,
-                    .nbl = c->nbl,
-                    .space_order = c->space_order,
-                    .dt_ms = c->dt_ms,
-                    .nt = c->nt,
-                    .nsrc = c->sources.count,
-                    .nrec = c->receivers.count};
-    for (int d = 0; d < c->ndim; d++) {
-        s.shape[d] = c->shape[d];
-        s.spacing_m[d] = c->spacing_m[d];
-        s.origin_m[d] = c->origin_m[d];
-    }
-    return s;
-}
-
 double osib_reference_bytes(osib_reference_kind kind, const osib_backend *fast, const osib_case *c, osib_op op)
 {
     const osib_backend *b = backend_of(kind, fast);
-    osib_setup s = sizes_of(c);
+    osib_setup s = osib_setup_sizes(c);
     return b ? (double)b->memory_bytes(&s, op) : 0.0;
 }
 

@@ -22,7 +22,6 @@ void osib_taylor_direction(const osib_case *c, const double *vp, gsl_rng *rng, d
     size_t n[3] = {1, 1, 1};
     for (int d = 0; d < c->ndim; d++)
         n[d] = c->shape[d];
-    const size_t total = osib_case_physical_points(c);
     size_t nmin = n[0];
     for (int d = 1; d < c->ndim; d++)
         nmin = n[d] < nmin ? n[d] : nmin;
@@ -38,21 +37,8 @@ void osib_taylor_direction(const osib_case *c, const double *vp, gsl_rng *rng, d
         double m = 1.0 / (vp[at] * vp[at]);
         amp[b] = TAYLOR_BUMP * m * (0.5 + 0.5 * gsl_rng_uniform(rng)); /* s^2/km^2 */
     }
-    for (size_t k = 0; k < total; k++) {
-        size_t rem = k, idx[3] = {0, 0, 0};
-        for (int d = c->ndim - 1; d >= 0; d--) {
-            idx[d] = rem % n[d];
-            rem /= n[d];
-        }
-        double v = 0.0;
-        for (int b = 0; b < NBUMPS; b++) {
-            double r2 = 0.0;
-            for (int d = 0; d < c->ndim; d++)
-                r2 += ((double)idx[d] - centre[b][d]) * ((double)idx[d] - centre[b][d]);
-            v += amp[b] * exp(-r2 / (2.0 * sigma * sigma));
-        }
-        dm[k] = v;
-    }
+    const double sigmas[NBUMPS] = {sigma, sigma, sigma, sigma};
+    osib_bumps(c, NBUMPS, (const double(*)[3])centre, sigmas, amp, dm);
 }
 
 /* Relative size of the dither of the Taylor test's base model: far above

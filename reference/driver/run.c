@@ -11,9 +11,8 @@
 #include "sysinfo.h"
 #include "version.h"
 
-osib_status osib_check_memory(const osib_backend *b, const osib_case *c, osib_op op, osib_err *err)
+osib_setup osib_setup_sizes(const osib_case *c)
 {
-    /* Only the sizes matter: a setup without coordinates is enough. */
     osib_setup s = {.ndim = c->ndim,
                     .nbl = c->nbl,
                     .space_order = c->space_order,
@@ -26,6 +25,12 @@ osib_status osib_check_memory(const osib_backend *b, const osib_case *c, osib_op
         s.spacing_m[d] = c->spacing_m[d];
         s.origin_m[d] = c->origin_m[d];
     }
+    return s;
+}
+
+osib_status osib_check_memory(const osib_backend *b, const osib_case *c, osib_op op, osib_err *err)
+{
+    osib_setup s = osib_setup_sizes(c);
     double need = (double)b->memory_bytes(&s, op);
     double have = osib_physical_memory_bytes();
     if (have > 0.0 && need > 0.9 * have)

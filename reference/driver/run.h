@@ -43,6 +43,10 @@ osib_status osib_compute(const osib_backend *b, void *state, osib_op op, const o
 /* Values of op's array output for case c. */
 size_t osib_output_count(const osib_case *c, osib_op op);
 
+/* The sizes of case c as a setup without coordinates: enough for a
+ * backend's memory_bytes, which reads no positions. */
+osib_setup osib_setup_sizes(const osib_case *c);
+
 /* Refuse with OSIB_E_NOMEM when the backend would need more than 90% of
  * this machine's physical memory for op on c. */
 osib_status osib_check_memory(const osib_backend *b, const osib_case *c, osib_op op, osib_err *err);
