@@ -14,9 +14,9 @@
 #include "report.h"
 
 /* Tolerances of spec/acoustic.md §13 for a run of nt time samples: the
- * normwise class tolerance and the windowed one (in float32 both grow with
- * nt beyond 500 and 2000 steps, "Long runs"), and the floor below which a
- * band is not judged. */
+ * normwise class tolerance and the windowed one (both grow with nt beyond
+ * 500 and 2000 steps, "Long runs"), and the floor below which a band is not
+ * judged. */
 double osib_tolerance(int dtype_bytes, size_t nt);
 double osib_window_tolerance(int dtype_bytes, size_t nt);
 #define OSIB_WINDOW_FLOOR 1e-4
