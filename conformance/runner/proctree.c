@@ -110,6 +110,25 @@ static proc_entry *scan(size_t *count)
     return v;
 }
 
+/* The peak resident memory of a process since it last called exec, in
+ * bytes (VmHWM of /proc/PID/status), or -1 where it cannot be read. */
+static double peak_rss_bytes(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1.0;
+    double kib = -1.0;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "VmHWM:", 6) == 0) {
+            kib = strtod(line + 6, NULL);
+            break;
+        }
+    fclose(f);
+    return kib < 0.0 ? -1.0 : kib * 1024.0;
+}
+
 size_t osib_proctree_list(pid_t *pids, size_t cap, double *rss_bytes)
 {
     size_t n, found = 0;
@@ -122,7 +141,10 @@ size_t osib_proctree_list(pid_t *pids, size_t cap, double *rss_bytes)
         if (found < cap)
             pids[found] = v[i].pid;
         found++;
-        rss += (double)v[i].rss_pages * page;
+        if (rss_bytes) {
+            double now = (double)v[i].rss_pages * page, peak = peak_rss_bytes(v[i].pid);
+            rss += peak > now ? peak : now;
+        }
     }
     free(v);
     if (rss_bytes)
@@ -155,4 +177,15 @@ long long osib_oom_kill_count(void)
         }
     fclose(f);
     return found;
+}
+
+double osib_self_rss_bytes(void)
+{
+    long pages_total = 0, pages_resident = 0;
+    FILE *f = fopen("/proc/self/statm", "re");
+    if (!f)
+        return 0.0;
+    int ok = fscanf(f, "%ld %ld", &pages_total, &pages_resident) == 2;
+    fclose(f);
+    return ok ? (double)pages_resident * (double)sysconf(_SC_PAGESIZE) : 0.0;
 }

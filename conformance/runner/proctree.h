@@ -23,12 +23,17 @@ int osib_proctree_subreaper(void);
 
 /* The runner's living descendants: at most cap pids in pids[], their
  * number (which may exceed cap) returned; *rss_bytes (optional) gets the
- * sum of their resident set sizes. Zombies are not counted. */
+ * sum of their peak resident set sizes, each since its last exec (VmHWM:
+ * sampled now and then, it still sees a peak between two samples), or of
+ * the current sizes where the peak cannot be read. Zombies are not counted. */
 size_t osib_proctree_list(pid_t *pids, size_t cap, double *rss_bytes);
 
 /* Send sig to every living descendant of the runner. Returns how many
  * were signalled. */
 size_t osib_proctree_signal(int sig);
+
+/* The runner's own resident memory now, in bytes (0 where unknown). */
+double osib_self_rss_bytes(void);
 
 /* The kernel's count of processes killed for want of memory so far
  * (/proc/vmstat oom_kill), or -1 where it is not available. */

@@ -255,6 +255,23 @@ static void test_exec_memory(void **state)
     assert_true(r.peak_memory_bytes > 95e6 && r.peak_memory_bytes < 190e6);
 }
 
+/* Linux carries a process's peak memory across exec, so a task forked by a
+ * runner that holds large arrays would report the runner's memory as its
+ * own (seen: 2.9 GiB for a 64^3 case); it must not. */
+static void test_exec_memory_not_the_runners(void **state)
+{
+    (void)state;
+    const size_t big = 400u << 20;
+    char *held = malloc(big);
+    assert_non_null(held);
+    memset(held, 1, big);
+    osib_exec_result r;
+    run("sleep 0.3", 30, &r);
+    assert_true(r.exited && r.exit_code == 0);
+    assert_true(r.peak_memory_bytes < 100e6);
+    free(held);
+}
+
 /* ---------------------------------------------------------------------------
  * Requests and results
  * ------------------------------------------------------------------------- */
@@ -388,11 +405,17 @@ static void test_results(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dot_and_linearity), cmocka_unit_test(test_narrow_fraction),
-        cmocka_unit_test(test_taylor_measure),    cmocka_unit_test(test_exec),
-        cmocka_unit_test(test_exec_leftovers),    cmocka_unit_test(test_exec_capture_cap),
-        cmocka_unit_test(test_exec_memory),       cmocka_unit_test(test_request_round_trip),
-        cmocka_unit_test(test_bad_requests),      cmocka_unit_test(test_results),
+        cmocka_unit_test(test_dot_and_linearity),
+        cmocka_unit_test(test_narrow_fraction),
+        cmocka_unit_test(test_taylor_measure),
+        cmocka_unit_test(test_exec),
+        cmocka_unit_test(test_exec_leftovers),
+        cmocka_unit_test(test_exec_capture_cap),
+        cmocka_unit_test(test_exec_memory),
+        cmocka_unit_test(test_exec_memory_not_the_runners),
+        cmocka_unit_test(test_request_round_trip),
+        cmocka_unit_test(test_bad_requests),
+        cmocka_unit_test(test_results),
     };
     return cmocka_run_group_tests_name("runner: measures, execution, protocol", tests, setup, teardown);
 }
