@@ -124,7 +124,8 @@ int cmd_cases(int argc, char **argv)
         return cli_error(OSIB_E_IO, "%s: cannot list case files", dir);
 
     int status = 0;
-    printf("%-28s %3s %-16s %3s %10s %7s %6s  %s\n", "id", "dim", "shape", "so", "padded", "nt", "oracle", "suites");
+    printf("%-28s %-12s %3s %-16s %3s %10s %7s %6s  %s\n", "id", "physics", "dim", "shape", "so", "padded", "nt",
+           "oracle", "suites");
     for (int i = 0; i < n; i++) {
         osib_case c;
         osib_err err = {0};
@@ -145,8 +146,8 @@ int cmd_cases(int argc, char **argv)
             if (s + 1 < c.nsuites)
                 strncat(suites, ",", sizeof suites - strlen(suites) - 1);
         }
-        printf("%-28s %3d %-16s %3d %10s %7zu %6s  %s\n", c.id, c.ndim, shape, c.space_order, padded, c.nt,
-               c.oracle ? "yes" : "no", suites);
+        printf("%-28s %-12s %3d %-16s %3d %10s %7zu %6s  %s\n", c.id, osib_physics_name(c.physics), c.ndim, shape,
+               c.space_order, padded, c.nt, c.oracle ? "yes" : "no", suites);
         osib_case_free(&c);
     }
     free_names(files, n);
@@ -177,7 +178,7 @@ int cmd_describe(int argc, char **argv)
     if (c.title[0])
         printf("title        %s\n", c.title);
     printf("sha256       %s\n", hash);
-    printf("physics      acoustic-iso, %dD, space order %d\n", c.ndim, c.space_order);
+    printf("physics      %s, %dD, space order %d\n", osib_physics_name(c.physics), c.ndim, c.space_order);
     printf("grid         %s physical points (%s), spacing", shape,
            human_count((double)osib_case_physical_points(&c), buf, sizeof buf));
     for (int d = 0; d < c.ndim; d++)
@@ -187,7 +188,11 @@ int cmd_describe(int argc, char **argv)
            human_count((double)osib_case_padded_points(&c), buf, sizeof buf));
     printf("time         dt = %g ms (stability limit %.6g ms, spec default %g ms), nt = %zu, t_end = %g ms\n", c.dt_ms,
            osib_case_dt_stability_ms(&c), osib_case_dt_default_ms(&c), c.nt, c.dt_ms * (double)(c.nt - 1));
-    printf("model        vp max %g km/s\n", osib_case_vp_max(&c));
+    if (osib_case_is_tti(&c))
+        printf("model        vp max %g km/s, epsilon max %g (TTI: dt rule and limit divided by sqrt(1 + 2 eps max))\n",
+               osib_case_vp_max(&c), osib_case_epsilon_max(&c));
+    else
+        printf("model        vp max %g km/s\n", osib_case_vp_max(&c));
     printf("wavelet      Ricker, f0 = %g kHz, t0 = %g ms\n", c.f0_khz, c.t0_ms);
     printf("acquisition  %zu source(s), %zu receiver(s)\n", c.sources.count, c.receivers.count);
     printf("oracle       %s\n\n", c.oracle ? "yes" : "no");
@@ -203,8 +208,9 @@ int cmd_describe(int argc, char **argv)
                human_bytes(e32.footprint_bytes, m32, sizeof m32), human_bytes(e64.footprint_bytes, m64, sizeof m64),
                (mem > 0.0 && e32.footprint_bytes > mem) ? "(float32 exceeds this machine)" : "");
     }
-    printf("\nflop/pt and B/pt are per padded point and time step (spec/acoustic.md, \"Cost model\");\n"
-           "memory is the minimal footprint, the gradient keeping the whole forward wavefield.\n");
+    printf("\nflop/pt and B/pt are per padded point and time step (spec/%s.md, \"Cost model\");\n"
+           "memory is the minimal footprint, the gradient keeping the whole forward wavefield.\n",
+           osib_case_is_tti(&c) ? "tti" : "acoustic");
     osib_case_free(&c);
     return 0;
 }

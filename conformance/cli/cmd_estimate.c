@@ -76,8 +76,11 @@ static op_cost cost_of(const osib_case *c, osib_op op, int vb, double bw_gbs)
     k.sparse_bytes = (double)c->nt * (double)(c->sources.count + c->receivers.count) * B;
     const double arrays = osib_footprint_arrays(c, op);
     const int has_history = op == OSIB_OP_GRADIENT || op == OSIB_OP_BORN_ADJOINT;
-    const double model_arrays = op == OSIB_OP_BORN ? 2.0 : 1.0; /* m (and dm) */
-    const double history_arrays = has_history ? (double)c->nt : 0.0;
+    /* m (and dm); a TTI case adds its Thomsen fields and has two wavefields. */
+    const double thomsen = osib_case_is_tti(c) ? (c->ndim == 3 ? 4.0 : 3.0) : 0.0;
+    const double nfield = osib_case_is_tti(c) ? 2.0 : 1.0;
+    const double model_arrays = (op == OSIB_OP_BORN ? 2.0 : 1.0) + thomsen;
+    const double history_arrays = has_history ? nfield * (double)c->nt : 0.0;
     k.model_bytes = model_arrays * N * B;
     k.history_full_bytes = history_arrays * N * B;
     k.fields_bytes = (arrays - model_arrays - history_arrays) * N * B;
@@ -86,9 +89,9 @@ static op_cost cost_of(const osib_case *c, osib_op op, int vb, double bw_gbs)
     k.mem_ckpt = -1.0;
     if (has_history) {
         k.plan = osib_checkpoint_revolve(k.e.time_steps, 0.0);
-        k.mem_ckpt = k.plan.arrays * N * B + k.sparse_bytes;
+        k.mem_ckpt = (k.plan.arrays * nfield + thomsen) * N * B + k.sparse_bytes;
         /* Each recomputed step moves the forward propagator's values. */
-        double extra = k.plan.recomputed_steps * N * osib_values_per_point_step(OSIB_OP_FORWARD) * B;
+        double extra = k.plan.recomputed_steps * N * osib_case_values_per_point_step(c, OSIB_OP_FORWARD) * B;
         k.time_ckpt_s = (k.e.total_bytes + extra) / (bw_gbs * 1e9);
     }
     return k;

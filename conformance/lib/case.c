@@ -489,12 +489,36 @@ double osib_case_vp_max(const osib_case *c)
     return fmax(c->model.vp_top_kms, c->model.vp_bottom_kms);
 }
 
+/* The epsilon of the deepest layer-tti layer: the preset is linear in the
+ * velocity excess, so its extremes are there and in the top layer (0). */
+static void layers_tti_extremes(const osib_model *m, double *epsilon, double *delta, double *theta, double *phi)
+{
+    double dv = m->vp_bottom_kms - m->vp_top_kms;
+    *epsilon = m->epsilon_per_kms * dv;
+    *delta = m->delta_per_kms * dv;
+    *theta = m->theta_rad_per_kms * dv;
+    *phi = m->phi_rad_per_kms * dv;
+}
+
+double osib_case_epsilon_max(const osib_case *c)
+{
+    if (!osib_case_is_tti(c) || c->model.kind != OSIB_MODEL_LAYERS_TTI)
+        return 0.0;
+    double e, d, t, p;
+    layers_tti_extremes(&c->model, &e, &d, &t, &p);
+    return fmax(0.0, e);
+}
+
+/* sqrt(1 + 2 max epsilon): TTI's fastest wave is horizontal to the symmetry
+ * axis (spec/tti.md, time step). */
+static double thomsen_speedup(const osib_case *c) { return sqrt(1.0 + 2.0 * osib_case_epsilon_max(c)); }
+
 double osib_case_dt_stability_ms(const osib_case *c)
 {
     double s = fd2_abs_sum(c->space_order / 2), sum = 0.0;
     for (int d = 0; d < c->ndim; d++)
         sum += s / (c->spacing_m[d] * c->spacing_m[d]);
-    return 2.0 / (osib_case_vp_max(c) * sqrt(sum));
+    return 2.0 / (osib_case_vp_max(c) * thomsen_speedup(c) * sqrt(sum));
 }
 
 double osib_case_dt_default_ms(const osib_case *c)
@@ -504,10 +528,61 @@ double osib_case_dt_default_ms(const osib_case *c)
         hmin = fmin(hmin, c->spacing_m[d]);
     /* Devito's rule: the sum of |weights| of the stencil of order 2*so. */
     double cfl = sqrt(4.0 / (c->ndim * fd2_abs_sum(c->space_order)));
-    double dt = cfl * hmin / osib_case_vp_max(c);
+    double dt = cfl * hmin / (osib_case_vp_max(c) * thomsen_speedup(c));
     char buf[32];
     snprintf(buf, sizeof buf, "%.3e", dt);
     return strtod(buf, NULL);
+}
+
+const char *osib_physics_name(osib_physics p)
+{
+    switch (p) {
+    case OSIB_PHYSICS_ACOUSTIC_ISO: return "acoustic-iso";
+    case OSIB_PHYSICS_ACOUSTIC_TTI: return "acoustic-tti";
+    case OSIB_PHYSICS_COUNT: break;
+    }
+    return "?";
+}
+
+int osib_physics_parse(const char *name)
+{
+    for (int p = 0; p < OSIB_PHYSICS_COUNT; p++)
+        if (strcmp(name, osib_physics_name((osib_physics)p)) == 0)
+            return p;
+    return -1;
+}
+
+const char *osib_thomsen_violation(double epsilon, double delta, double theta_rad, double phi_rad)
+{
+    const double two_pi = 6.283185307179586;
+    if (!isfinite(epsilon) || !isfinite(delta) || !isfinite(theta_rad) || !isfinite(phi_rad))
+        return "Thomsen parameters must be finite";
+    if (!(epsilon >= 0.0 && epsilon < 1.0))
+        return "epsilon must be in [0, 1)";
+    if (!(delta > -0.5))
+        return "delta must be above -1/2 (sqrt(1 + 2 delta) is taken)";
+    if (delta > epsilon)
+        return "delta must not exceed epsilon (the pseudo-acoustic system is unstable where delta > epsilon)";
+    if (fabs(theta_rad) > two_pi || fabs(phi_rad) > two_pi)
+        return "theta and phi must be within [-2 pi, 2 pi] radians";
+    return NULL;
+}
+
+/* A TTI case's medium must obey spec/tti.md's rules everywhere; the
+ * layers-tti preset is linear in the velocity excess, so checking its top
+ * layer (all zero) and its bottom layer checks every layer. */
+static osib_status check_thomsen(const osib_ynode *root, osib_case *c, osib_err *err)
+{
+    if (!osib_case_is_tti(c) || c->model.kind != OSIB_MODEL_LAYERS_TTI)
+        return OSIB_OK;
+    double e, d, t, p;
+    layers_tti_extremes(&c->model, &e, &d, &t, &p);
+    const char *why = osib_thomsen_violation(e, d, t, p);
+    if (!why)
+        return OSIB_OK;
+    osib_ynode m;
+    osib_ymap_get(root, "model", 1, &m, NULL);
+    return osib_yfail(err, &m, "the bottom layer has epsilon %g, delta %g, theta %g, phi %g: %s", e, d, t, p, why);
 }
 
 static osib_status parse_time(const osib_ynode *root, osib_case *c, osib_err *err)
@@ -528,10 +603,13 @@ static osib_status parse_time(const osib_ynode *root, osib_case *c, osib_err *er
     double limit = osib_case_dt_stability_ms(c);
     if (c->dt_ms >= limit) {
         osib_ymap_get(&t, "dt_ms", 1, &dtn, NULL);
+        char tti[64] = "";
+        if (osib_case_is_tti(c))
+            snprintf(tti, sizeof tti, ", TTI epsilon max %g", osib_case_epsilon_max(c));
         return osib_yfail(err, &dtn,
-                          "%g ms is not below the stability limit %.6g ms for space order %d and vp max %g km/s "
+                          "%g ms is not below the stability limit %.6g ms for space order %d and vp max %g km/s%s "
                           "(the spec's rule gives %g ms)",
-                          c->dt_ms, limit, c->space_order, osib_case_vp_max(c), osib_case_dt_default_ms(c));
+                          c->dt_ms, limit, c->space_order, osib_case_vp_max(c), tti, osib_case_dt_default_ms(c));
     }
     return OSIB_OK;
 }
@@ -617,10 +695,13 @@ osib_status osib_case_from_node(const osib_ynode *root, osib_case *c, osib_err *
     char physics[OSIB_ID_MAX];
     if ((st = osib_ymap_string(root, "physics", 1, physics, sizeof physics, err)) != OSIB_OK)
         return st;
-    if (strcmp(physics, "acoustic-iso") != 0) {
+    int ph = osib_physics_parse(physics);
+    if (ph < 0) {
         osib_ymap_get(root, "physics", 1, &n, NULL);
-        return osib_yfail(err, &n, "unknown physics \"%s\" (this kit implements acoustic-iso)", physics);
+        return osib_yfail(err, &n, "unknown physics \"%s\" (this kit implements acoustic-iso and acoustic-tti)",
+                          physics);
     }
+    c->physics = (osib_physics)ph;
     if ((st = get_int_in(root, "dimensions", 2, 3, &v, err)) != OSIB_OK)
         return st;
     c->ndim = (int)v;
@@ -633,7 +714,8 @@ osib_status osib_case_from_node(const osib_ynode *root, osib_case *c, osib_err *
     c->space_order = (int)v;
 
     if ((st = parse_grid(root, c, err)) != OSIB_OK || (st = parse_model(root, c, err)) != OSIB_OK ||
-        (st = parse_time(root, c, err)) != OSIB_OK || (st = parse_wavelet(root, c, err)) != OSIB_OK ||
+        (st = check_thomsen(root, c, err)) != OSIB_OK || (st = parse_time(root, c, err)) != OSIB_OK ||
+        (st = parse_wavelet(root, c, err)) != OSIB_OK ||
         (st = parse_points(root, "sources", c, &c->sources, err)) != OSIB_OK ||
         (st = parse_points(root, "receivers", c, &c->receivers, err)) != OSIB_OK ||
         (st = check_positions(root, "sources", c, &c->sources, err)) != OSIB_OK ||
@@ -832,8 +914,10 @@ osib_status osib_case_model_tti(const osib_case *c, double *epsilon, double *del
     const size_t npts = osib_case_physical_points(c);
     const osib_model *m = &c->model;
     if (m->kind != OSIB_MODEL_LAYERS_TTI) {
-        for (size_t k = 0; k < npts; k++)
-            epsilon[k] = delta[k] = theta_rad[k] = phi_rad[k] = 0.0;
+        double *const all[4] = {epsilon, delta, theta_rad, phi_rad};
+        for (int f = 0; f < 4; f++)
+            if (all[f])
+                memset(all[f], 0, npts * sizeof(double));
         return OSIB_OK;
     }
     const size_t nz = c->shape[c->ndim - 1];
@@ -841,10 +925,14 @@ osib_status osib_case_model_tti(const osib_case *c, double *epsilon, double *del
     for (size_t k = 0; k < npts; k++) {
         /* The excess over the top velocity, then one product each. */
         double dv = layers_vp(m, c->shape[0], k / (npts / c->shape[0]), nz, k % nz) - m->vp_top_kms;
-        epsilon[k] = m->epsilon_per_kms * dv;
-        delta[k] = m->delta_per_kms * dv;
-        theta_rad[k] = m->theta_rad_per_kms * dv;
-        phi_rad[k] = m->phi_rad_per_kms * dv;
+        if (epsilon)
+            epsilon[k] = m->epsilon_per_kms * dv;
+        if (delta)
+            delta[k] = m->delta_per_kms * dv;
+        if (theta_rad)
+            theta_rad[k] = m->theta_rad_per_kms * dv;
+        if (phi_rad)
+            phi_rad[k] = m->phi_rad_per_kms * dv;
     }
     return OSIB_OK;
 }
@@ -935,7 +1023,7 @@ osib_status osib_case_canonical(const osib_case *c, char *buf, size_t cap, osib_
 {
     textbuf t = {buf, cap, 0, 0};
     put(&t, "osib-case-canonical %d\n", OSIB_CASE_SCHEMA);
-    put(&t, "physics acoustic-iso\n");
+    put(&t, "physics %s\n", osib_physics_name(c->physics));
     put(&t, "dimensions %d\n", c->ndim);
     put(&t, "space_order %d\n", c->space_order);
     put(&t, "shape");

@@ -34,6 +34,21 @@ enum { OSIB_CASE_SCHEMA = 1, OSIB_ID_MAX = 64, OSIB_TEXT_MAX = 512, OSIB_MAX_SUI
 #define OSIB_MAX_SPARSE_POINTS 100000000ULL
 #define OSIB_MAX_VP_KMS 20.0
 
+/* The physics a case computes (key `physics`): the constant-density
+ * isotropic acoustic equation (spec/acoustic.md) or the pseudo-acoustic
+ * TTI system (spec/tti.md), whose model adds the Thomsen parameters. */
+typedef enum { OSIB_PHYSICS_ACOUSTIC_ISO, OSIB_PHYSICS_ACOUSTIC_TTI, OSIB_PHYSICS_COUNT } osib_physics;
+
+/* "acoustic-iso", "acoustic-tti". */
+const char *osib_physics_name(osib_physics p);
+/* The physics of that name, or -1. */
+int osib_physics_parse(const char *name);
+
+/* The medium rules of spec/tti.md at one point: 0 <= epsilon < 1,
+ * -1/2 < delta <= epsilon, |theta|, |phi| <= 2 pi, all finite. NULL when
+ * they hold, else the rule broken, in words. */
+const char *osib_thomsen_violation(double epsilon, double delta, double theta_rad, double phi_rad);
+
 /* Model presets (spec/cases.md, "Model presets"). The acoustic operators
  * use vp only; layers-tti also defines Thomsen fields for the TTI benchmark
  * (osib_case_model_tti). */
@@ -94,6 +109,7 @@ typedef struct {
      * computation, so neither canonical nor written into requests. */
     int operators[OSIB_OP_COUNT];
 
+    osib_physics physics;
     int ndim;
     int space_order;
     size_t shape[3];
@@ -135,6 +151,13 @@ size_t osib_case_physical_points(const osib_case *c);
 /* Largest velocity of the model, km/s. */
 double osib_case_vp_max(const osib_case *c);
 
+/* Largest Thomsen epsilon of a TTI case's model (0 for acoustic-iso, and
+ * for models without Thomsen fields). */
+double osib_case_epsilon_max(const osib_case *c);
+
+/* Whether the operators of case c read the Thomsen fields (a TTI case). */
+static inline int osib_case_is_tti(const osib_case *c) { return c->physics == OSIB_PHYSICS_ACOUSTIC_TTI; }
+
 /* vp on the physical grid (C order, z fastest), km/s; vp has
  * osib_case_physical_points values. A dataset model is read from the data
  * directories (datadir.h) and imported; its file hash (when the case gives
@@ -144,7 +167,7 @@ osib_status osib_case_model_vp(const osib_case *c, double *vp, osib_err *err);
 
 /* Thomsen parameters of a layers-tti model on the physical grid (each
  * osib_case_physical_points values; phi is zero in 2D). Isotropic presets
- * give zeros everywhere. */
+ * give zeros everywhere. Any of the four may be NULL. */
 osib_status osib_case_model_tti(const osib_case *c, double *epsilon, double *delta, double *theta_rad, double *phi_rad,
                                 osib_err *err);
 
@@ -156,7 +179,8 @@ void osib_points_expand(const osib_points *p, int ndim, double *out);
 
 /* Time-step limits (spec/acoustic.md, "Time step"): the stability bound of
  * the leapfrog scheme with this Laplacian, and the default dt of the spec's
- * rule (Devito's critical_dt, rounded to 4 significant digits). */
+ * rule (Devito's critical_dt, rounded to 4 significant digits). For a TTI
+ * case both are divided by sqrt(1 + 2 max epsilon) (spec/tti.md). */
 double osib_case_dt_stability_ms(const osib_case *c);
 double osib_case_dt_default_ms(const osib_case *c);
 

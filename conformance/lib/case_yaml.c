@@ -141,7 +141,7 @@ osib_status osib_case_write_yaml(const osib_case *c, FILE *out, const char *inde
     const char *in = indent ? indent : "";
     fprintf(out, "%sosib_case: %d\n", in, OSIB_CASE_SCHEMA);
     fprintf(out, "%sid: %s\n", in, c->id);
-    fprintf(out, "%sphysics: acoustic-iso\n", in);
+    fprintf(out, "%sphysics: %s\n", in, osib_physics_name(c->physics));
     fprintf(out, "%sdimensions: %d\n", in, c->ndim);
     fprintf(out, "%sspace_order: %d\n", in, c->space_order);
     fprintf(out, "%sgrid:\n%s  shape: [", in, in);

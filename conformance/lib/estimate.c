@@ -1,5 +1,54 @@
 #include "estimate.h"
 
+/* The TTI propagator (spec/tti.md, cost model), with G f computed once per
+ * point: the Laplacian of u (3 D p + 1), Gzz of each field (D (6q + 2):
+ * D staggered derivatives of 3q and D products for G, D products n_d G,
+ * D staggered derivatives for D-), Gh, Hu, Hv (6), two updates (10). */
+static double tti_propagator_flops(int ndim, int space_order)
+{
+    const double p = space_order / 2, q = (space_order + 3) / 4, D = ndim;
+    return 3.0 * D * p + 1.0 + 2.0 * D * (6.0 * q + 2.0) + 6.0 + 10.0;
+}
+
+double osib_case_flops_per_point_step(const osib_case *c, osib_op op)
+{
+    if (!osib_case_is_tti(c))
+        return osib_flops_per_point_step(c->ndim, c->space_order, op);
+    const double prop = tti_propagator_flops(c->ndim, c->space_order);
+    switch (op) {
+    case OSIB_OP_FORWARD:
+    case OSIB_OP_ADJOINT: return prop;
+    case OSIB_OP_BORN:
+        return 2.0 * prop + 11.0; /* dm / (m + dt eta) once (1), then per field u+ - 2u + u- (3), x (1), add (1) */
+    case OSIB_OP_BORN_ADJOINT:
+    case OSIB_OP_GRADIENT: return 2.0 * prop + 10.0; /* the acoustic imaging's 5, per field */
+    case OSIB_OP_COUNT: break;
+    }
+    return 0.0;
+}
+
+/* Medium values a TTI step reads: m, epsilon, delta, theta, and phi in 3D. */
+static double tti_medium_values(const osib_case *c) { return c->ndim == 3 ? 5.0 : 4.0; }
+
+double osib_case_values_per_point_step(const osib_case *c, osib_op op)
+{
+    if (!osib_case_is_tti(c))
+        return osib_values_per_point_step(op);
+    const double M = tti_medium_values(c);
+    switch (op) {
+    case OSIB_OP_FORWARD:
+    case OSIB_OP_ADJOINT: return 6.0 + M; /* u^n, u^{n-1} -> u^{n+1}, the same for v (6), the medium */
+    case OSIB_OP_BORN: return 13.0 + M;   /* the forward's, du and dv as u and v (6), dm */
+    case OSIB_OP_BORN_ADJOINT:
+    case OSIB_OP_GRADIENT:
+        /* forward sweep keeping u, v (6 + M); adjoint sweep: p, r (6), the
+         * medium, u^n and v^n, the image read and written (10 + M). */
+        return 16.0 + 2.0 * M;
+    case OSIB_OP_COUNT: break;
+    }
+    return 0.0;
+}
+
 double osib_flops_per_point_step(int ndim, int space_order, osib_op op)
 {
     /* Laplacian with symmetric pairs: per axis p pair sums, p products, p
@@ -36,6 +85,18 @@ double osib_values_per_point_step(osib_op op)
 
 double osib_footprint_arrays(const osib_case *c, osib_op op)
 {
+    if (osib_case_is_tti(c)) {
+        const double M = tti_medium_values(c);
+        switch (op) {
+        case OSIB_OP_FORWARD:
+        case OSIB_OP_ADJOINT: return 4.0 + M; /* two levels of two fields, the medium */
+        case OSIB_OP_BORN: return 9.0 + M;    /* two levels of u, v, du, dv, dm, the medium */
+        case OSIB_OP_BORN_ADJOINT:
+        case OSIB_OP_GRADIENT: return 2.0 * (double)c->nt + 5.0 + M; /* history of u and v, p and r, image */
+        case OSIB_OP_COUNT: break;
+        }
+        return 0.0;
+    }
     switch (op) {
     case OSIB_OP_FORWARD:
     case OSIB_OP_ADJOINT: return 3.0; /* m and two time levels */
@@ -52,8 +113,8 @@ osib_estimate osib_estimate_op(const osib_case *c, osib_op op, int value_bytes)
     osib_estimate e;
     e.padded_points = (double)osib_case_padded_points(c);
     e.time_steps = (double)(c->nt - 2);
-    e.flops_per_point_step = osib_flops_per_point_step(c->ndim, c->space_order, op);
-    e.values_per_point_step = osib_values_per_point_step(op);
+    e.flops_per_point_step = osib_case_flops_per_point_step(c, op);
+    e.values_per_point_step = osib_case_values_per_point_step(c, op);
     e.bytes_per_point_step = e.values_per_point_step * value_bytes;
     double sparse_values = (double)c->nt * (double)(c->sources.count + c->receivers.count);
     e.footprint_bytes = (osib_footprint_arrays(c, op) * e.padded_points + sparse_values) * value_bytes;
@@ -64,6 +125,5 @@ osib_estimate osib_estimate_op(const osib_case *c, osib_op op, int value_bytes)
 
 double osib_roofline_gpts(const osib_case *c, osib_op op, int value_bytes, double bandwidth_gbs)
 {
-    (void)c;
-    return bandwidth_gbs / (osib_values_per_point_step(op) * value_bytes);
+    return bandwidth_gbs / (osib_case_values_per_point_step(c, op) * value_bytes);
 }

@@ -1,5 +1,5 @@
 /*
- * estimate.h - the spec's cost model (spec/acoustic.md, "Cost model"):
+ * estimate.h - the spec's cost model (spec/acoustic.md and spec/tti.md, "Cost model"):
  * nominal flops and compulsory memory traffic per padded grid point and
  * time step, and the minimal memory footprint of each operator.
  *
@@ -37,6 +37,12 @@ double osib_flops_per_point_step(int ndim, int space_order, osib_op op);
 
 /* Compulsory values per point and step: 4, 4, 8, 11, 11. */
 double osib_values_per_point_step(osib_op op);
+/* The same for a case of either physics (spec/tti.md, cost model, for TTI:
+ * P = 3 D p + 12 D q + 4 D + 17 with q = ceil(so/4); born 2P + 11,
+ * born_adjoint and gradient 2P + 10; values 6 + M, 13 + M, 16 + 2M with
+ * M = 4 medium values in 2D, 5 in 3D). */
+double osib_case_flops_per_point_step(const osib_case *c, osib_op op);
+double osib_case_values_per_point_step(const osib_case *c, osib_op op);
 
 /* Arrays of the padded grid an implementation must hold at once (the
  * gradient's forward history counted as nt arrays). */

@@ -32,6 +32,41 @@ const char *const *osib_op_input_names(osib_op op)
     return none;
 }
 
+const char *const *osib_case_medium_names(const osib_case *c)
+{
+    static const char *const none[] = {NULL};
+    static const char *const tti2[] = {"epsilon", "delta", "theta", NULL};
+    static const char *const tti3[] = {"epsilon", "delta", "theta", "phi", NULL};
+    if (!osib_case_is_tti(c))
+        return none;
+    return c->ndim == 3 ? tti3 : tti2;
+}
+
+/* The operators' inputs (osib_op order), for each medium: acoustic, 2D TTI,
+ * 3D TTI. The medium's fields come after the operator's own inputs. */
+#define OP_INPUTS(...)                                                                                                 \
+    {                                                                                                                  \
+        {"vp", "src_wavelet", __VA_ARGS__ NULL}, {"vp", "adjoint_data", __VA_ARGS__ NULL},                             \
+            {"vp", "src_wavelet", "dm", __VA_ARGS__ NULL}, {"vp", "src_wavelet", "adjoint_data", __VA_ARGS__ NULL},    \
+        {                                                                                                              \
+            "vp", "src_wavelet", "observed_data", __VA_ARGS__ NULL                                                     \
+        }                                                                                                              \
+    }
+static const char *const input_table[3][OSIB_OP_COUNT][OSIB_REQ_MAX_INPUTS + 1] = {
+    OP_INPUTS(),
+    OP_INPUTS("epsilon", "delta", "theta", ),
+    OP_INPUTS("epsilon", "delta", "theta", "phi", ),
+};
+#undef OP_INPUTS
+
+const char *const *osib_case_input_names(const osib_case *c, osib_op op)
+{
+    if ((int)op < 0 || op >= OSIB_OP_COUNT)
+        return osib_op_input_names(OSIB_OP_COUNT);
+    int medium = !osib_case_is_tti(c) ? 0 : c->ndim == 3 ? 2 : 1;
+    return input_table[medium][op];
+}
+
 const char *const *osib_op_output_names(osib_op op)
 {
     static const char *const fwd[] = {"forward_data", NULL};
@@ -66,7 +101,7 @@ void osib_array_shape(const osib_case *c, const char *name, int *rank, size_t *d
     } else if (strcmp(name, "objective") == 0) {
         *rank = 1;
         dims[0] = 1;
-    } else { /* vp, dm, born_adjoint_image, gradient */
+    } else { /* vp, the Thomsen fields, dm, born_adjoint_image, gradient */
         *rank = c->ndim;
         for (int d = 0; d < c->ndim; d++)
             dims[d] = c->shape[d];
@@ -93,7 +128,7 @@ static void fill_ref(osib_array_ref *ref, const osib_case *c, const char *name, 
 
 void osib_request_layout(osib_request *r)
 {
-    const char *const *in = osib_op_input_names(r->op), *const *out = osib_op_output_names(r->op);
+    const char *const *in = osib_case_input_names(&r->c, r->op), *const *out = osib_op_output_names(r->op);
     r->ninputs = r->noutputs = 0;
     for (; *in; in++)
         fill_ref(&r->inputs[r->ninputs++], &r->c, *in, 1, r->format, r->dtype_bytes);
@@ -321,8 +356,8 @@ osib_status osib_request_load(const char *path, osib_request *r, osib_err *err)
         goto done;
     y.invalid_status = OSIB_E_USAGE;
     int raw = r->format == OSIB_FORMAT_RAW;
-    if ((st = parse_refs(&root, "inputs", r, osib_op_input_names(r->op), r->inputs, &r->ninputs, OSIB_REQ_MAX_INPUTS,
-                         raw, err)) != OSIB_OK ||
+    if ((st = parse_refs(&root, "inputs", r, osib_case_input_names(&r->c, r->op), r->inputs, &r->ninputs,
+                         OSIB_REQ_MAX_INPUTS, raw, err)) != OSIB_OK ||
         (st = parse_refs(&root, "outputs", r, osib_op_output_names(r->op), r->outputs, &r->noutputs,
                          OSIB_REQ_MAX_OUTPUTS, raw, err)) != OSIB_OK ||
         (st = osib_ymap_string(&root, "result", 1, r->result_file, sizeof r->result_file, err)) != OSIB_OK)

@@ -18,7 +18,7 @@
 
 enum {
     OSIB_PROTOCOL_VERSION = 1,
-    OSIB_REQ_MAX_INPUTS = 5,
+    OSIB_REQ_MAX_INPUTS = 8,
     OSIB_REQ_MAX_OUTPUTS = 2,
     OSIB_REQ_PATH_MAX = 256,
     OSIB_REQ_RANK_MAX = 3
@@ -51,8 +51,13 @@ typedef struct {
 } osib_request;
 
 /* Input names an operator needs, and output names it produces, in the
- * order used everywhere (a NULL-terminated list). */
+ * order used everywhere (a NULL-terminated list). osib_op_input_names is
+ * the acoustic list; osib_case_input_names adds the medium's extra fields
+ * of a TTI case (osib_case_medium_names: epsilon, delta, theta, and phi in
+ * 3D) after them, so that the acoustic inputs keep their positions. */
 const char *const *osib_op_input_names(osib_op op);
+const char *const *osib_case_input_names(const osib_case *c, osib_op op);
+const char *const *osib_case_medium_names(const osib_case *c);
 const char *const *osib_op_output_names(osib_op op);
 
 /* The shape of a named array (an input or output of any operator) for a

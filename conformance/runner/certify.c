@@ -101,8 +101,8 @@ static osib_status select_cases(const osib_certify_options *o, osib_case *cases,
         }
         int companion = 0;
         for (int j = 0; j < *ncases && !companion; j++)
-            companion =
-                cases[j].oracle && cases[j].ndim == cases[i].ndim && cases[j].space_order == cases[i].space_order;
+            companion = cases[j].oracle && cases[j].physics == cases[i].physics && cases[j].ndim == cases[i].ndim &&
+                        cases[j].space_order == cases[i].space_order;
         if (!companion)
             st = osib_fail(err, OSIB_E_USAGE,
                            "case %s has no oracle: certify it together with a case that has one, of the same "
@@ -196,7 +196,7 @@ static double run_bytes(const osib_case *c, osib_op op, int dtype_bytes, const o
 
 /* A benchmark case's published inputs, computed from the case. */
 typedef struct {
-    double *vp, *wavelet, *adjoint_data;
+    double *vp, *wavelet, *adjoint_data, *thomsen[4];
 } owned_inputs;
 
 static osib_status case_context(const osib_case *c, const osib_oracle *o, const int *ops, osib_case_ctx *cx,
@@ -214,6 +214,9 @@ static osib_status case_context(const osib_case *c, const osib_oracle *o, const 
         cx->wavelet = osib_oracle_array(o, "src_wavelet");
         cx->adjoint_data = osib_oracle_array(o, "adjoint_data");
         cx->observed_data = osib_oracle_array(o, "observed_data");
+        const char *const *medium = osib_case_medium_names(c);
+        for (int k = 0; medium[k]; k++)
+            cx->thomsen[k] = osib_oracle_array(o, medium[k]);
         return OSIB_OK;
     }
     size_t nm = osib_case_physical_points(c);
@@ -225,6 +228,16 @@ static osib_status case_context(const osib_case *c, const osib_oracle *o, const 
     osib_status st = osib_case_model_vp(c, own->vp, err);
     if (st != OSIB_OK)
         return st;
+    if (osib_case_is_tti(c)) {
+        for (int k = 0; k < c->ndim + 1; k++) /* epsilon, delta, theta (, phi) */
+            if (!(own->thomsen[k] = malloc(nm * sizeof(double))))
+                return osib_fail(err, OSIB_E_NOMEM, "case %s: out of memory for its medium", c->id);
+        if ((st = osib_case_model_tti(c, own->thomsen[0], own->thomsen[1], own->thomsen[2], own->thomsen[3], err)) !=
+            OSIB_OK)
+            return st;
+        for (int k = 0; k < 4; k++)
+            cx->thomsen[k] = own->thomsen[k];
+    }
     osib_input_wavelets(c, own->wavelet);
     osib_input_adjoint_data(c, own->adjoint_data);
     cx->vp = own->vp;
@@ -239,6 +252,8 @@ static void owned_free(owned_inputs *own)
     free(own->vp);
     free(own->wavelet);
     free(own->adjoint_data);
+    for (int k = 0; k < 4; k++)
+        free(own->thomsen[k]);
 }
 
 static osib_status kit_check(osib_runner *rn, const osib_kit_snapshot *before, const osib_kit_snapshot *after,
@@ -309,6 +324,13 @@ osib_status osib_certify(const osib_certify_options *o, int *conformant, char re
     }
     if ((st = select_cases(o, cases, &ncases, err)) != OSIB_OK)
         goto done;
+    for (int i = 0; i < ncases; i++)
+        if (!impl->physics[cases[i].physics]) {
+            st = osib_fail(err, OSIB_E_USAGE,
+                           "case %s is %s, which %s does not list under physics (spec/protocol.md §1)", cases[i].id,
+                           osib_physics_name(cases[i].physics), impl->path);
+            goto done;
+        }
     /* The oracles: MANIFEST must be the one the kit was built with, and
      * every array is checked against it as it is read, once, here. */
     if ((st = osib_kit_manifest_check(o->kit_root, err)) != OSIB_OK)

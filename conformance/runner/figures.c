@@ -255,8 +255,8 @@ static osib_status roofline_figure(osib_report *r, const osib_case *cases, int n
         int op = osib_op_parse(t->op);
         if (!c || op < 0 || !(t->gflops_compute > 0))
             continue;
-        double flops = osib_flops_per_point_step(c->ndim, c->space_order, (osib_op)op);
-        pts[n].intensity = flops / (osib_values_per_point_step((osib_op)op) * bytes);
+        double flops = osib_case_flops_per_point_step(c, (osib_op)op);
+        pts[n].intensity = flops / (osib_case_values_per_point_step(c, (osib_op)op) * bytes);
         pts[n].gflops = t->gflops_compute;
         snprintf(labels[n], sizeof labels[n], "%s %s", t->op, t->case_id);
         pts[n].label = labels[n];

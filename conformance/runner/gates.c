@@ -69,18 +69,28 @@ static void randn(gsl_rng *rng, double *x, size_t n, double scale)
 
 static double *alloc_or_null(size_t n) { return malloc((n ? n : 1) * sizeof(double)); }
 
-/* The inputs of op, in the order of osib_op_input_names, from named
- * arrays. */
-static void pick_inputs(osib_op op, const double **in, const double *vp, const double *q, const double *d,
-                        const double *dm, const double *obs)
+void osib_inputs_with_medium(const osib_case *c, const double *const *thomsen, const double **in, int nown)
+{
+    const char *const *names = osib_case_medium_names(c);
+    for (int k = 0; names[k]; k++)
+        in[nown + k] = thomsen[k];
+}
+
+/* The inputs of op on case c, in the order of osib_case_input_names, from
+ * named arrays. */
+static void pick_inputs(const osib_case *c, osib_op op, const double **in, const double *vp,
+                        const double *const *thomsen, const double *q, const double *d, const double *dm,
+                        const double *obs)
 {
     const char *const *names = osib_op_input_names(op);
-    for (int i = 0; names[i]; i++)
+    int i = 0;
+    for (; names[i]; i++)
         in[i] = strcmp(names[i], "vp") == 0             ? vp
                 : strcmp(names[i], "src_wavelet") == 0  ? q
                 : strcmp(names[i], "adjoint_data") == 0 ? d
                 : strcmp(names[i], "dm") == 0           ? dm
                                                         : obs;
+    osib_inputs_with_medium(c, thomsen, in, i);
 }
 
 /* ---------------------------------------------------------------------------
@@ -96,8 +106,8 @@ osib_status osib_gate_oracle(osib_runner *rn, const osib_case_ctx *cx, osib_err 
             continue;
         osib_gate_phase(rn, "oracle", c, osib_op_name((osib_op)op));
         const double *inputs[OSIB_REQ_MAX_INPUTS] = {0};
-        pick_inputs((osib_op)op, inputs, cx->vp, cx->wavelet, cx->adjoint_data, osib_oracle_array(cx->oracle, "dm"),
-                    cx->observed_data);
+        pick_inputs(c, (osib_op)op, inputs, cx->vp, cx->thomsen, cx->wavelet, cx->adjoint_data,
+                    osib_oracle_array(cx->oracle, "dm"), cx->observed_data);
         osib_task t;
         st = osib_task_run(rn, c, (osib_op)op, inputs, "oracle", 0, 1, &t, err);
         if (st == OSIB_OK)
@@ -168,6 +178,11 @@ void osib_bumps(const osib_case *c, int nbumps, const double (*centre)[3], const
 /* The amplitude of the challenge's Born perturbation, s^2/km^2 (the
  * documented dm's, spec/acoustic.md §11). */
 #define CHALLENGE_DM OSIB_DM_AMPLITUDE
+/* A TTI challenge's medium (spec/protocol.md §3.1): epsilon and delta
+ * weaker by up to this fraction, the symmetry axis turned by up to this
+ * many radians. */
+#define CHALLENGE_ANISOTROPY 0.3
+#define CHALLENGE_TURN_RAD 0.15
 
 /* The challenge variant of a case: every source moved to a random
  * position (in the middle 80% of each horizontal axis, in the top 30% of
@@ -198,6 +213,43 @@ static osib_status challenge_case(const osib_case *c, gsl_rng *rng, osib_case *c
     return OSIB_OK;
 }
 
+/* A TTI challenge's medium: epsilon and delta scaled by one smooth factor
+ * in [1 - CHALLENGE_ANISOTROPY, 1] (which keeps delta <= epsilon and both
+ * within the spec's bounds), the tilt and azimuth turned by up to
+ * CHALLENGE_TURN_RAD either way. th receives new arrays (free()). */
+static osib_status challenge_thomsen(const osib_case *c, const osib_case_ctx *cx, gsl_rng *rng, double **th,
+                                     osib_err *err)
+{
+    const size_t nm = osib_case_physical_points(c);
+    const int nfields = c->ndim == 3 ? 4 : 3;
+    double *scale = alloc_or_null(nm);
+    for (int k = 0; k < nfields; k++)
+        th[k] = alloc_or_null(nm);
+    if (!scale || !th[0] || !th[1] || !th[2] || (nfields == 4 && !th[3])) {
+        free(scale);
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory for the challenge's medium");
+    }
+    osib_smooth_field(c, rng, 3, 1, scale);
+    double big = 0.0;
+    for (size_t k = 0; k < nm; k++)
+        big = fmax(big, scale[k]);
+    for (size_t k = 0; k < nm; k++) {
+        double f = 1.0 - CHALLENGE_ANISOTROPY * scale[k] / (big > 0.0 ? big : 1.0);
+        th[0][k] = cx->thomsen[0][k] * f;
+        th[1][k] = cx->thomsen[1][k] * f;
+    }
+    for (int a = 2; a < nfields; a++) { /* theta, phi: turned by at most CHALLENGE_TURN_RAD */
+        osib_smooth_field(c, rng, 3, 0, scale);
+        double amax = 0.0;
+        for (size_t k = 0; k < nm; k++)
+            amax = fmax(amax, fabs(scale[k]));
+        for (size_t k = 0; k < nm; k++)
+            th[a][k] = cx->thomsen[a][k] + CHALLENGE_TURN_RAD * scale[k] / (amax > 0.0 ? amax : 1.0);
+    }
+    free(scale);
+    return OSIB_OK;
+}
+
 osib_status osib_gate_challenge(osib_runner *rn, const osib_case_ctx *cx, osib_err *err)
 {
     const osib_case *c = cx->c;
@@ -208,6 +260,7 @@ osib_status osib_gate_challenge(osib_runner *rn, const osib_case_ctx *cx, osib_e
     if (st != OSIB_OK)
         return st;
     double *vp = alloc_or_null(nm), *q = alloc_or_null(nq), *d = alloc_or_null(nd), *dm = alloc_or_null(nm);
+    double *th[4] = {NULL, NULL, NULL, NULL};
     if (!vp || !q || !d || !dm) {
         st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the challenge");
         goto done;
@@ -219,6 +272,8 @@ osib_status osib_gate_challenge(osib_runner *rn, const osib_case_ctx *cx, osib_e
         big = fmax(big, vp[k]);
     for (size_t k = 0; k < nm; k++)
         vp[k] = cx->vp[k] * (1.0 - CHALLENGE_SLOWDOWN * vp[k] / (big > 0.0 ? big : 1.0));
+    if (osib_case_is_tti(c) && (st = challenge_thomsen(c, cx, rn->rng, th, err)) != OSIB_OK)
+        goto done;
     osib_input_wavelets(&cc, q);
     /* The adjoint's data: the published data, each trace with its own gain. */
     for (size_t r = 0; r < c->receivers.count; r++) {
@@ -235,7 +290,7 @@ osib_status osib_gate_challenge(osib_runner *rn, const osib_case_ctx *cx, osib_e
             continue;
         osib_gate_phase(rn, "challenge", c, osib_op_name((osib_op)op));
         const double *inputs[OSIB_REQ_MAX_INPUTS] = {0};
-        pick_inputs((osib_op)op, inputs, vp, q, d, dm, cx->observed_data);
+        pick_inputs(c, (osib_op)op, inputs, vp, (const double *const *)th, q, d, dm, cx->observed_data);
         osib_task t;
         double *want[OSIB_REQ_MAX_OUTPUTS] = {0};
         st = osib_task_run(rn, &cc, (osib_op)op, inputs, "challenge", 0, 1, &t, err);
@@ -264,6 +319,8 @@ done:
     free(q);
     free(d);
     free(dm);
+    for (int k = 0; k < 4; k++)
+        free(th[k]);
     osib_case_free(&cc);
     return st;
 }
@@ -301,7 +358,7 @@ static osib_status dot_side_run(osib_runner *rn, const osib_case_ctx *cx, osib_o
     if (st != OSIB_OK)
         return st;
     osib_ref_record rec = {.op = op, .kind = cx->ref, .c = cx->c};
-    const char *const *names = osib_op_input_names(op);
+    const char *const *names = osib_case_input_names(cx->c, op);
     for (int i = 0; names[i]; i++) /* inputs holds exactly the op's inputs */
         rec.inputs[i] = inputs[i];
     rec.outputs[0] = s->ref_out[0];
@@ -384,13 +441,18 @@ osib_status osib_gate_dot(osib_runner *rn, const osib_case_ctx *cx, osib_err *er
     }
     randn(rn->rng, q, nq, 1.0);
     randn(rn->rng, d, nd, 1.0);
-    const double *fin[] = {cx->vp, q}, *ain[] = {cx->vp, d};
+    const double *fin[OSIB_REQ_MAX_INPUTS] = {cx->vp, q}, *ain[OSIB_REQ_MAX_INPUTS] = {cx->vp, d};
+    osib_inputs_with_medium(c, cx->thomsen, fin, 2);
+    osib_inputs_with_medium(c, cx->thomsen, ain, 2);
     st = dot_pair(rn, cx, OSIB_OP_FORWARD, OSIB_OP_ADJOINT, "F", fin, q, nq, ain, d, nd, err);
     if (st == OSIB_OK) {
         /* J is linearised about the published model and wavelets. */
         randn(rn->rng, dm, nm, 0.01);
         randn(rn->rng, d, nd, 1.0);
-        const double *jin[] = {cx->vp, cx->wavelet, dm}, *jain[] = {cx->vp, cx->wavelet, d};
+        const double *jin[OSIB_REQ_MAX_INPUTS] = {cx->vp, cx->wavelet, dm};
+        const double *jain[OSIB_REQ_MAX_INPUTS] = {cx->vp, cx->wavelet, d};
+        osib_inputs_with_medium(c, cx->thomsen, jin, 3);
+        osib_inputs_with_medium(c, cx->thomsen, jain, 3);
         st = dot_pair(rn, cx, OSIB_OP_BORN, OSIB_OP_BORN_ADJOINT, "J", jin, dm, nm, jain, d, nd, err);
     }
 done:
@@ -427,7 +489,8 @@ osib_status osib_gate_linearity(osib_runner *rn, const osib_case_ctx *cx, osib_e
         q[2][i] = a * q[0][i] + b * q[1][i];
     osib_gate_phase(rn, "linearity", c, "forward");
     for (int i = 0; st == OSIB_OK && i < 3; i++) {
-        const double *in[] = {cx->vp, q[i]};
+        const double *in[OSIB_REQ_MAX_INPUTS] = {cx->vp, q[i]};
+        osib_inputs_with_medium(c, cx->thomsen, in, 2);
         st = osib_task_run(rn, c, OSIB_OP_FORWARD, in, "linearity", 0, 1, &t[i], err);
     }
     if (st == OSIB_OK) {

@@ -80,20 +80,10 @@ static int resolve_program(const char *prog, char *out, size_t cap)
 
 osib_status osib_impl_load(const char *path, osib_impl *m, osib_err *err)
 {
-    static const char *const keys[] = {"osib_impl",
-                                       "name",
-                                       "version",
-                                       "vendor",
-                                       "contact",
-                                       "command",
-                                       "launcher",
-                                       "operators",
-                                       "precision",
-                                       "array_format",
-                                       "price_per_hour_usd",
-                                       "time_limit_s",
-                                       "hardware_notes",
-                                       NULL};
+    static const char *const keys[] = {
+        "osib_impl",    "name",           "version", "vendor",    "contact",      "command",
+        "launcher",     "operators",      "physics", "precision", "array_format", "price_per_hour_usd",
+        "time_limit_s", "hardware_notes", NULL};
     memset(m, 0, sizeof *m);
     m->price_per_hour_usd = -1.0;
     snprintf(m->path, sizeof m->path, "%s", path);
@@ -169,6 +159,31 @@ osib_status osib_impl_load(const char *path, osib_impl *m, osib_err *err)
             goto done;
         }
         m->supports[op] = 1;
+    }
+    /* physics: [acoustic-iso, acoustic-tti]; acoustic-iso alone when absent
+     * (manifests written before TTI existed). */
+    osib_ynode phys;
+    osib_ymap_get(&root, "physics", 0, &phys, NULL);
+    m->physics[OSIB_PHYSICS_ACOUSTIC_ISO] = phys.node == NULL;
+    if (phys.node) {
+        size_t nph;
+        if ((st = osib_yseq_len(&phys, &nph, err)) != OSIB_OK)
+            goto done;
+        if (nph == 0) {
+            st = osib_yfail(err, &phys, "at least one physics");
+            goto done;
+        }
+        for (size_t i = 0; i < nph; i++) {
+            if ((st = osib_yseq_at(&phys, i, &item, err)) != OSIB_OK ||
+                (st = osib_yget_string(&item, buf, sizeof buf, err)) != OSIB_OK)
+                goto done;
+            int ph = osib_physics_parse(buf);
+            if (ph < 0) {
+                st = osib_yfail(err, &item, "unknown physics \"%s\" (acoustic-iso, acoustic-tti)", buf);
+                goto done;
+            }
+            m->physics[ph] = 1;
+        }
     }
     if ((st = osib_ymap_string(&root, "precision", 1, buf, sizeof buf, err)) != OSIB_OK)
         goto done;

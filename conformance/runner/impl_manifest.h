@@ -25,7 +25,8 @@ typedef struct {
     int argc;
     int nlauncher; /* how many of argv come from the launcher */
     int supports[OSIB_OP_COUNT];
-    int dtype_bytes; /* 8: float64 class, 4: float32 class */
+    int physics[OSIB_PHYSICS_COUNT]; /* the physics it implements (key physics; acoustic-iso by default) */
+    int dtype_bytes;                 /* 8: float64 class, 4: float32 class */
     osib_array_format format;
     double price_per_hour_usd;      /* < 0: not given */
     double time_limit_s;            /* <= 0: the runner's rule */

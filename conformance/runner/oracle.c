@@ -9,10 +9,40 @@
 #include "manifest.h"
 #include "request.h"
 
-static const char *const oracle_names[] = {
-    "vp",        "src_wavelet",        "adjoint_data", "dm",      "observed_data", "forward_data", "adjoint_wavelet",
-    "born_data", "born_adjoint_image", "objective",    "gradient"};
-enum { NORACLE = sizeof oracle_names / sizeof oracle_names[0] };
+/* Every array of an oracle file, and the group it lives in; the Thomsen
+ * fields exist in TTI oracles only (phi only in 3D). */
+static const struct {
+    const char *name;
+    const char *group;
+} oracle_arrays[] = {
+    {"vp", "inputs"},
+    {"src_wavelet", "inputs"},
+    {"adjoint_data", "inputs"},
+    {"dm", "inputs"},
+    {"observed_data", "inputs"},
+    {"epsilon", "inputs"},
+    {"delta", "inputs"},
+    {"theta", "inputs"},
+    {"phi", "inputs"},
+    {"forward_data", "outputs"},
+    {"adjoint_wavelet", "outputs"},
+    {"born_data", "outputs"},
+    {"born_adjoint_image", "outputs"},
+    {"objective", "outputs"},
+    {"gradient", "outputs"},
+};
+enum { NORACLE = sizeof oracle_arrays / sizeof oracle_arrays[0] };
+
+/* Whether case c's oracle holds array i. */
+static int oracle_has(const osib_case *c, int i)
+{
+    const char *name = oracle_arrays[i].name;
+    for (const char *const *m = osib_case_medium_names(c); *m; m++)
+        if (strcmp(*m, name) == 0)
+            return 1;
+    return strcmp(name, "epsilon") != 0 && strcmp(name, "delta") != 0 && strcmp(name, "theta") != 0 &&
+           strcmp(name, "phi") != 0;
+}
 
 osib_status osib_oracle_load(osib_oracle *o, const osib_case *c, const char *kit_root, osib_err *err)
 {
@@ -37,11 +67,13 @@ osib_status osib_oracle_load(osib_oracle *o, const osib_case *c, const char *kit
                        "oracle says %.12s): regenerate it with make oracles",
                        o->path, c->id, hash, stored);
     for (int i = 0; st == OSIB_OK && i < NORACLE; i++) {
+        if (!oracle_has(c, i))
+            continue;
         char dataset[64];
         int rank;
         size_t dims[OSIB_REQ_RANK_MAX], count = 1;
-        snprintf(dataset, sizeof dataset, "/%s/%s", i < 5 ? "inputs" : "outputs", oracle_names[i]);
-        osib_array_shape(c, oracle_names[i], &rank, dims);
+        snprintf(dataset, sizeof dataset, "/%s/%s", oracle_arrays[i].group, oracle_arrays[i].name);
+        osib_array_shape(c, oracle_arrays[i].name, &rank, dims);
         for (int d = 0; d < rank; d++)
             count *= dims[d];
         st = osib_h5_read_alloc(&f, dataset, rank, dims, &o->arrays[i], err);
@@ -78,7 +110,7 @@ void osib_oracle_free(osib_oracle *o)
 const double *osib_oracle_array(const osib_oracle *o, const char *name)
 {
     for (int i = 0; i < NORACLE; i++)
-        if (strcmp(oracle_names[i], name) == 0)
+        if (strcmp(oracle_arrays[i].name, name) == 0)
             return o->arrays[i];
     return NULL;
 }

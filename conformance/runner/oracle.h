@@ -15,9 +15,9 @@ typedef struct {
     const osib_case *c;
     char path[OSIB_PATH_MAX];
     char rel_path[320]; /* as given in reports: relative to the kit */
-    double *arrays[13];
-    char datasets[13][48];
-    char sha256[13][65]; /* of each array's canonical bytes, equal to oracles/MANIFEST */
+    double *arrays[16];
+    char datasets[16][48];
+    char sha256[16][65]; /* of each array's canonical bytes, equal to oracles/MANIFEST */
     int narrays;
 } osib_oracle;
 

@@ -43,16 +43,11 @@ osib_status osib_reference_run(osib_reference_kind kind, const osib_backend *fas
     if (st != OSIB_OK)
         return st;
     osib_inputs in = {0};
-    const char *const *names = osib_op_input_names(op);
-    for (int i = 0; names[i]; i++) {
-        double **slot = strcmp(names[i], "vp") == 0             ? &in.vp
-                        : strcmp(names[i], "src_wavelet") == 0  ? &in.src_wavelet
-                        : strcmp(names[i], "adjoint_data") == 0 ? &in.adjoint_data
-                        : strcmp(names[i], "dm") == 0           ? &in.dm
-                                                                : &in.observed_data;
-        *slot = (double *)inputs[i]; /* borrowed: not freed here */
-    }
+    const char *const *names = osib_case_input_names(c, op);
+    for (int i = 0; names[i]; i++)
+        *osib_inputs_slot(&in, names[i]) = (double *)inputs[i]; /* borrowed: not freed here */
     osib_case_setup cs = {0};
+    osib_thomsen th;
     void *state = NULL;
     double *array = malloc(osib_output_count(c, op) * sizeof *array), objective = 0.0;
     if (!array)
@@ -60,7 +55,7 @@ osib_status osib_reference_run(osib_reference_kind kind, const osib_backend *fas
     if (st == OSIB_OK)
         st = osib_case_setup_init(&cs, c, err);
     if (st == OSIB_OK)
-        st = osib_backend_open(b, &cs, in.vp, &state, err);
+        st = osib_backend_open(b, &cs, in.vp, osib_inputs_thomsen(&in, c, &th), &state, err);
     if (st == OSIB_OK)
         st = osib_compute(b, state, op, &in, array, &objective, err);
     if (state)

@@ -83,7 +83,7 @@ osib_status osib_ref_write(const char *dir, osib_report *report, const char *nam
     if (st == OSIB_OK)
         st = osib_h5_create(&f, tmp, err);
     if (st == OSIB_OK)
-        st = write_group(&f, "inputs", r->c, osib_op_input_names(r->op), r->inputs, err);
+        st = write_group(&f, "inputs", r->c, osib_case_input_names(r->c, r->op), r->inputs, err);
     if (st == OSIB_OK)
         st = write_group(&f, "outputs", r->c, osib_op_output_names(r->op), r->outputs, err);
     if (st == OSIB_OK)
@@ -164,7 +164,7 @@ osib_status osib_ref_read(const char *dir, const char *rel, osib_ref_loaded *r, 
     if (st == OSIB_OK) {
         r->op = (osib_op)osib_op_parse(op);
         r->kind = strcmp(kind, "fast") == 0 ? OSIB_REF_FAST : OSIB_REF_SIMPLE;
-        st = read_group(&f, "inputs", &r->c, osib_op_input_names(r->op), r->inputs, 0, err);
+        st = read_group(&f, "inputs", &r->c, osib_case_input_names(&r->c, r->op), r->inputs, 0, err);
     }
     if (st == OSIB_OK)
         st = read_group(&f, "outputs", &r->c, osib_op_output_names(r->op), r->outputs, 1, err);

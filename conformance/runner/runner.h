@@ -68,6 +68,9 @@ typedef struct {
     const osib_case *c;
     const osib_oracle *oracle; /* NULL for a benchmark case */
     const double *vp, *wavelet, *adjoint_data, *observed_data;
+    /* A TTI case's Thomsen fields, in the order of osib_case_medium_names
+     * (epsilon, delta, theta, and phi in 3D); NULL otherwise. */
+    const double *thomsen[4];
     int ops[OSIB_OP_COUNT];
     osib_reference_kind ref;
 } osib_case_ctx;
@@ -85,6 +88,10 @@ typedef struct {
     size_t out_count[OSIB_REQ_MAX_OUTPUTS];
     int nout;
 } osib_task;
+
+/* Complete an input list (osib_case_input_names order) whose first nown
+ * entries are the operator's own inputs with case c's medium fields. */
+void osib_inputs_with_medium(const osib_case *c, const double *const *thomsen, const double **in, int nown);
 
 /* Run op on case c with the given inputs (in the order of
  * osib_op_input_names); role names the gate in the task's record.

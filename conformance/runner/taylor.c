@@ -86,7 +86,8 @@ osib_status osib_gate_taylor(osib_runner *rn, const osib_case_ctx *cx, osib_err 
         st = osib_report_add_file(rn->report, rel, hex, 1, err);
 
     osib_gate_phase(rn, "taylor", c, "gradient");
-    const double *base_in[] = {vp_base, wavelet, d_obs};
+    const double *base_in[OSIB_REQ_MAX_INPUTS] = {vp_base, wavelet, d_obs};
+    osib_inputs_with_medium(c, cx->thomsen, base_in, 3); /* the direction is in m only */
     if (st == OSIB_OK)
         st = osib_task_run(rn, c, OSIB_OP_GRADIENT, base_in, "taylor", 0, 1, &base, err);
     if (st != OSIB_OK)
@@ -106,7 +107,8 @@ osib_status osib_gate_taylor(osib_runner *rn, const osib_case_ctx *cx, osib_err 
         h[i] = ldexp(1.0, -(i + 1));
         for (size_t k = 0; k < nm; k++)
             vp_h[k] = 1.0 / sqrt(1.0 / (vp_base[k] * vp_base[k]) + h[i] * dm[k]);
-        const double *in[] = {vp_h, wavelet, d_obs};
+        const double *in[OSIB_REQ_MAX_INPUTS] = {vp_h, wavelet, d_obs};
+        osib_inputs_with_medium(c, cx->thomsen, in, 3);
         osib_task t;
         st = osib_task_run(rn, c, OSIB_OP_GRADIENT, in, "taylor", 0, 1, &t, err);
         if (st != OSIB_OK)

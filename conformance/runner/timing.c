@@ -134,7 +134,8 @@ osib_status osib_gate_timing(osib_runner *rn, const osib_case_ctx *cx, osib_op o
     const double *obs0 = cx->observed_data; /* NULL for benchmark cases: observed data 0 */
     if (op == OSIB_OP_GRADIENT) {
         double *fq0[OSIB_REQ_MAX_OUTPUTS] = {0};
-        const double *fin[] = {cx->vp, cx->wavelet};
+        const double *fin[OSIB_REQ_MAX_INPUTS] = {cx->vp, cx->wavelet};
+        osib_inputs_with_medium(c, cx->thomsen, fin, 2);
         if (cx->oracle) {
             fq0[0] = alloc0(nd);
             if (fq0[0])
@@ -204,6 +205,7 @@ osib_status osib_gate_timing(osib_runner *rn, const osib_case_ctx *cx, osib_op o
         case OSIB_OP_COUNT: break;
         }
 
+        osib_inputs_with_medium(c, cx->thomsen, in, op == OSIB_OP_FORWARD || op == OSIB_OP_ADJOINT ? 2 : 3);
         osib_task t;
         st = osib_task_run(rn, c, op, in, "timing", r, 0, &t, err);
         if (st != OSIB_OK)
@@ -284,6 +286,7 @@ osib_status osib_gate_timing(osib_runner *rn, const osib_case_ctx *cx, osib_op o
             rin[1] = S.comb_in;
         else
             rin[1] = cx->wavelet, rin[2] = S.comb_in;
+        osib_inputs_with_medium(c, cx->thomsen, rin, ref_op == OSIB_OP_FORWARD || ref_op == OSIB_OP_ADJOINT ? 2 : 3);
         double *ref_out[OSIB_REQ_MAX_OUTPUTS] = {0};
         if (all_ok)
             st = osib_reference_run(cx->ref, rn->fast_reference, c, ref_op, rin, ref_out, err);

@@ -167,7 +167,7 @@ static const ref_entry *ref_for(verifier *v, const char *rel)
     const double *in[OSIB_REQ_MAX_INPUTS];
     for (int i = 0; i < OSIB_REQ_MAX_INPUTS; i++)
         in[i] = e->rec.inputs[i];
-    const char *const *names = osib_op_input_names(e->rec.op);
+    const char *const *names = osib_case_input_names(&e->rec.c, e->rec.op);
     for (int i = 0; names[i]; i++)
         if (!in[i]) {
             problem(v, "%s: input %s is missing", rel, names[i]);

@@ -65,6 +65,8 @@ int cpu_time_block(const cpu_options *o, int space_order)
 
 static osib_status create(void **state, const osib_setup *s, const void *options, osib_err *err)
 {
+    if (s->tti) /* the optimised TTI kernels are a separate piece of work */
+        return osib_fail(err, OSIB_E_USAGE, "osib-cpu implements the acoustic operators only, not TTI");
     cpu_problem *p = malloc(sizeof *p);
     if (!p)
         return osib_fail(err, OSIB_E_NOMEM, "out of memory");

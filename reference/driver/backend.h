@@ -1,6 +1,6 @@
 /*
  * backend.h - what the driver (run, oracle, protocol) needs from an
- * implementation of the acoustic operators. The simple reference and the
+ * implementation of the operators (acoustic, and TTI where it has them). The simple reference and the
  * optimised CPU kernels each provide one table of these functions; the
  * driver does everything else (cases, inputs, files, memory checks).
  *
@@ -33,6 +33,10 @@ typedef struct {
     void (*destroy)(void *state);
     /* vp (km/s) on the physical grid; may be called again to change it. */
     osib_status (*set_model)(void *state, const double *vp, osib_err *err);
+    /* The Thomsen fields of a TTI problem (setup.tti); may be called again.
+     * NULL for an implementation of the acoustic operators only, whose
+     * create() refuses a TTI setup. */
+    osib_status (*set_thomsen)(void *state, const osib_thomsen *th, osib_err *err);
     void (*set_progress)(void *state, osib_progress_fn fn, void *ctx);
 
     osib_status (*forward)(void *state, const double *q, double *d, osib_err *err);

@@ -8,6 +8,7 @@ osib_status osib_case_setup_init(osib_case_setup *cs, const osib_case *c, osib_e
 {
     memset(cs, 0, sizeof *cs);
     osib_setup *s = &cs->setup;
+    s->tti = osib_case_is_tti(c);
     s->ndim = c->ndim;
     for (int d = 0; d < c->ndim; d++) {
         s->shape[d] = c->shape[d];
@@ -40,13 +41,17 @@ void osib_case_setup_free(osib_case_setup *cs)
     cs->src_coords_m = cs->rec_coords_m = NULL;
 }
 
-osib_status osib_backend_open(const osib_backend *b, const osib_case_setup *cs, const double *vp, void **state,
-                              osib_err *err)
+osib_status osib_backend_open(const osib_backend *b, const osib_case_setup *cs, const double *vp,
+                              const osib_thomsen *th, void **state, osib_err *err)
 {
+    if (cs->setup.tti && (!b->set_thomsen || !th))
+        return osib_fail(err, OSIB_E_USAGE, "%s implements the acoustic operators only, not TTI", b->name);
     osib_status st = b->create(state, &cs->setup, b->options, err);
     if (st != OSIB_OK)
         return st;
     st = b->set_model(*state, vp, err);
+    if (st == OSIB_OK && cs->setup.tti)
+        st = b->set_thomsen(*state, th, err);
     if (st != OSIB_OK) {
         b->destroy(*state);
         *state = NULL;

@@ -7,17 +7,48 @@
 #include "h5io.h"
 #include "wavelet.h"
 
-unsigned osib_inputs_needed(osib_op op)
+unsigned osib_inputs_needed(const osib_case *c, osib_op op)
 {
+    const unsigned medium = OSIB_IN_VP | (osib_case_is_tti(c) ? OSIB_IN_THOMSEN : 0u);
     switch (op) {
-    case OSIB_OP_FORWARD: return OSIB_IN_VP | OSIB_IN_SRC_WAVELET;
-    case OSIB_OP_ADJOINT: return OSIB_IN_VP | OSIB_IN_ADJOINT_DATA;
-    case OSIB_OP_BORN: return OSIB_IN_VP | OSIB_IN_SRC_WAVELET | OSIB_IN_DM;
-    case OSIB_OP_BORN_ADJOINT: return OSIB_IN_VP | OSIB_IN_SRC_WAVELET | OSIB_IN_ADJOINT_DATA;
-    case OSIB_OP_GRADIENT: return OSIB_IN_VP | OSIB_IN_SRC_WAVELET | OSIB_IN_OBSERVED_DATA;
+    case OSIB_OP_FORWARD: return medium | OSIB_IN_SRC_WAVELET;
+    case OSIB_OP_ADJOINT: return medium | OSIB_IN_ADJOINT_DATA;
+    case OSIB_OP_BORN: return medium | OSIB_IN_SRC_WAVELET | OSIB_IN_DM;
+    case OSIB_OP_BORN_ADJOINT: return medium | OSIB_IN_SRC_WAVELET | OSIB_IN_ADJOINT_DATA;
+    case OSIB_OP_GRADIENT: return medium | OSIB_IN_SRC_WAVELET | OSIB_IN_OBSERVED_DATA;
     case OSIB_OP_COUNT: break;
     }
     return 0;
+}
+
+const osib_thomsen *osib_inputs_thomsen(const osib_inputs *in, const osib_case *c, osib_thomsen *buf)
+{
+    if (!osib_case_is_tti(c))
+        return NULL;
+    *buf = (osib_thomsen){in->epsilon, in->delta, in->theta, c->ndim == 3 ? in->phi : NULL};
+    return buf;
+}
+
+double **osib_inputs_slot(osib_inputs *in, const char *name)
+{
+    struct {
+        const char *name;
+        double **slot;
+    } const slots[] = {
+        {"vp", &in->vp},
+        {"src_wavelet", &in->src_wavelet},
+        {"adjoint_data", &in->adjoint_data},
+        {"dm", &in->dm},
+        {"observed_data", &in->observed_data},
+        {"epsilon", &in->epsilon},
+        {"delta", &in->delta},
+        {"theta", &in->theta},
+        {"phi", &in->phi},
+    };
+    for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
+        if (strcmp(name, slots[i].name) == 0)
+            return slots[i].slot;
+    return NULL;
 }
 
 void osib_inputs_free(osib_inputs *in)
@@ -27,6 +58,10 @@ void osib_inputs_free(osib_inputs *in)
     free(in->adjoint_data);
     free(in->dm);
     free(in->observed_data);
+    free(in->epsilon);
+    free(in->delta);
+    free(in->theta);
+    free(in->phi);
     memset(in, 0, sizeof *in);
 }
 
@@ -45,11 +80,15 @@ osib_status osib_inputs_read(osib_inputs *in, const osib_case *c, const char *pa
         {OSIB_IN_ADJOINT_DATA, "/inputs/adjoint_data", 2, rec_dims, &in->adjoint_data},
         {OSIB_IN_DM, "/inputs/dm", c->ndim, c->shape, &in->dm},
         {OSIB_IN_OBSERVED_DATA, "/inputs/observed_data", 2, rec_dims, &in->observed_data},
+        {OSIB_IN_THOMSEN, "/inputs/epsilon", c->ndim, c->shape, &in->epsilon},
+        {OSIB_IN_THOMSEN, "/inputs/delta", c->ndim, c->shape, &in->delta},
+        {OSIB_IN_THOMSEN, "/inputs/theta", c->ndim, c->shape, &in->theta},
+        {OSIB_IN_THOMSEN, "/inputs/phi", c->ndim, c->shape, c->ndim == 3 ? &in->phi : NULL},
     };
     osib_h5file f = {.id = -1};
     osib_status st = osib_h5_open(&f, path, err);
     for (size_t i = 0; st == OSIB_OK && i < sizeof table / sizeof table[0]; i++)
-        if (which & table[i].bit)
+        if ((which & table[i].bit) && table[i].dst)
             st = osib_h5_read_alloc(&f, table[i].name, table[i].rank, table[i].dims, table[i].dst, err);
     osib_h5_close(&f, NULL);
     if (st != OSIB_OK)
@@ -75,7 +114,15 @@ osib_status osib_inputs_documented(osib_inputs *in, const osib_case *c, const os
         in->dm = alloc_doubles(nphys);
     if (which & OSIB_IN_OBSERVED_DATA)
         in->observed_data = alloc_doubles(nrec);
-    if (!in->vp || (((which & OSIB_IN_SRC_WAVELET) || (which & OSIB_IN_OBSERVED_DATA)) && !in->src_wavelet) ||
+    const int tti = osib_case_is_tti(c);
+    if (tti) { /* like vp, always: the observed data need them */
+        in->epsilon = alloc_doubles(nphys);
+        in->delta = alloc_doubles(nphys);
+        in->theta = alloc_doubles(nphys);
+        in->phi = c->ndim == 3 ? alloc_doubles(nphys) : NULL;
+    }
+    if ((tti && (!in->epsilon || !in->delta || !in->theta || (c->ndim == 3 && !in->phi))) || !in->vp ||
+        (((which & OSIB_IN_SRC_WAVELET) || (which & OSIB_IN_OBSERVED_DATA)) && !in->src_wavelet) ||
         ((which & OSIB_IN_ADJOINT_DATA) && !in->adjoint_data) || ((which & OSIB_IN_DM) && !in->dm) ||
         ((which & OSIB_IN_OBSERVED_DATA) && !in->observed_data)) {
         osib_inputs_free(in);
@@ -83,6 +130,8 @@ osib_status osib_inputs_documented(osib_inputs *in, const osib_case *c, const os
     }
 
     osib_status st = osib_case_model_vp(c, in->vp, err);
+    if (st == OSIB_OK && tti)
+        st = osib_case_model_tti(c, in->epsilon, in->delta, in->theta, in->phi, err);
     if (st == OSIB_OK && in->src_wavelet)
         osib_input_wavelets(c, in->src_wavelet);
     if (st == OSIB_OK && in->adjoint_data)
@@ -96,7 +145,9 @@ osib_status osib_inputs_documented(osib_inputs *in, const osib_case *c, const os
             st = osib_fail(err, OSIB_E_NOMEM, "case %s: out of memory for the observed-data model", c->id);
         if (st == OSIB_OK) {
             osib_input_observed_model(c, in->vp, vp_obs);
-            st = osib_backend_open(b, cs, vp_obs, &state, err);
+            /* Slower, with the same anisotropy (spec/tti.md, documented inputs). */
+            osib_thomsen th;
+            st = osib_backend_open(b, cs, vp_obs, osib_inputs_thomsen(in, c, &th), &state, err);
         }
         if (st == OSIB_OK) {
             if (progress) {
@@ -115,6 +166,13 @@ osib_status osib_inputs_documented(osib_inputs *in, const osib_case *c, const os
     if (st == OSIB_OK && !(which & OSIB_IN_SRC_WAVELET)) {
         free(in->src_wavelet);
         in->src_wavelet = NULL;
+    }
+    if (st == OSIB_OK && tti && !(which & OSIB_IN_THOMSEN)) {
+        double **fields[4] = {&in->epsilon, &in->delta, &in->theta, &in->phi};
+        for (int k = 0; k < 4; k++) {
+            free(*fields[k]);
+            *fields[k] = NULL;
+        }
     }
     if (st != OSIB_OK)
         osib_inputs_free(in);

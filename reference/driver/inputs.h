@@ -9,6 +9,8 @@
  *   adjoint_data    nt x nrec      adjoint, born_adjoint
  *   dm              physical grid  born
  *   observed_data   nt x nrec      gradient
+ *   epsilon, delta, physical grid  all, on a TTI case (spec/tti.md);
+ *   theta, phi                     phi only in 3D
  *
  * In a file they are /inputs/<name>. Arrays are float64, C order.
  */
@@ -26,15 +28,26 @@ enum {
     OSIB_IN_ADJOINT_DATA = 4,
     OSIB_IN_DM = 8,
     OSIB_IN_OBSERVED_DATA = 16,
-    OSIB_IN_ALL = 31
+    OSIB_IN_THOMSEN = 32, /* epsilon, delta, theta (and phi in 3D): TTI cases */
+    OSIB_IN_ALL = 63
 };
 
 typedef struct {
     double *vp, *src_wavelet, *adjoint_data, *dm, *observed_data; /* NULL unless loaded */
+    double *epsilon, *delta, *theta, *phi;                        /* TTI: OSIB_IN_THOMSEN */
 } osib_inputs;
 
-/* The inputs an operator reads (a mask of OSIB_IN_*). */
-unsigned osib_inputs_needed(osib_op op);
+/* The inputs an operator reads on a case (a mask of OSIB_IN_*): the
+ * operator's own, and the Thomsen fields of a TTI case. */
+unsigned osib_inputs_needed(const osib_case *c, osib_op op);
+
+/* Where the input of that name (request.h's names) goes in *in; NULL for
+ * a name that is not an input. */
+double **osib_inputs_slot(osib_inputs *in, const char *name);
+
+/* The Thomsen fields loaded in *in, as the backend takes them; NULL for an
+ * acoustic case. */
+const osib_thomsen *osib_inputs_thomsen(const osib_inputs *in, const osib_case *c, osib_thomsen *buf);
 
 /* Read the selected inputs from /inputs/... of an HDF5 file, checking shapes
  * and finiteness. */

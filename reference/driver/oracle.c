@@ -62,7 +62,8 @@ static osib_status compute(const osib_backend *b, const osib_case *c, const osib
                            oracle_outputs *o, osib_progress *progress, osib_err *err)
 {
     void *state = NULL;
-    osib_status st = osib_backend_open(b, cs, in->vp, &state, err);
+    osib_thomsen th;
+    osib_status st = osib_backend_open(b, cs, in->vp, osib_inputs_thomsen(in, c, &th), &state, err);
     if (st != OSIB_OK)
         return st;
     if (progress)
@@ -165,6 +166,21 @@ static osib_status write_file(const osib_backend *b, const osib_case *c, const o
     for (size_t i = 0; st == OSIB_OK && i < sizeof datasets / sizeof datasets[0]; i++)
         st = osib_h5_write(&f, datasets[i].name, datasets[i].data, datasets[i].rank, datasets[i].dims,
                            datasets[i].units, OSIB_H5_COMPRESS, err);
+    /* A TTI case's Thomsen fields, inputs like vp (phi only in 3D). */
+    const struct {
+        const char *name;
+        const double *data;
+        const char *units;
+    } thomsen[] = {
+        {"/inputs/epsilon", in->epsilon, "1"},
+        {"/inputs/delta", in->delta, "1"},
+        {"/inputs/theta", in->theta, "rad"},
+        {"/inputs/phi", D == 3 ? in->phi : NULL, "rad"},
+    };
+    for (size_t i = 0; st == OSIB_OK && osib_case_is_tti(c) && i < sizeof thomsen / sizeof thomsen[0]; i++)
+        if (thomsen[i].data)
+            st = osib_h5_write(&f, thomsen[i].name, thomsen[i].data, D, c->shape, thomsen[i].units, OSIB_H5_COMPRESS,
+                               err);
     for (size_t i = 0; st == OSIB_OK && i < sizeof attrs / sizeof attrs[0]; i++)
         st = osib_h5_set_attr_string(&f, "/", attrs[i].k, attrs[i].v, err);
     if (st == OSIB_OK)

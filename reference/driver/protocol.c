@@ -23,20 +23,6 @@ static void dirname_of(const char *path, char *out, size_t cap)
         snprintf(out, cap, "%.*s", (int)(slash - path), path);
 }
 
-/* Where each named input goes in an osib_inputs. */
-static double **input_slot(osib_inputs *in, const char *name)
-{
-    if (strcmp(name, "vp") == 0)
-        return &in->vp;
-    if (strcmp(name, "src_wavelet") == 0)
-        return &in->src_wavelet;
-    if (strcmp(name, "adjoint_data") == 0)
-        return &in->adjoint_data;
-    if (strcmp(name, "dm") == 0)
-        return &in->dm;
-    return &in->observed_data;
-}
-
 osib_status osib_protocol_serve(const osib_backend *b, const char *request_path, osib_progress *progress, osib_err *err)
 {
     osib_request r;
@@ -51,13 +37,14 @@ osib_status osib_protocol_serve(const osib_backend *b, const char *request_path,
     void *state = NULL;
     double *out = NULL, objective = 0.0;
     double *raw[OSIB_REQ_MAX_INPUTS] = {0};
+    osib_thomsen th;
 
     st = osib_check_memory(b, &r.c, r.op, err);
     if (st == OSIB_OK)
         st = osib_arrays_read(dir, r.inputs, r.ninputs, raw, err);
     if (st == OSIB_OK)
         for (int i = 0; i < r.ninputs; i++) {
-            *input_slot(&in, r.inputs[i].name) = raw[i];
+            *osib_inputs_slot(&in, r.inputs[i].name) = raw[i];
             raw[i] = NULL;
         }
     if (st == OSIB_OK)
@@ -65,7 +52,7 @@ osib_status osib_protocol_serve(const osib_backend *b, const char *request_path,
     if (st == OSIB_OK && !(out = malloc(osib_output_count(&r.c, r.op) * sizeof *out)))
         st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the output");
     if (st == OSIB_OK)
-        st = osib_backend_open(b, &cs, in.vp, &state, err);
+        st = osib_backend_open(b, &cs, in.vp, osib_inputs_thomsen(&in, &r.c, &th), &state, err);
 
     double seconds = 0.0;
     if (st == OSIB_OK) {

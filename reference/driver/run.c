@@ -152,7 +152,7 @@ osib_status osib_run(osib_run_request *r, osib_err *err)
     if (st != OSIB_OK)
         return st;
     osib_inputs in = {0};
-    unsigned which = osib_inputs_needed(r->op);
+    unsigned which = osib_inputs_needed(c, r->op);
     st = r->inputs_path ? osib_inputs_read(&in, c, r->inputs_path, which, err)
                         : osib_inputs_documented(&in, c, &cs, b, which, r->progress, err);
 
@@ -162,8 +162,9 @@ osib_status osib_run(osib_run_request *r, osib_err *err)
         st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the output");
 
     void *state = NULL;
+    osib_thomsen th;
     if (st == OSIB_OK)
-        st = osib_backend_open(b, &cs, in.vp, &state, err);
+        st = osib_backend_open(b, &cs, in.vp, osib_inputs_thomsen(&in, c, &th), &state, err);
     if (st == OSIB_OK)
         st = compute(r, state, &in, &o, err);
     if (st == OSIB_OK)

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 typedef struct {
+    int tti;         /* 0: acoustic (spec/acoustic.md); 1: pseudo-acoustic TTI (spec/tti.md) */
     int ndim;        /* 2: (x, z); 3: (x, y, z) */
     size_t shape[3]; /* physical points per axis, case order */
     double spacing_m[3];
@@ -22,6 +23,13 @@ typedef struct {
     const double *src_coords_m; /* nsrc x ndim */
     const double *rec_coords_m; /* nrec x ndim */
 } osib_setup;
+
+/* The Thomsen parameters of a TTI medium on the physical grid (C order,
+ * like vp): epsilon and delta (dimensionless), tilt theta and azimuth phi
+ * (radians; phi is NULL in 2D, where there is no azimuth). */
+typedef struct {
+    const double *epsilon, *delta, *theta_rad, *phi_rad;
+} osib_thomsen;
 
 /* Called once per time step with the number of steps done and the total,
  * so that a program can show progress. */

@@ -37,6 +37,11 @@ static osib_status set_model(void *state, const double *vp, osib_err *err)
     return ref_problem_set_model(state, vp, err);
 }
 
+static osib_status set_thomsen(void *state, const osib_thomsen *th, osib_err *err)
+{
+    return ref_problem_set_thomsen(state, th, err);
+}
+
 static void set_progress(void *state, osib_progress_fn fn, void *ctx)
 {
     ref_problem *p = state;
@@ -77,6 +82,7 @@ const osib_backend osib_backend_simple = {
     .create = create,
     .destroy = destroy,
     .set_model = set_model,
+    .set_thomsen = set_thomsen,
     .set_progress = set_progress,
     .forward = forward,
     .adjoint = adjoint,

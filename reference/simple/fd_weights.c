@@ -75,6 +75,42 @@ int fd2_weights(int space_order, double w[FD_MAX_HALF + 1])
     return 0;
 }
 
+static int64_t factorial(int n)
+{
+    int64_t f = 1;
+    for (int k = 2; k <= n; k++)
+        f *= k;
+    return f;
+}
+
+int fd1_staggered_rational(int space_order, fd_rational c[FD_MAX_STAGGER + 1])
+{
+    if (!fd_order_is_valid(space_order))
+        return -1;
+    const int q = (space_order + 3) / 4;
+    /* ((2q-1)!!)^2 <= 105^2 and the denominator <= 2^6 7! 3! 7^2 for q <= 4:
+     * far inside 64 bits. */
+    int64_t dfact = 1;
+    for (int k = 1; k <= 2 * q - 1; k += 2)
+        dfact *= k;
+    c[0] = (fd_rational){0, 1};
+    for (int j = 1; j <= q; j++) {
+        int64_t sign = (j % 2 == 1) ? 1 : -1;
+        int64_t den = ((int64_t)1 << (2 * q - 2)) * factorial(q + j - 1) * factorial(q - j) * (2 * j - 1) * (2 * j - 1);
+        c[j] = reduced(sign * dfact * dfact, den);
+    }
+    return q;
+}
+
+int fd1_staggered(int space_order, double c[FD_MAX_STAGGER + 1])
+{
+    fd_rational r[FD_MAX_STAGGER + 1];
+    int q = fd1_staggered_rational(space_order, r);
+    for (int j = 0; j <= q; j++)
+        c[j] = (double)r[j].num / (double)r[j].den; /* exact operands, one rounding */
+    return q;
+}
+
 double fd2_abs_sum(int half_width)
 {
     const int p = half_width;

@@ -19,7 +19,7 @@
 
 #include <stdint.h>
 
-enum { FD_MAX_ORDER = 16, FD_MAX_HALF = FD_MAX_ORDER / 2 };
+enum { FD_MAX_ORDER = 16, FD_MAX_HALF = FD_MAX_ORDER / 2, FD_MAX_STAGGER = (FD_MAX_ORDER + 3) / 4 };
 
 /* One weight as a reduced fraction num/den with den > 0. */
 typedef struct {
@@ -37,6 +37,17 @@ int fd2_weights_rational(int space_order, fd_rational w[FD_MAX_HALF + 1]);
 /* Fill w[0..so/2] with the weights as doubles (correctly rounded).
  * Returns 0, or -1 for an invalid order. */
 int fd2_weights(int space_order, double w[FD_MAX_HALF + 1]);
+
+/* Staggered first-derivative weights of the TTI operators (spec/tti.md,
+ * "Staggered first derivatives"): q = ceil(so/4) weights c_1..c_q with
+ *
+ *   df/dx (x_i + h/2) ~ (1/h) sum_{j=1..q} c_j ( f_{i+j} - f_{i-j+1} ),
+ *   c_j = (-1)^(j+1) ((2q-1)!!)^2 / ( 2^(2q-2) (q+j-1)! (q-j)! (2j-1)^2 ),
+ *
+ * accurate to order 2q (Devito's staggered derivative of order so/2).
+ * c[0] is unused. Returns q, or -1 for an invalid order. */
+int fd1_staggered_rational(int space_order, fd_rational c[FD_MAX_STAGGER + 1]);
+int fd1_staggered(int space_order, double c[FD_MAX_STAGGER + 1]);
 
 /* Sum of |weights| over all 2p+1 points of the stencil of half-width p,
  * for any p >= 1 (also p > 8, used by the time-step rule, which takes the

@@ -24,6 +24,7 @@ osib_status ref_problem_init(ref_problem *p, const osib_setup *s, osib_err *err)
         return osib_fail(err, OSIB_E_CASE, "dt_ms = %g: must be positive and finite", s->dt_ms);
     p->dt_ms = s->dt_ms;
     p->nt = s->nt;
+    p->nfield = s->tti ? 2 : 1;
 
     p->m = ref_field_alloc(&p->grid);
     p->eta = ref_field_alloc(&p->grid);
@@ -39,9 +40,18 @@ osib_status ref_problem_init(ref_problem *p, const osib_setup *s, osib_err *err)
         st = ref_sparse_init(&p->rec, &p->grid, s->nrec, s->rec_coords_m, err);
     if (st == OSIB_OK)
         st = ref_stepper_init(&p->stepper, &p->grid, p->dt_ms, p->m, p->eta, err);
+    if (st == OSIB_OK && s->tti)
+        st = ref_tti_init(&p->tti, &p->grid, err);
     if (st != OSIB_OK)
         ref_problem_free(p);
     return st;
+}
+
+osib_status ref_problem_set_thomsen(ref_problem *p, const osib_thomsen *th, osib_err *err)
+{
+    if (p->nfield != 2)
+        return osib_fail(err, OSIB_E_USAGE, "Thomsen parameters given to an acoustic problem");
+    return ref_tti_set_thomsen(&p->tti, th, err);
 }
 
 osib_status ref_problem_set_model(ref_problem *p, const double *vp_phys, osib_err *err)
@@ -74,6 +84,8 @@ void ref_problem_free(ref_problem *p)
     free(p->inj_scale);
     ref_sparse_free(&p->src);
     ref_sparse_free(&p->rec);
+    if (p->nfield == 2)
+        ref_tti_free(&p->tti);
     p->m = p->eta = p->inj_scale = NULL;
 }
 
@@ -89,14 +101,16 @@ size_t ref_operator_bytes(const osib_setup *s, osib_op op)
     ref_grid g;
     if (ref_grid_init(&g, s->ndim, s->shape, s->spacing_m, s->origin_m, s->nbl, s->space_order, NULL) != OSIB_OK)
         return SIZE_MAX;
-    /* m, eta, injection scale, and one temporary while the model is set. */
-    size_t fields = 4;
+    /* m, eta, injection scale, and one temporary while the model is set;
+     * for TTI a, b, n (3) and four step temporaries; every wavefield twice. */
+    const size_t nf = s->tti ? 2 : 1;
+    size_t fields = 4 + (s->tti ? 9 : 0);
     switch (op) {
     case OSIB_OP_FORWARD:
-    case OSIB_OP_ADJOINT: fields += 3; break;
-    case OSIB_OP_BORN: fields += 3 + 3 + 2; break; /* u, du rings, Born source, dm */
+    case OSIB_OP_ADJOINT: fields += 3 * nf; break;
+    case OSIB_OP_BORN: fields += (3 + 3 + 1) * nf + 1; break; /* u, du rings, Born source, dm */
     case OSIB_OP_BORN_ADJOINT:
-    case OSIB_OP_GRADIENT: fields = sat_add(fields + 3 + 1, s->nt); break; /* history, v ring, image */
+    case OSIB_OP_GRADIENT: fields = sat_add(fields + 3 * nf + 1, sat_mul(nf, s->nt)); break; /* history, v, image */
     case OSIB_OP_COUNT: break;
     }
     size_t bytes = sat_mul(sat_mul(fields, g.nstore), sizeof(double));
@@ -108,22 +122,25 @@ size_t ref_operator_bytes(const osib_setup *s, osib_op op)
 
 /* ---------------------------------------------------------------------------
  * Wavefield storage: a ring of the three most recent time levels, or the
- * whole history when the gradient needs u^n on the way back.
+ * whole history when the gradient needs u^n on the way back. A time level
+ * holds the problem's nfield fields one after the other (u, then v).
  * ------------------------------------------------------------------------- */
 
 typedef struct {
     double *ring[3];
-    double *history; /* nt fields, or NULL */
-    size_t nstore;
+    double *history; /* nt levels, or NULL */
+    size_t nstore;   /* doubles per field */
+    size_t nlevel;   /* doubles per time level: nfield x nstore */
 } wavefield;
 
-static osib_status wavefield_alloc(wavefield *w, const ref_grid *g, size_t nt_history, osib_err *err)
+static osib_status wavefield_alloc(wavefield *w, const ref_problem *p, size_t nt_history, osib_err *err)
 {
-    *w = (wavefield){.nstore = g->nstore};
+    const ref_grid *g = &p->grid;
+    *w = (wavefield){.nstore = g->nstore, .nlevel = (size_t)p->nfield * g->nstore};
     if (nt_history > 0) {
-        if (nt_history > SIZE_MAX / g->nstore)
+        if (nt_history > SIZE_MAX / w->nlevel)
             return osib_fail(err, OSIB_E_NOMEM, "wavefield history too large");
-        w->history = calloc(nt_history * g->nstore, sizeof(double));
+        w->history = calloc(nt_history * w->nlevel, sizeof(double));
         if (!w->history)
             return osib_fail(err, OSIB_E_NOMEM,
                              "out of memory for the wavefield history (%zu time levels x %zu points)", nt_history,
@@ -131,7 +148,7 @@ static osib_status wavefield_alloc(wavefield *w, const ref_grid *g, size_t nt_hi
         return OSIB_OK;
     }
     for (int i = 0; i < 3; i++) {
-        w->ring[i] = ref_field_alloc(g);
+        w->ring[i] = calloc(w->nlevel, sizeof(double));
         if (!w->ring[i]) {
             for (int j = 0; j < i; j++)
                 free(w->ring[j]);
@@ -148,8 +165,44 @@ static void wavefield_free(wavefield *w)
         free(w->ring[i]);
 }
 
-/* The field at time level n. */
-static double *level(const wavefield *w, size_t n) { return w->history ? w->history + n * w->nstore : w->ring[n % 3]; }
+/* Field f of time level n. */
+static double *field(const wavefield *w, size_t n, int f)
+{
+    return (w->history ? w->history + n * w->nlevel : w->ring[n % 3]) + (size_t)f * w->nstore;
+}
+
+/* One step of every field of a level: the acoustic step (stepping.h), or
+ * the TTI one (tti.h), forward or transposed. b holds one right-hand side
+ * per field (a level-sized buffer) or is NULL. */
+static void step(const ref_problem *p, int transpose, const wavefield *w, size_t n_cur, size_t n_prev, const double *b,
+                 size_t n_next)
+{
+    if (p->nfield == 1) {
+        ref_step(&p->stepper, field(w, n_cur, 0), field(w, n_prev, 0), b, field(w, n_next, 0));
+        return;
+    }
+    double *const cur[2] = {field(w, n_cur, 0), field(w, n_cur, 1)};
+    double *const prev[2] = {field(w, n_prev, 0), field(w, n_prev, 1)};
+    double *const next[2] = {field(w, n_next, 0), field(w, n_next, 1)};
+    double *const rhs[2] = {(double *)b, b ? (double *)b + w->nstore : NULL};
+    ref_tti_step(&p->tti, &p->stepper, transpose, cur, prev, rhs, next);
+}
+
+/* The same injection into every field of time level n. */
+static void inject(const ref_problem *p, const ref_sparse *sp, const double *values, const wavefield *w, size_t n)
+{
+    for (int f = 0; f < p->nfield; f++)
+        ref_inject(sp, values, p->inj_scale, field(w, n, f));
+}
+
+/* Interpolation of time level n: of u, or of the sum of the two fields. */
+static void interpolate(const ref_problem *p, const ref_sparse *sp, const wavefield *w, size_t n, double *out)
+{
+    if (p->nfield == 1)
+        ref_interpolate(sp, field(w, n, 0), out);
+    else
+        ref_interpolate_sum(sp, field(w, n, 0), field(w, n, 1), out);
+}
 
 static void report(const ref_problem *p, size_t done, size_t total)
 {
@@ -173,12 +226,13 @@ static void forward_pass(const ref_problem *p, const double *q, double *d, const
         memset(d + (p->nt - 1) * nr, 0, nr * sizeof *d);
     }
     for (size_t n = 1; n <= p->nt - 2; n++) {
-        ref_step(&p->stepper, level(u, n), level(u, n - 1), NULL, level(u, n + 1));
-        ref_inject(&p->src, q + n * ns, p->inj_scale, level(u, n + 1));
+        step(p, 0, u, n, n - 1, NULL, n + 1);
+        inject(p, &p->src, q + n * ns, u, n + 1);
         if (d)
-            ref_interpolate(&p->rec, level(u, n), d + n * nr);
+            interpolate(p, &p->rec, u, n, d + n * nr);
         if (p->snapshot && n == p->snapshot_step)
-            memcpy(p->snapshot, level(u, n), p->grid.nstore * sizeof *p->snapshot);
+            for (size_t x = 0; x < p->grid.nstore; x++) /* what the receivers read */
+                p->snapshot[x] = p->nfield == 1 ? field(u, n, 0)[x] : field(u, n, 0)[x] + field(u, n, 1)[x];
         report(p, n, steps_total);
     }
 }
@@ -200,13 +254,13 @@ static void adjoint_pass(const ref_problem *p, const double *d, double *q, const
     }
     for (size_t k = 0; k < p->nt - 2; k++) {
         size_t n = p->nt - 2 - k;
-        double *v_next = level(v, n + 1), *v_cur = level(v, n), *v_prev = level(v, n - 1);
-        ref_step(&p->stepper, v_cur, v_next, NULL, v_prev);
-        ref_inject(&p->rec, d + n * nr, p->inj_scale, v_prev);
+        step(p, 1, v, n, n + 1, NULL, n - 1);
+        inject(p, &p->rec, d + n * nr, v, n - 1);
         if (q)
-            ref_interpolate(&p->src, v_cur, q + n * ns);
-        if (g) {
-            const double *u_n = level(u, n);
+            interpolate(p, &p->src, v, n, q + n * ns);
+        for (int f = 0; g && f < p->nfield; f++) { /* u with p, then v with r */
+            const double *u_n = field(u, n, f);
+            const double *v_next = field(v, n + 1, f), *v_cur = field(v, n, f), *v_prev = field(v, n - 1, f);
             for (size_t ix = 0; ix < gr->N[0]; ix++)
                 for (size_t iy = 0; iy < gr->N[1]; iy++)
                     for (size_t iz = 0; iz < gr->N[2]; iz++) {
@@ -225,7 +279,7 @@ static void adjoint_pass(const ref_problem *p, const double *d, double *q, const
 osib_status ref_forward(ref_problem *p, const double *q, double *d, osib_err *err)
 {
     wavefield u;
-    osib_status st = wavefield_alloc(&u, &p->grid, 0, err);
+    osib_status st = wavefield_alloc(&u, p, 0, err);
     if (st != OSIB_OK)
         return st;
     forward_pass(p, q, d, &u, p->nt - 2);
@@ -236,7 +290,7 @@ osib_status ref_forward(ref_problem *p, const double *q, double *d, osib_err *er
 osib_status ref_adjoint(ref_problem *p, const double *d, double *q, osib_err *err)
 {
     wavefield v;
-    osib_status st = wavefield_alloc(&v, &p->grid, 0, err);
+    osib_status st = wavefield_alloc(&v, p, 0, err);
     if (st != OSIB_OK)
         return st;
     adjoint_pass(p, d, q, NULL, NULL, &v, 0, p->nt - 2);
@@ -253,15 +307,15 @@ osib_status ref_born(ref_problem *p, const double *q, const double *dm, double *
     const ref_grid *g = &p->grid;
     const size_t ns = p->src.npoint, nr = p->rec.npoint;
     wavefield u, du;
-    osib_status st = wavefield_alloc(&u, g, 0, err);
+    osib_status st = wavefield_alloc(&u, p, 0, err);
     if (st != OSIB_OK)
         return st;
-    st = wavefield_alloc(&du, g, 0, err);
+    st = wavefield_alloc(&du, p, 0, err);
     if (st != OSIB_OK) {
         wavefield_free(&u);
         return st;
     }
-    double *dm_pad = ref_field_alloc(g), *b = ref_field_alloc(g);
+    double *dm_pad = ref_field_alloc(g), *b = calloc(u.nlevel, sizeof(double));
     if (!dm_pad || !b) {
         st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the Born source");
         goto done;
@@ -271,17 +325,20 @@ osib_status ref_born(ref_problem *p, const double *q, const double *dm, double *
     memset(d, 0, nr * sizeof *d);
     memset(d + (p->nt - 1) * nr, 0, nr * sizeof *d);
     for (size_t n = 1; n <= p->nt - 2; n++) {
-        double *u_next = level(&u, n + 1), *u_cur = level(&u, n), *u_prev = level(&u, n - 1);
-        ref_step(&p->stepper, u_cur, u_prev, NULL, u_next);
-        ref_inject(&p->src, q + n * ns, p->inj_scale, u_next);
-        for (size_t ix = 0; ix < g->N[0]; ix++)
-            for (size_t iy = 0; iy < g->N[1]; iy++)
-                for (size_t iz = 0; iz < g->N[2]; iz++) {
-                    size_t x = ref_at(g, ix, iy, iz);
-                    b[x] = -dm_pad[x] * (u_next[x] - 2.0 * u_cur[x] + u_prev[x]);
-                }
-        ref_step(&p->stepper, level(&du, n), level(&du, n - 1), b, level(&du, n + 1));
-        ref_interpolate(&p->rec, level(&du, n), d + n * nr);
+        step(p, 0, &u, n, n - 1, NULL, n + 1);
+        inject(p, &p->src, q + n * ns, &u, n + 1);
+        for (int f = 0; f < p->nfield; f++) {
+            double *u_next = field(&u, n + 1, f), *u_cur = field(&u, n, f), *u_prev = field(&u, n - 1, f);
+            double *bf = b + (size_t)f * u.nstore;
+            for (size_t ix = 0; ix < g->N[0]; ix++)
+                for (size_t iy = 0; iy < g->N[1]; iy++)
+                    for (size_t iz = 0; iz < g->N[2]; iz++) {
+                        size_t x = ref_at(g, ix, iy, iz);
+                        bf[x] = -dm_pad[x] * (u_next[x] - 2.0 * u_cur[x] + u_prev[x]);
+                    }
+        }
+        step(p, 0, &du, n, n - 1, b, n + 1);
+        interpolate(p, &p->rec, &du, n, d + n * nr);
         report(p, n, p->nt - 2);
     }
 done:
@@ -302,10 +359,10 @@ static osib_status born_adjoint_core(ref_problem *p, const double *q, const doub
     const size_t nr = p->rec.npoint;
     const size_t steps_total = 2 * (p->nt - 2);
     wavefield u, v;
-    osib_status st = wavefield_alloc(&u, g, p->nt, err);
+    osib_status st = wavefield_alloc(&u, p, p->nt, err);
     if (st != OSIB_OK)
         return st;
-    st = wavefield_alloc(&v, g, 0, err);
+    st = wavefield_alloc(&v, p, 0, err);
     if (st != OSIB_OK) {
         wavefield_free(&u);
         return st;

@@ -1,6 +1,9 @@
 /*
- * operators.h - the acoustic operators of spec/acoustic.md, written to be
- * read beside it: F, F^T, J, J^T and the FWI objective with its gradient.
+ * operators.h - the operators of spec/acoustic.md and spec/tti.md, written
+ * to be read beside them: F, F^T, J, J^T and the FWI objective with its
+ * gradient. The TTI operators are the acoustic ones with two wavefields
+ * (u, v) per time level in place of one, advanced together by tti.h's
+ * step, both receiving the sources, and receivers reading their sum.
  *
  * All arrays are float64 in C order:
  *   wavelets and data   nt x npoint   (point index fastest)
@@ -24,6 +27,7 @@
 #include "setup.h"
 #include "sparse.h"
 #include "stepping.h"
+#include "tti.h"
 
 typedef struct {
     ref_grid grid;
@@ -35,6 +39,10 @@ typedef struct {
     double *eta;       /* damping */
     double *inj_scale; /* dt^2 vp^2, the injection scale at each point */
     ref_stepper stepper;
+    /* TTI (setup.tti): two wavefields per time level instead of one, and
+     * the rotated operators (tti.h). nfield is 1 or 2. */
+    int nfield;
+    ref_tti tti;
     osib_progress_fn progress;
     void *progress_ctx;
     /* Optional: the forward wavefield u^n at n = snapshot_step is copied
@@ -49,6 +57,10 @@ osib_status ref_problem_init(ref_problem *p, const osib_setup *setup, osib_err *
 
 /* m = 1/(E vp)^2 and the injection scale. vp must be finite and > 0. */
 osib_status ref_problem_set_model(ref_problem *p, const double *vp_phys, osib_err *err);
+
+/* The Thomsen fields of a TTI problem (isotropic until set). OSIB_E_USAGE
+ * on an acoustic problem. */
+osib_status ref_problem_set_thomsen(ref_problem *p, const osib_thomsen *th, osib_err *err);
 
 void ref_problem_free(ref_problem *p);
 

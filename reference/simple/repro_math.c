@@ -111,3 +111,19 @@ double repro_sin(double x)
     default: return -cos_poly(r);
     }
 }
+
+double repro_cos(double x)
+{
+    if (!(fabs(x) <= 1e6))
+        return NAN;
+    /* cos(x) = sin(x + pi/2): the same reduction, one quadrant on. */
+    double k = floor(x * INV_PIO2 + 0.5);
+    double r = ((x - k * PIO2_1) - k * PIO2_2) - k * PIO2_3;
+    long q = ((long)k + 1) & 3;
+    switch (q) {
+    case 0: return sin_poly(r);
+    case 1: return cos_poly(r);
+    case 2: return -sin_poly(r);
+    default: return -cos_poly(r);
+    }
+}

@@ -1,5 +1,5 @@
 /*
- * repro_math.h - exp and sin evaluated by a fixed sequence of IEEE-754
+ * repro_math.h - exp, sin and cos evaluated by a fixed sequence of IEEE-754
  * operations, so that oracles are identical on every machine.
  *
  * Why not libm: C does not require exp() or sin() to be correctly rounded,
@@ -22,5 +22,8 @@ double repro_exp(double x);
 /* sin(x) for |x| <= 1e6 (argument reduction by a three-part pi/2 is exact
  * enough there); NaN outside. */
 double repro_sin(double x);
+
+/* cos(x), the same way (the TTI operators' tilt and azimuth). */
+double repro_cos(double x);
 
 #endif

@@ -83,6 +83,19 @@ void ref_interpolate(const ref_sparse *s, const double *field, double *out)
     }
 }
 
+void ref_interpolate_sum(const ref_sparse *s, const double *f0, const double *f1, double *out)
+{
+    for (size_t p = 0; p < s->npoint; p++) {
+        double sum = 0.0;
+        for (int c = 0; c < s->ncorner; c++) {
+            size_t k = p * (size_t)s->ncorner + (size_t)c, x = s->offset[k];
+            if (s->weight[k] != 0.0)
+                sum += s->weight[k] * (f0[x] + f1[x]);
+        }
+        out[p] = sum;
+    }
+}
+
 void ref_inject(const ref_sparse *s, const double *values, const double *scale, double *field)
 {
     for (size_t p = 0; p < s->npoint; p++)

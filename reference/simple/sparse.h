@@ -45,6 +45,10 @@ void ref_sparse_free(ref_sparse *s);
 /* out[p] = sum_corner W u(...) for every point. */
 void ref_interpolate(const ref_sparse *s, const double *field, double *out);
 
+/* out[p] = sum_corner W (f0 + f1)(...): the TTI receivers, which read the
+ * sum of the two fields (spec/tti.md). */
+void ref_interpolate_sum(const ref_sparse *s, const double *f0, const double *f1, double *out);
+
 /* field(x) += W * scale(x) * values[p] at every support point x; scale may
  * be NULL for 1. */
 void ref_inject(const ref_sparse *s, const double *values, const double *scale, double *field);

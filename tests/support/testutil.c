@@ -49,6 +49,14 @@ void test_problem(const osib_case *c, osib_case_setup *cs, ref_problem *p, doubl
     if (osib_case_setup_init(cs, c, &err) != OSIB_OK || osib_case_model_vp(c, *vp, &err) != OSIB_OK ||
         ref_problem_init(p, &cs->setup, &err) != OSIB_OK || ref_problem_set_model(p, *vp, &err) != OSIB_OK)
         fail_msg("%s", err.msg);
+    if (osib_case_is_tti(c)) { /* the case's own Thomsen fields */
+        size_t n = osib_case_physical_points(c);
+        double *e = test_alloc(n), *d = test_alloc(n), *t = test_alloc(n), *ph = test_alloc(n);
+        osib_thomsen th = {e, d, t, c->ndim == 3 ? ph : NULL};
+        if (osib_case_model_tti(c, e, d, t, ph, &err) != OSIB_OK || ref_problem_set_thomsen(p, &th, &err) != OSIB_OK)
+            fail_msg("%s", err.msg);
+        free(e), free(d), free(t), free(ph);
+    }
 }
 
 gsl_rng *test_rng(unsigned long seed)

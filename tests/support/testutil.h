@@ -21,7 +21,8 @@ osib_status test_case_from_text(const char *yaml, osib_case *c, osib_err *err);
  * the test on failure. */
 void test_load_spec_case(const char *id, osib_case *c);
 
-/* A problem for case c with the case's model; aborts on failure. */
+/* A problem for case c with the case's model (and Thomsen fields, for a
+ * TTI case); aborts on failure. */
 void test_problem(const osib_case *c, osib_case_setup *cs, ref_problem *p, double **vp);
 
 /* Standard normal values from a seeded stream. */

@@ -1,5 +1,5 @@
 /*
- * repro_exp and repro_sin (reference/simple/repro_math.h): within two ulps
+ * repro_exp, repro_sin and repro_cos (reference/simple/repro_math.h): within two ulps
  * of the C library on the ranges the reference uses, exact where the
  * answer is exact, and sensible at the edges.
  */
@@ -81,13 +81,35 @@ static void test_sin_special(void **state)
     assert_true(ulps(repro_sin(M_PI / 2), 1.0) <= 1.0);
 }
 
+/* The TTI operators take cos of the tilt and azimuth (spec/tti.md). */
+static void test_cos_accuracy(void **state)
+{
+    (void)state;
+    double worst = 0.0, at = 0.0;
+    for (int i = 0; i <= 200000; i++) {
+        double x = -50.0 + 100.0 * i / 200000.0 + 1e-9 * (i % 11);
+        double ref = cos(x);
+        if (fabs(ref) < 1e-3)
+            continue;
+        double u = ulps(repro_cos(x), ref);
+        if (u > worst)
+            worst = u, at = x;
+    }
+    print_message("repro_cos: worst %.2f ulp at x = %.17g\n", worst, at);
+    assert_true(worst <= 2.0);
+    for (int k = -15; k <= 15; k++) {
+        double x = (k + 0.5) * M_PI;
+        assert_true(fabs(repro_cos(x) - cos(x)) <= 4e-16 * (1 + fabs(x)));
+    }
+    assert_true(repro_cos(0.0) == 1.0);
+    assert_true(isnan(repro_cos(2e6)) && isnan(repro_cos(NAN)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_exp_accuracy),
-        cmocka_unit_test(test_exp_special),
-        cmocka_unit_test(test_sin_accuracy),
-        cmocka_unit_test(test_sin_special),
+        cmocka_unit_test(test_exp_accuracy), cmocka_unit_test(test_exp_special),  cmocka_unit_test(test_sin_accuracy),
+        cmocka_unit_test(test_sin_special),  cmocka_unit_test(test_cos_accuracy),
     };
     return cmocka_run_group_tests_name("repro math", tests, NULL, NULL);
 }

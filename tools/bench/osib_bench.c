@@ -143,7 +143,7 @@ static osib_status instance_open(bench_instance *b, const char *path, osib_op op
     if ((st = osib_check_memory(&b->backend, &b->c, op, err)) != OSIB_OK ||
         (st = bench_inputs(&b->c, op, &b->in, err)) != OSIB_OK ||
         (st = osib_case_setup_init(&b->cs, &b->c, err)) != OSIB_OK ||
-        (st = osib_backend_open(&b->backend, &b->cs, b->in.vp, &b->state, err)) != OSIB_OK) {
+        (st = osib_backend_open(&b->backend, &b->cs, b->in.vp, NULL, &b->state, err)) != OSIB_OK) {
         instance_close(b);
         return st;
     }

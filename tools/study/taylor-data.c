@@ -176,7 +176,7 @@ static osib_status gradient_at(study *s, const double *vp, double *phi, osib_err
 {
     osib_status st = OSIB_OK;
     if (s->opt->fresh || !s->state)
-        st = osib_backend_open(s->b, s->cs, vp, &s->state, err);
+        st = osib_backend_open(s->b, s->cs, vp, NULL, &s->state, err);
     else
         st = s->b->set_model(s->state, vp, err);
     if (st == OSIB_OK)
