@@ -85,6 +85,8 @@ osib_status osib_inputs_read(osib_inputs *in, const osib_case *c, const char *pa
         {OSIB_IN_THOMSEN, "/inputs/theta", c->ndim, c->shape, &in->theta},
         {OSIB_IN_THOMSEN, "/inputs/phi", c->ndim, c->shape, c->ndim == 3 ? &in->phi : NULL},
     };
+    if (!osib_case_is_tti(c)) /* an acoustic file has no Thomsen fields, whatever OSIB_IN_ALL asks */
+        which &= ~(unsigned)OSIB_IN_THOMSEN;
     osib_h5file f = {.id = -1};
     osib_status st = osib_h5_open(&f, path, err);
     for (size_t i = 0; st == OSIB_OK && i < sizeof table / sizeof table[0]; i++)
