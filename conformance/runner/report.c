@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "case.h"
 #include "fileutil.h"
 #include "hash.h"
 #include "report_html.h"
@@ -202,6 +203,7 @@ static void yaml_body(const osib_report *r, osib_text *t)
         const osib_case_record *cr = &r->cases[i];
         osib_text_printf(t, "  - id: %s\n", cr->id);
         osib_text_printf(t, "    sha256: %s\n", cr->sha256);
+        osib_text_printf(t, "    physics: %s\n", cr->physics);
         osib_text_printf(t, "    has_oracle: %s\n", cr->has_oracle ? "true" : "false");
         osib_text_printf(t, "    operators: ");
         ops_list(t, cr->ops);
@@ -362,6 +364,20 @@ static osib_status get_num(const osib_ynode *map, const char *key, int required,
 static osib_status get_str(const osib_ynode *map, const char *key, char *buf, size_t cap, osib_err *err)
 {
     return osib_ymap_string(map, key, 1, buf, cap, err);
+}
+
+/* A case's physics: optional (reports written before TTI have none, and
+ * are acoustic), one of the kit's names when present. */
+static osib_status get_physics(const osib_ynode *map, char *buf, size_t cap, osib_err *err)
+{
+    snprintf(buf, cap, "%s", osib_physics_name(OSIB_PHYSICS_ACOUSTIC_ISO));
+    osib_status st = osib_ymap_string(map, "physics", 0, buf, cap, err);
+    if (st == OSIB_OK && osib_physics_parse(buf) < 0) {
+        osib_ynode n;
+        osib_ymap_get(map, "physics", 1, &n, NULL);
+        return osib_yfail(err, &n, "unknown physics \"%s\"", buf);
+    }
+    return st;
 }
 
 static osib_status get_int(const osib_ynode *map, const char *key, int *out, osib_err *err)
@@ -551,6 +567,7 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
         if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK ||
             (st = get_str(&item, "id", cr->id, sizeof cr->id, err)) != OSIB_OK ||
             (st = get_str(&item, "sha256", cr->sha256, sizeof cr->sha256, err)) != OSIB_OK ||
+            (st = get_physics(&item, cr->physics, sizeof cr->physics, err)) != OSIB_OK ||
             (st = osib_ymap_bool(&item, "has_oracle", 1, &cr->has_oracle, err)) != OSIB_OK ||
             (st = read_ops(&item, "operators", cr->ops, err)) != OSIB_OK ||
             (st = get_str(&item, "reference", cr->reference, sizeof cr->reference, err)) != OSIB_OK ||

@@ -91,6 +91,7 @@ typedef struct {
 
 typedef struct {
     char id[64], sha256[65], oracle_file[320];
+    char physics[32];                    /* acoustic-iso or acoustic-tti */
     int has_oracle;                      /* a case with an oracle, or a benchmark case */
     int ops[OSIB_OP_COUNT];              /* the operators certified on it */
     char reference[64];                  /* the kit reference that judged it beyond the oracle */

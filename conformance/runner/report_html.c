@@ -147,11 +147,11 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
     osib_text_printf(t, "<tr><th>run</th><td>%s to %s, seed %llu, %d timed repetitions%s</td></tr>\n</table>\n",
                      r->started_utc, r->finished_utc, r->seed, r->repeat,
                      r->forced ? ", <strong>forced</strong> past the memory estimate" : "");
-    osib_text_printf(t, "<h2>Cases</h2>\n<table id=\"cases\">\n<tr><th>case</th><th>kind</th><th>operators "
-                        "certified</th><th>judged beyond the oracle by</th></tr>\n");
+    osib_text_printf(t, "<h2>Cases</h2>\n<table id=\"cases\">\n<tr><th>case</th><th>physics</th><th>kind</th>"
+                        "<th>operators certified</th><th>judged beyond the oracle by</th></tr>\n");
     for (int i = 0; i < r->ncases; i++) {
         const osib_case_record *cr = &r->cases[i];
-        osib_text_printf(t, "<tr><td><code>%s</code></td><td>%s</td><td>", cr->id,
+        osib_text_printf(t, "<tr><td><code>%s</code></td><td>%s</td><td>%s</td><td>", cr->id, cr->physics,
                          cr->has_oracle ? "oracle" : "benchmark");
         for (int op = 0, n = 0; op < OSIB_OP_COUNT; op++)
             if (cr->ops[op])

@@ -45,7 +45,7 @@ static void check_row(osib_text *t, const osib_check *k)
 /* "forward, adjoint (the kit's reference for its partners)" */
 static void case_line(osib_text *t, const osib_case_record *cr)
 {
-    osib_text_printf(t, "| `%s` | %s | ", cr->id, cr->has_oracle ? "oracle" : "benchmark");
+    osib_text_printf(t, "| `%s` | %s | %s | ", cr->id, cr->physics, cr->has_oracle ? "oracle" : "benchmark");
     for (int op = 0, n = 0; op < OSIB_OP_COUNT; op++)
         if (cr->ops[op])
             osib_text_printf(t, "%s%s", n++ ? ", " : "", osib_op_name((osib_op)op));
@@ -75,8 +75,8 @@ void osib_report_markdown(const osib_report *r, osib_text *t)
     osib_text_printf(t, "| run | %s to %s, seed %llu, %d timed repetitions%s |\n\n", r->started_utc, r->finished_utc,
                      r->seed, r->repeat, r->forced ? ", **forced** past the memory estimate" : "");
 
-    osib_text_printf(t, "## Cases\n\n| case | kind | operators certified | judged beyond the oracle by |\n"
-                        "|---|---|---|---|\n");
+    osib_text_printf(t, "## Cases\n\n| case | physics | kind | operators certified | judged beyond the oracle by |\n"
+                        "|---|---|---|---|---|\n");
     for (int i = 0; i < r->ncases; i++)
         case_line(t, &r->cases[i]);
     osib_text_printf(t, "\nOn a case with an oracle every operator is also run on a fresh challenge variant and "

@@ -9,7 +9,7 @@
 #include "verify.h"
 
 typedef struct {
-    char report_id[17], impl[160], hardware[400], precision[16], verdict[24], case_id[64], op[24];
+    char report_id[17], impl[160], hardware[400], precision[16], verdict[24], case_id[64], physics[32], op[24];
     int has_numbers;
     double wall_s, spread_pct, gpts_wall, gpts_compute, roofline_wall, roofline_pct, peak_gib, cost_per_shot;
 } row;
@@ -77,9 +77,19 @@ static void html_text(FILE *out, const char *s)
             fputc(*s, out);
 }
 
+/* The physics of a report's case (acoustic-iso for a case it does not list). */
+static const char *case_physics(const osib_report *r, const char *case_id)
+{
+    for (int i = 0; i < r->ncases; i++)
+        if (strcmp(r->cases[i].id, case_id) == 0)
+            return r->cases[i].physics;
+    return "acoustic-iso";
+}
+
 static void print_rows(const row *rows, size_t n, osib_summary_format format, FILE *out)
 {
     static const char *const head[] = {"case",
+                                       "physics",
                                        "operator",
                                        "implementation",
                                        "hardware",
@@ -119,6 +129,7 @@ static void print_rows(const row *rows, size_t n, osib_summary_format format, FI
         const row *w = &rows[k];
         char a[32], b[32], c[32], d[32], e[32], f[32], g[32], h[32];
         const char *cells[] = {w->case_id,
+                               w->physics,
                                w->op,
                                w->impl,
                                w->hardware,
@@ -143,7 +154,7 @@ static void print_rows(const row *rows, size_t n, osib_summary_format format, FI
         } else {
             fprintf(out, "<tr>");
             for (int i = 0; i < ncol; i++) {
-                fprintf(out, i >= 6 && i <= 13 ? "<td class=\"num\">" : "<td>");
+                fprintf(out, i >= 7 && i <= 14 ? "<td class=\"num\">" : "<td>"); /* the numbers */
                 html_text(out, cells[i]);
                 fprintf(out, "</td>");
             }
@@ -205,6 +216,7 @@ osib_status osib_summarize(char *const *dirs, int ndirs, int verify, const char 
             if (numbers) {
                 const osib_timing *t = &r.timings[k];
                 snprintf(w->case_id, sizeof w->case_id, "%s", t->case_id);
+                snprintf(w->physics, sizeof w->physics, "%s", case_physics(&r, t->case_id));
                 snprintf(w->op, sizeof w->op, "%s", t->op);
                 w->has_numbers = 1;
                 w->wall_s = t->wall_s[0];
@@ -217,6 +229,7 @@ osib_status osib_summarize(char *const *dirs, int ndirs, int verify, const char 
                 w->cost_per_shot = t->cost_per_shot_usd;
             } else {
                 snprintf(w->case_id, sizeof w->case_id, "%s", r.cases[k].id);
+                snprintf(w->physics, sizeof w->physics, "%s", r.cases[k].physics);
                 snprintf(w->op, sizeof w->op, "%s", r.operators);
             }
         }

@@ -157,10 +157,9 @@ static void isotropic_limit(int ndim, int so)
     assert_int_equal(ref_gradient(&pa, q, half, &phia, ya, &err), OSIB_OK);
     assert_int_equal(ref_gradient(&pt, q, d, &phit, yt, &err), OSIB_OK);
     double eG = rel_diff(yt, ya, 4.0, nm), ePhi = fabs(phit - 4.0 * phia) / (4.0 * phia);
-    print_message("isotropic limit %dD so=%d: F %.1e, F^T %.1e, J %.1e, J^T %.1e, Phi %.1e, grad %.1e\n", ndim, so,
-                  eF, eFt, eJ, eJt, ePhi, eG);
-    assert_true(eF <= ISO_TOL && eFt <= ISO_TOL && eJ <= ISO_TOL && eJt <= ISO_TOL && ePhi <= ISO_TOL &&
-                eG <= ISO_TOL);
+    print_message("isotropic limit %dD so=%d: F %.1e, F^T %.1e, J %.1e, J^T %.1e, Phi %.1e, grad %.1e\n", ndim, so, eF,
+                  eFt, eJ, eJt, ePhi, eG);
+    assert_true(eF <= ISO_TOL && eFt <= ISO_TOL && eJ <= ISO_TOL && eJt <= ISO_TOL && ePhi <= ISO_TOL && eG <= ISO_TOL);
 
     gsl_rng_free(r);
     free(q), free(d), free(dm), free(half), free(ya), free(yt), free(qa), free(qt), free(vpa), free(vpt);
@@ -434,12 +433,11 @@ static void test_convergence_so8(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_staggered_weights), cmocka_unit_test(test_isotropic_limit_2d),
+        cmocka_unit_test(test_staggered_weights),  cmocka_unit_test(test_isotropic_limit_2d),
         cmocka_unit_test(test_isotropic_limit_3d), cmocka_unit_test(test_dot_2d_so4),
         cmocka_unit_test(test_dot_2d_so16),        cmocka_unit_test(test_dot_3d_so8),
         cmocka_unit_test(test_taylor_born),        cmocka_unit_test(test_unstable_medium_refused),
-        cmocka_unit_test(test_convergence_so4),
-        cmocka_unit_test(test_convergence_so8),
+        cmocka_unit_test(test_convergence_so4),    cmocka_unit_test(test_convergence_so8),
     };
     return cmocka_run_group_tests_name("TTI (reference operators)", tests, NULL, NULL);
 }

@@ -161,7 +161,7 @@ typedef struct {
     const osib_backend *b;
     const osib_case_setup *cs;
     const options *opt;
-    osib_inputs in; /* vp (published), src_wavelet, observed_data */
+    osib_inputs in; /* vp (published), src_wavelet, observed_data, a TTI case's Thomsen fields */
     void *state;    /* reused unless --fresh */
     size_t nm;
     double *vp_base, *dm, *vp_h, *grad;
@@ -175,8 +175,9 @@ typedef struct {
 static osib_status gradient_at(study *s, const double *vp, double *phi, osib_err *err)
 {
     osib_status st = OSIB_OK;
+    osib_thomsen th; /* a TTI case's medium: the published one, as in the gate */
     if (s->opt->fresh || !s->state)
-        st = osib_backend_open(s->b, s->cs, vp, NULL, &s->state, err);
+        st = osib_backend_open(s->b, s->cs, vp, osib_inputs_thomsen(&s->in, s->c, &th), &s->state, err);
     else
         st = s->b->set_model(s->state, vp, err);
     if (st == OSIB_OK)
@@ -425,8 +426,8 @@ static osib_status run(const options *opt, osib_err *err)
 
     /* The published inputs, by the simple reference whatever the backend:
      * the gate's observed data are the oracle's. */
-    st = osib_inputs_documented(&s.in, &c, &cs, &osib_backend_simple,
-                                OSIB_IN_VP | OSIB_IN_SRC_WAVELET | OSIB_IN_OBSERVED_DATA, NULL, err);
+    st = osib_inputs_documented(&s.in, &c, &cs, &osib_backend_simple, osib_inputs_needed(&c, OSIB_OP_GRADIENT), NULL,
+                                err);
     if (st == OSIB_OK)
         st = check_against_oracle(&s, err);
     if (st == OSIB_OK && opt->inputs_dir)
