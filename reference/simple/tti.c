@@ -15,7 +15,7 @@ osib_status ref_tti_init(ref_tti *t, const ref_grid *g, osib_err *err)
     t->q = fd1_staggered(g->space_order, t->c);
     if (t->q < 1)
         return osib_fail(err, OSIB_E_CASE, "space_order = %d: no staggered weights", g->space_order);
-    double **fields[] = {&t->a, &t->b, &t->n[0], &t->n[1], &t->n[2],
+    double **fields[] = {&t->a,          &t->b,          &t->n[0],       &t->n[1],      &t->n[2],
                          &t->scratch[0], &t->scratch[1], &t->scratch[2], &t->scratch[3]};
     for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
         if (!(*fields[k] = ref_field_alloc(g))) {
@@ -145,8 +145,8 @@ static double update(const ref_stepper *st, size_t x, double h, const double *cu
     return rhs / (m + dt * eta);
 }
 
-void ref_tti_step(const ref_tti *t, const ref_stepper *st, int transpose, double *const cur[2],
-                  double *const prev[2], double *const b[2], double *const next[2])
+void ref_tti_step(const ref_tti *t, const ref_stepper *st, int transpose, double *const cur[2], double *const prev[2],
+                  double *const b[2], double *const next[2])
 {
     const ref_grid *g = t->grid;
     double *gf = t->scratch[0], *zz0 = t->scratch[1], *zz1 = t->scratch[2], *w = t->scratch[3];

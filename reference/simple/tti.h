@@ -29,11 +29,11 @@
 
 typedef struct {
     const ref_grid *grid;
-    int q;                              /* staggered weights per side */
-    double c[FD_MAX_STAGGER + 1];       /* c_1..c_q, exact rationals rounded once */
-    double *a, *b;                      /* 1 + 2 eps, sqrt(1 + 2 delta) */
-    double *n[REF_AXES];                /* symmetry-axis direction per axis (0 on 2D's y) */
-    double *scratch[4];                 /* temporaries of one step */
+    int q;                        /* staggered weights per side */
+    double c[FD_MAX_STAGGER + 1]; /* c_1..c_q, exact rationals rounded once */
+    double *a, *b;                /* 1 + 2 eps, sqrt(1 + 2 delta) */
+    double *n[REF_AXES];          /* symmetry-axis direction per axis (0 on 2D's y) */
+    double *scratch[4];           /* temporaries of one step */
 } ref_tti;
 
 /* Weights and fields for grid g, the medium isotropic (a = b = 1, n along
@@ -50,7 +50,7 @@ osib_status ref_tti_set_thomsen(ref_tti *t, const osib_thomsen *th, osib_err *er
  * the extra right-hand sides b[f] (stored fields, or NULL). transpose = 0
  * is the forward step (prev = level n-1, next = n+1), 1 the adjoint one
  * (prev = level n+1, next = n-1). next must not alias cur or prev. */
-void ref_tti_step(const ref_tti *t, const ref_stepper *st, int transpose, double *const cur[2],
-                  double *const prev[2], double *const b[2], double *const next[2]);
+void ref_tti_step(const ref_tti *t, const ref_stepper *st, int transpose, double *const cur[2], double *const prev[2],
+                  double *const b[2], double *const next[2]);
 
 #endif
