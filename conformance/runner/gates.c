@@ -178,11 +178,12 @@ void osib_bumps(const osib_case *c, int nbumps, const double (*centre)[3], const
 /* The amplitude of the challenge's Born perturbation, s^2/km^2 (the
  * documented dm's, spec/acoustic.md §11). */
 #define CHALLENGE_DM OSIB_DM_AMPLITUDE
-/* A TTI challenge's medium (spec/protocol.md §3.1): epsilon and delta
- * weaker by up to this fraction, the symmetry axis turned by up to this
- * many radians. */
-#define CHALLENGE_ANISOTROPY 0.3
-#define CHALLENGE_TURN_RAD 0.15
+/* A TTI challenge's medium (spec/protocol.md §3.1, challenge_thomsen). */
+#define CHALLENGE_WEAKER_MIN 0.4
+#define CHALLENGE_WEAKER_MAX 0.7
+#define CHALLENGE_WEAKER_BUMPS 0.25
+#define CHALLENGE_TURN_RAD 0.3
+#define CHALLENGE_TURN_BUMPS_RAD 0.1
 
 /* The challenge variant of a case: every source moved to a random
  * position (in the middle 80% of each horizontal axis, in the top 30% of
@@ -213,40 +214,49 @@ static osib_status challenge_case(const osib_case *c, gsl_rng *rng, osib_case *c
     return OSIB_OK;
 }
 
-/* A TTI challenge's medium: epsilon and delta scaled by one smooth factor
- * in [1 - CHALLENGE_ANISOTROPY, 1] (which keeps delta <= epsilon and both
- * within the spec's bounds), the tilt and azimuth turned by up to
- * CHALLENGE_TURN_RAD either way. th receives new arrays (free()). */
+/* A TTI challenge's medium, changed everywhere and not only under bumps,
+ * so that every wave that meets the anisotropy sees the change (a change
+ * under bumps alone can miss the paths of a case's few waves):
+ *   epsilon, delta  x s (1 - 0.25 B / max B), s uniform in [0.6, 0.85]:
+ *                   weaker by 15 to 55% (delta <= epsilon and the time
+ *                   step's bound still hold);
+ *   theta (, phi)   + sign (0.2 + 0.1 C / max |C|) rad: the symmetry axis
+ *                   turned by 0.1 to 0.3 rad, one random sign per field;
+ * B a sum of three positive bumps, C of three of random sign
+ * (osib_smooth_field). th receives new arrays (free()). */
 static osib_status challenge_thomsen(const osib_case *c, const osib_case_ctx *cx, gsl_rng *rng, double **th,
                                      osib_err *err)
 {
     const size_t nm = osib_case_physical_points(c);
     const int nfields = c->ndim == 3 ? 4 : 3;
-    double *scale = alloc_or_null(nm);
+    double *bumps = alloc_or_null(nm);
     for (int k = 0; k < nfields; k++)
         th[k] = alloc_or_null(nm);
-    if (!scale || !th[0] || !th[1] || !th[2] || (nfields == 4 && !th[3])) {
-        free(scale);
+    if (!bumps || !th[0] || !th[1] || !th[2] || (nfields == 4 && !th[3])) {
+        free(bumps);
         return osib_fail(err, OSIB_E_NOMEM, "out of memory for the challenge's medium");
     }
-    osib_smooth_field(c, rng, 3, 1, scale);
+    const double s = CHALLENGE_WEAKER_MIN + (CHALLENGE_WEAKER_MAX - CHALLENGE_WEAKER_MIN) * gsl_rng_uniform(rng);
+    osib_smooth_field(c, rng, 3, 1, bumps);
     double big = 0.0;
     for (size_t k = 0; k < nm; k++)
-        big = fmax(big, scale[k]);
+        big = fmax(big, bumps[k]);
     for (size_t k = 0; k < nm; k++) {
-        double f = 1.0 - CHALLENGE_ANISOTROPY * scale[k] / (big > 0.0 ? big : 1.0);
+        double f = s * (1.0 - CHALLENGE_WEAKER_BUMPS * bumps[k] / (big > 0.0 ? big : 1.0));
         th[0][k] = cx->thomsen[0][k] * f;
         th[1][k] = cx->thomsen[1][k] * f;
     }
-    for (int a = 2; a < nfields; a++) { /* theta, phi: turned by at most CHALLENGE_TURN_RAD */
-        osib_smooth_field(c, rng, 3, 0, scale);
+    for (int a = 2; a < nfields; a++) { /* theta, phi */
+        const double sign = gsl_rng_uniform(rng) < 0.5 ? -1.0 : 1.0;
+        osib_smooth_field(c, rng, 3, 0, bumps);
         double amax = 0.0;
         for (size_t k = 0; k < nm; k++)
-            amax = fmax(amax, fabs(scale[k]));
+            amax = fmax(amax, fabs(bumps[k]));
         for (size_t k = 0; k < nm; k++)
-            th[a][k] = cx->thomsen[a][k] + CHALLENGE_TURN_RAD * scale[k] / (amax > 0.0 ? amax : 1.0);
+            th[a][k] = cx->thomsen[a][k] +
+                       sign * (CHALLENGE_TURN_RAD + CHALLENGE_TURN_BUMPS_RAD * bumps[k] / (amax > 0.0 ? amax : 1.0));
     }
-    free(scale);
+    free(bumps);
     return OSIB_OK;
 }
 

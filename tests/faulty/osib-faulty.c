@@ -55,6 +55,14 @@
  *                         report.yaml it can find above the task
  *   poison-kit            rewrites the kit's oracle and MANIFEST (under
  *                         $OSIB_ROOT) with its own wrong outputs
+ *   tti-published-medium  TTI: takes epsilon, delta and theta from the
+ *                         published oracle whatever the request says (a
+ *                         program that loads its anisotropy from a file of
+ *                         its own): right on every gate that uses the
+ *                         published medium, wrong only on the challenge,
+ *                         whose medium is fresh
+ *   tti-theta-sign        TTI: the tilt's sign flipped (the other sign
+ *                         convention for theta)
  */
 #include <hdf5.h>
 #include <math.h>
@@ -164,6 +172,51 @@ static osib_status faulty_set_model(void *state, const double *vp_in, osib_err *
             p->inj_scale[x] = dt2;
     }
     return OSIB_OK;
+}
+
+/* The published Thomsen field name of the request's case, into out
+ * (physical grid); 0 when there is none. */
+static int published_field(const char *name, double *out)
+{
+    char root[4096], path[4200], dataset[64];
+    kit_root(root, sizeof root);
+    snprintf(path, sizeof path, "%s/oracles/%s.h5", root, served.c.id);
+    snprintf(dataset, sizeof dataset, "/inputs/%s", name);
+    osib_h5file f = {.id = -1};
+    if (osib_h5_open(&f, path, NULL) != OSIB_OK)
+        return 0;
+    double *pub = NULL;
+    int ok = osib_h5_read_alloc(&f, dataset, served.c.ndim, served.c.shape, &pub, NULL) == OSIB_OK;
+    osib_h5_close(&f, NULL);
+    if (ok)
+        memcpy(out, pub, osib_case_physical_points(&served.c) * sizeof *out);
+    free(pub);
+    return ok;
+}
+
+static osib_status faulty_set_thomsen(void *state, const osib_thomsen *th_in, osib_err *err)
+{
+    size_t n = osib_case_physical_points(&served.c);
+    double *e = malloc(n * sizeof *e), *d = malloc(n * sizeof *d), *t = malloc(n * sizeof *t);
+    if (!e || !d || !t) {
+        free(e), free(d), free(t);
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory");
+    }
+    memcpy(e, th_in->epsilon, n * sizeof *e);
+    memcpy(d, th_in->delta, n * sizeof *d);
+    memcpy(t, th_in->theta_rad, n * sizeof *t);
+    if (is("tti-published-medium")) {
+        published_field("epsilon", e);
+        published_field("delta", d);
+        published_field("theta", t);
+    }
+    if (is("tti-theta-sign"))
+        for (size_t k = 0; k < n; k++)
+            t[k] = -t[k];
+    osib_thomsen th = {e, d, t, th_in->phi_rad};
+    osib_status st = osib_backend_simple.set_thomsen(state, &th, err);
+    free(e), free(d), free(t);
+    return st;
 }
 
 static osib_status faulty_born(void *state, const double *q, const double *dm, double *d, osib_err *err)
@@ -661,6 +714,7 @@ int main(int argc, char **argv)
     faulty = osib_backend_simple;
     faulty.name = "osib-faulty";
     faulty.set_model = faulty_set_model;
+    faulty.set_thomsen = faulty_set_thomsen;
     faulty.adjoint = faulty_adjoint;
     faulty.born = faulty_born;
     osib_err err = {0};
@@ -678,7 +732,7 @@ int main(int argc, char **argv)
     int rc = 0;
     /* Faults inside the numerics are done; the others rewrite the outputs. */
     if (!(is("adjoint-damping-sign") || is("adjoint-off-by-one") || is("missing-dt2") || is("missing-vp2") ||
-          is("recognise-published")))
+          is("recognise-published") || is("tti-published-medium") || is("tti-theta-sign")))
         rc = postprocess(argv[4]);
     if (strcmp(argv[2], "poison-kit") == 0)
         fault = argv[2];
