@@ -158,6 +158,7 @@ static osib_status snapshot_figure(osib_report *r, const osib_oracle *o, const c
     const osib_case *c = o->c;
     osib_setup s;
     memset(&s, 0, sizeof s);
+    s.tti = osib_case_is_tti(c);
     s.ndim = c->ndim;
     for (int d = 0; d < c->ndim; d++) {
         s.shape[d] = c->shape[d];
@@ -193,6 +194,11 @@ static osib_status snapshot_figure(osib_report *r, const osib_oracle *o, const c
         st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the snapshot");
     if (st == OSIB_OK)
         st = ref_problem_set_model(&p, osib_oracle_array(o, "vp"), err);
+    if (st == OSIB_OK && s.tti) { /* the oracle's medium */
+        osib_thomsen th = {osib_oracle_array(o, "epsilon"), osib_oracle_array(o, "delta"),
+                           osib_oracle_array(o, "theta"), c->ndim == 3 ? osib_oracle_array(o, "phi") : NULL};
+        st = ref_problem_set_thomsen(&p, &th, err);
+    }
     p.snapshot = snap;
     p.snapshot_step = (size_t)(0.6 * (double)(c->nt - 1));
     if (st == OSIB_OK)

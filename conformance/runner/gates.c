@@ -55,6 +55,7 @@ osib_status osib_check_task_outputs(osib_runner *rn, const char *gate, const osi
                                 .dims = dims,
                                 .dtype_bytes = rn->impl->dtype_bytes,
                                 .nt = c->nt,
+                                .physics = c->physics,
                                 .with_precision = with_precision};
         st = osib_check_output(rn->report, &oc, t->ok ? t->out[i] : NULL, want[i], err);
     }
@@ -415,7 +416,7 @@ static osib_status dot_pair(osib_runner *rn, const osib_case_ctx *cx, osib_op fw
         /* which side is the kit's: 0 neither, 1 the adjoint, 2 the forward */
         k.params[0] = sa.from_reference ? 1.0 : sf.from_reference ? 2.0 : 0.0;
         k.nparams = 1;
-        double tol = rn->impl->dtype_bytes == 4 ? OSIB_DOT_FLOAT32 : OSIB_DOT_FLOAT64;
+        double tol = osib_dot_threshold(rn->impl->dtype_bytes, c->physics);
         if (sf.ok && sa.ok) {
             osib_check_upper(&k, osib_dot_mismatch(x, sa.out, nx, y, sf.out, ny), tol);
             if (!k.passed)
@@ -511,7 +512,7 @@ osib_status osib_gate_linearity(osib_runner *rn, const osib_case_ctx *cx, osib_e
         k.params[0] = a;
         k.params[1] = b;
         k.nparams = 2;
-        double tol = rn->impl->dtype_bytes == 4 ? OSIB_LINEARITY_FLOAT32 : OSIB_LINEARITY_FLOAT64;
+        double tol = osib_linearity_threshold(rn->impl->dtype_bytes, c->physics);
         if (t[0].ok && t[1].ok && t[2].ok) {
             osib_check_upper(&k, osib_linearity_error(a, b, t[0].out[0], t[1].out[0], t[2].out[0], t[0].out_count[0]),
                              tol);

@@ -35,6 +35,16 @@
 #define OSIB_WINDOW_TOL_FLOAT64 1e-10
 #define OSIB_WINDOW_TOL_FLOAT32 5e-2
 
+/* The TTI classes (spec/tti.md §12), measured on the TTI oracle cases and
+ * the dot/linearity study (tools/study/dot-linearity-devito.py). */
+#define OSIB_TTI_TOL_FLOAT64 2e-12
+#define OSIB_TTI_TOL_FLOAT32 1e-3
+#define OSIB_TTI_WINDOW_TOL_FLOAT64 1e-10
+#define OSIB_TTI_WINDOW_TOL_FLOAT32 5e-2
+#define OSIB_TTI_DOT_FLOAT64 1e-12
+#define OSIB_TTI_DOT_FLOAT32 5e-5
+#define OSIB_TTI_LINEARITY_FLOAT64 2e-12
+#define OSIB_TTI_LINEARITY_FLOAT32 2e-3
 /* Thresholds of the gates on fresh random inputs (spec/protocol.md). */
 #define OSIB_DOT_FLOAT64 1e-12
 #define OSIB_DOT_FLOAT32 1e-6

@@ -239,7 +239,7 @@ osib_status osib_gate_timing(osib_runner *rn, const osib_case_ctx *cx, osib_op o
                 osib_check_init(&k, "timing", c->id, osib_op_name(op), output, "error", t.id);
                 double want_phi = S.objective_want[r - 1];
                 double got = t.ok ? t.out[i][0] : NAN;
-                osib_check_upper(&k, fabs(got - want_phi) / fabs(want_phi), osib_tolerance(bytes, c->nt));
+                osib_check_upper(&k, fabs(got - want_phi) / fabs(want_phi), osib_tolerance(bytes, c->nt, c->physics));
                 k.params[0] = want_phi;
                 k.nparams = 1;
                 if (!t.ok)
@@ -327,7 +327,8 @@ osib_status osib_gate_timing(osib_runner *rn, const osib_case_ctx *cx, osib_op o
                                     .rank = rank,
                                     .dims = dims,
                                     .dtype_bytes = bytes,
-                                    .nt = c->nt};
+                                    .nt = c->nt,
+                                    .physics = c->physics};
             st = osib_check_output(rn->report, &oc, all_ok ? S.comb_out[i] : NULL, want[i], err);
         }
     }

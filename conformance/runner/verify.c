@@ -428,6 +428,31 @@ static void check_required(verifier *v, const osib_report *r)
     osib_required_free(&req);
 }
 
+/* 5a. A check's bounds are the kit's rules for its gate and measure, the
+ * report's precision class and its case (length and physics, from the
+ * request of its first task): a report cannot pass a check by widening
+ * it, whatever else it recomputes consistently. */
+static void check_bounds(verifier *v, const osib_check *k)
+{
+    char first[32] = "";
+    sscanf(k->tasks, "%31s", first);
+    osib_request req;
+    osib_err err = {0};
+    int have = first[0] && task_request(v, first, &req, &err) == OSIB_OK;
+    osib_check rule;
+    double alt_hi;
+    if (!osib_check_rule(k, v->dtype_bytes, have ? &req.c : NULL, &rule, &alt_hi))
+        problem(v, "%s: the kit has no rule for the bounds of this check%s%s", k->id, have ? "" : ": ",
+                have ? "" : err.msg);
+    else if (k->has_lo != rule.has_lo || k->has_hi != rule.has_hi || (rule.has_lo && k->lo != rule.lo) ||
+             (rule.has_hi && k->hi != rule.hi && !(k->hi == alt_hi)))
+        problem(v, "%s: bounds [%s%.17g, %s%.17g] are not the kit's [%.17g, %.17g]", k->id, k->has_lo ? "" : "no ",
+                k->lo, k->has_hi ? "" : "no ", k->hi, rule.has_lo ? rule.lo : -INFINITY,
+                rule.has_hi ? rule.hi : INFINITY);
+    if (have)
+        osib_request_free(&req);
+}
+
 /* 6. Every timing statistic, derived again from the task records. */
 static void check_timings(verifier *v, const osib_report *r)
 {
@@ -669,6 +694,7 @@ osib_status osib_verify(const char *dir, const char *kit_root, FILE *out, osib_v
         osib_err cerr = {0};
         double value = NAN;
         int passed = k->passed;
+        check_bounds(&v, k);
         if (recompute(&v, k, &value, &cerr)) {
             res->recomputed++;
             passed = osib_check_passes(k, value);
