@@ -37,7 +37,7 @@
 
 /* The TTI classes (spec/tti.md §12), measured on the TTI oracle cases and
  * the dot/linearity study (tools/study/dot-linearity-devito.py). */
-#define OSIB_TTI_TOL_FLOAT64 2e-12
+#define OSIB_TTI_TOL_FLOAT64 5e-12
 #define OSIB_TTI_TOL_FLOAT32 1e-3
 #define OSIB_TTI_WINDOW_TOL_FLOAT64 1e-10
 #define OSIB_TTI_WINDOW_TOL_FLOAT32 5e-2

@@ -1,7 +1,8 @@
 # Devito certifies: the adapter in tools/adapters/devito drives Devito's own
-# acoustic solver (examples.seismic, kernel OT2) through protocol v1, and
-# the runner judges it like any implementation. Float64 on one oracle case
-# with every operator, verified; float32 on the same case. The Python
+# acoustic solver (examples.seismic, kernel OT2) and TTI solver
+# (examples.seismic.tti, kernel centered) through protocol v1, and the
+# runner judges it like any implementation. Float64 on one oracle case of
+# each physics with every operator, verified; float32 on the same cases. The Python
 # environment comes from PyPI (pinned versions, build/devito-venv); where
 # PyPI cannot be reached the checks are skipped, loudly.
 # OSIB_LONG=1 (make check-long) certifies every oracle case in both classes.
@@ -29,7 +30,7 @@ expect_fail "the adapter with no request" 2 "usage: osib_devito.py" "$PY" "$ADAP
 expect_fail "the adapter on a missing request" 1 "osib_devito: error:" "$PY" "$ADAPTER/osib_devito.py" protocol \
     "$TMP/no-such-request.yaml"
 
-cases="--case acoustic-2d-layers-so4"
+cases="--case acoustic-2d-layers-so4 --case tti-2d-layers-so4"
 if [ "${OSIB_LONG:-0}" = 1 ]; then
     cases=
     for c in $(grep -l '^oracle: *true' spec/cases/*.yaml); do
@@ -51,6 +52,9 @@ for class in float64 float32; do
     fi
 done
 check "osib verify confirms the Devito float64 report" "$OSIB" verify "$TMP/float64"
+if grep -q '^    physics: acoustic-tti' "$TMP/float64/report.yaml" && grep -q '^    physics: acoustic-iso' "$TMP/float64/report.yaml"; then
+    ok "the Devito report covers both physics"
+else not_ok "the Devito report covers both physics"; fi
 if grep -q 'devito 4\.8\.[0-9]*; float64; safe-math=True' "$TMP"/float64/tasks/t0001/result.yaml; then
     ok "the tasks record Devito's version and safe math"
 else not_ok "the tasks record Devito's version and safe math"; fi

@@ -359,7 +359,7 @@ static double *homogeneous_data(int so, double h, double theta, size_t *nd)
     snprintf(yaml, sizeof yaml,
              "osib_case: 1\nid: tti-conv\nphysics: acoustic-tti\ndimensions: 2\nspace_order: %d\n"
              "grid: {shape: [%zu, %zu], spacing_m: [%g, %g], origin_m: [0.0, 0.0], nbl: 0}\n"
-             "time: {dt_ms: 0.5, nt: 801}\n"
+             "time: {dt_ms: 1.0, nt: 401}\n"
              "model: {preset: layers-tti, vp_top_kms: 1.5, vp_bottom_kms: 2.0, nlayers: 1, "
              "epsilon_per_kms: 0.0, delta_per_kms: 0.0, theta_rad_per_kms: 0.0}\n"
              "wavelet: {kind: ricker, f0_khz: 0.008, t0_ms: 130.0}\n"
