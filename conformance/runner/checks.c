@@ -19,9 +19,11 @@ static double growth(size_t nt, double base)
 
 /* The base bounds of each physics and class (runs of up to 500 steps, 2000
  * for the windowed error). TTI's float32 dot and linearity thresholds are
- * wider than acoustic's: its operators subtract two large terms
- * (Gh = L - Gzz), and on the tests' white-noise inputs float32 round-off is
- * tens of times the acoustic one (spec/tti.md §12 gives the study). */
+ * wider than acoustic's: the TTI system has a mode nothing restores where
+ * eps = delta = 0 (u - v), round-off fed into it grows as n^2 in an
+ * implementation whose two updates round differently (Devito's own kernel),
+ * and on the tests' white-noise inputs float32 round-off is then tens of
+ * times the acoustic one (spec/tti.md §12 and §14 give the study). */
 typedef struct {
     double tol, window_tol, dot, linearity;
 } class_limits;
