@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""OSIB protocol v1 adapter for Devito's acoustic solver.
+"""OSIB protocol v1 adapter for Devito's acoustic and TTI solvers.
 
     python osib_devito.py protocol REQUEST.yaml
 
 Reads one OSIB task (spec/protocol.md: request.yaml, inputs in HDF5), computes
 the requested operator with Devito's `examples.seismic` acoustic solver
-(`AcousticWaveSolver`, kernel OT2), writes the outputs where the request says
-and result.yaml, and exits 0. On any error: one line on stderr, exit 1 (2 for
-a bad command line).
+(`AcousticWaveSolver`, kernel OT2) or, for a case with `physics: acoustic-tti`,
+its TTI solver (`AnisotropicWaveSolver`, kernel centered), writes the outputs
+where the request says and result.yaml, and exits 0. On any error: one line on
+stderr, exit 1 (2 for a bad command line).
 
 How OSIB's spec (spec/acoustic.md, §14 "Devito correspondence") maps onto Devito:
 
@@ -60,6 +61,23 @@ How OSIB's spec (spec/acoustic.md, §14 "Devito correspondence") maps onto Devit
       variables (DEVITO_LANGUAGE, DEVITO_OPT, DEVITO_JIT_BACKDOOR, ...) pass
       through; the settings in force are recorded in result.yaml's notes.
 
+acoustic-tti (spec/tti.md)
+      SeismicModel(vp, epsilon, delta, theta[, phi in 3D]) extends every
+      parameter by edge replication; AnisotropicWaveSolver(kernel='centered')
+      runs ForwardTTI, AdjointTTI, BornTTI (jacobian) and GradientTTI
+      (jacobian_adjoint with the saved u0 and v0). Its rotated operators are
+      rebuilt with exact weights (install_exact_tti): the Laplacian as above,
+      the staggered D+/D- (Devito's fd_order = s//2, weights rounded with
+      evalf(9) by default, e.g. 1/24) with the spec's c_j / h_d in a weights
+      Function. Devito forms n_d * G f also on the q nodes beyond the padded
+      grid, where the spec reads zeros: a 1-D mask Function per axis (`in_x`,
+      ...) makes it read zeros (OSIB_DEVITO_TTI_EDGE=devito: Devito's own
+      edge). The forward kernel gives Gzz(v) in Hz a unit Constant so the
+      updates of u and v sum their terms in one order (u = v where a = b = 1,
+      see install_shared_update_order; OSIB_DEVITO_TTI_KERNEL=devito: Devito's
+      kernel). Receivers read u + v and the source is injected into both
+      fields, as the spec says.
+
 model setup
       SeismicModel builds E vp and eta with two small Devito Operators
       (initialize_function, initialize_damp); their symbolic lowering costs
@@ -95,6 +113,10 @@ INPUTS = {'forward': ('vp', 'src_wavelet'),
           'born': ('vp', 'src_wavelet', 'dm'),
           'born_adjoint': ('vp', 'src_wavelet', 'adjoint_data'),
           'gradient': ('vp', 'src_wavelet', 'observed_data')}
+# acoustic-tti (spec/tti.md) adds the medium's anisotropy to every operator's inputs,
+# physical-grid arrays exactly like vp: phi (azimuth) in 3D only.
+TTI_PARAMS = {2: ('epsilon', 'delta', 'theta'), 3: ('epsilon', 'delta', 'theta', 'phi')}
+PHYSICS = ('acoustic-iso', 'acoustic-tti')
 OUTPUTS = {'forward': ('forward_data',),
            'adjoint': ('adjoint_wavelet',),
            'born': ('born_data',),
@@ -128,13 +150,20 @@ def load_request(path):
         raise AdapterError(f"{path}: array_format {req['array_format']!r}: "
                            "this adapter reads and writes hdf5 only")
     op = req['operator']
+    physics = req['case'].get('physics', 'acoustic-iso')
+    if physics not in PHYSICS:
+        raise AdapterError(f"{path}: physics {physics!r} is not one of {', '.join(PHYSICS)}")
+    want_in = list(INPUTS[op])
+    if physics == 'acoustic-tti':
+        dim = int(req['case'].get('dimensions', 0))
+        if dim not in TTI_PARAMS:
+            raise AdapterError(f"{path}: acoustic-tti needs dimensions 2 or 3, not {dim}")
+        want_in += TTI_PARAMS[dim]
     have_in = [a.get('name') for a in req['inputs']]
     have_out = [a.get('name') for a in req['outputs']]
-    if sorted(have_in) != sorted(INPUTS[op]) or sorted(have_out) != sorted(OUTPUTS[op]):
-        raise AdapterError(f"{path}: operator {op} takes {list(INPUTS[op])} and gives "
+    if sorted(have_in) != sorted(want_in) or sorted(have_out) != sorted(OUTPUTS[op]):
+        raise AdapterError(f"{path}: operator {op} ({physics}) takes {want_in} and gives "
                            f"{list(OUTPUTS[op])}, the request lists {have_in} and {have_out}")
-    if req['case'].get('physics', 'acoustic-iso') != 'acoustic-iso':
-        raise AdapterError(f"{path}: physics {req['case'].get('physics')!r} is not acoustic-iso")
     return req, req['case'], os.path.dirname(os.path.abspath(path))
 
 
@@ -265,6 +294,165 @@ def install_exact_laplacian(grid, so, dtype):
     acoustic_ops.laplacian = laplacian
 
 
+# ----------------------------------------------------------------------------- TTI
+def exact_staggered_weights(so):
+    """[c_1, ..., c_q] of spec/tti.md (staggered first derivative) as exact Fractions.
+
+    q = ceil(s/4) points per side, the stencil of Devito's fd_order = s//2
+    staggered derivative. The c_j solve the odd-moment conditions of a derivative
+    at the midpoint of the points +-(j - 1/2):
+        sum_j c_j * 2 (j - 1/2)^(2k+1) = [k == 0],   k = 0 .. q-1,
+    here by exact Gaussian elimination (s = 8: 9/8, -1/24).
+    """
+    q = (so + 3) // 4
+    rows = [[2 * (Fraction(2 * j - 1, 2)) ** (2 * k + 1) for j in range(1, q + 1)]
+            + [Fraction(int(k == 0))] for k in range(q)]
+    for col in range(q):
+        piv = next(r for r in range(col, q) if rows[r][col] != 0)
+        rows[col], rows[piv] = rows[piv], rows[col]
+        for r in range(q):
+            if r != col and rows[r][col] != 0:
+                f = rows[r][col] / rows[col][col]
+                rows[r] = [a - f * b for a, b in zip(rows[r], rows[col])]
+    return [rows[j][q] / rows[j][j] for j in range(q)]
+
+
+def weights_function(name, dim, values, dtype):
+    """A 1-D Function holding the Fractions `values`, each correctly rounded to dtype.
+
+    Devito uses a Function passed as `weights=` as it is: read at run time, not
+    rounded with evalf(9), not scaled by h^-order (the caller divides by h)."""
+    from devito import Function
+    W = Function(name=name, dimensions=(dim,), shape=(len(values),), dtype=dtype)
+    W.data[:] = [rounded(f, dtype) for f in values]
+    return W
+
+
+def install_exact_tti(model, so, dtype):
+    """Make Devito's TTI operators use the spec's exact weights (spec/tti.md).
+
+    examples.seismic.tti.operators builds its centred kernel from three module
+    functions, looked up when an operator is built: Gzz_centered (3D),
+    Gzz_centered_2d and Gh_centered. They are replaced by the same formulas
+    with weights Functions:
+      G f   = sum_d n_d * D+_d f    f.d<d>(x0=d + h_d/2, weights=S_d)
+      Gzz f = sum_d D-_d(n_d * G f) (n_d * G f).d<d>(x0=d - h_d/2, weights=S_d)
+      Gh f  = L f - Gzz f           L f = sum_d f.d<d>2(weights=L_d)
+    with n = (sin th cos ph, sin th sin ph, cos th) in 3D, (sin th, cos th) in
+    2D, the cosines and sines of Devito's trig_func (evaluated at the node
+    where each product is formed, as Devito does), S_d = [-c_q..-c_1, c_1..c_q]
+    / h_d and L_d = [w_p..w_0..w_p] / h_d^2, each the exact rational correctly
+    rounded to dtype. Given 2q weights, Devito takes the points i-q+1 .. i+q
+    for x0 = i + 1/2 and i-q .. i+q-1 for x0 = i - 1/2, the spec's D+ and D-.
+    Everything else (kernel_centered, the time stepping, sources, receivers,
+    the four Operators) is Devito's own.
+    """
+    from devito import Dimension
+    import examples.seismic.tti.operators as tti_ops
+    if getattr(model, 'b', None) is not None:
+        raise AdapterError("acoustic-tti: the model has a buoyancy, the spec has none")
+    dims = model.grid.dimensions
+    c = exact_staggered_weights(so)
+    stag_values = [-f for f in reversed(c)] + list(c)
+    iw, iq = Dimension(name='iw'), Dimension(name='iq')
+    lap, stag = {}, {}
+    for d, h in zip(dims, model.grid.spacing):
+        hf = Fraction(float(h))
+        lap[d] = weights_function(f'wfd_{d.name}', iw,
+                                  [f / hf ** 2 for f in exact_weights(so)], dtype)
+        stag[d] = weights_function(f'wst_{d.name}', iq, [f / hf for f in stag_values], dtype)
+    order1 = so // 2                   # Devito's fd_order of the staggered derivatives
+
+    def axis(model):
+        """n_d per dimension (x, z) or (x, y, z): the tilted symmetry axis."""
+        trig = tti_ops.trig_func(model)
+        if model.dim == 2:
+            costheta, sintheta = trig
+            return [sintheta, costheta]
+        costheta, sintheta, cosphi, sinphi = trig
+        return [sintheta * cosphi, sintheta * sinphi, costheta]
+
+    def d_plus(f, d):
+        return getattr(f, f'd{d.name}')(fd_order=order1, x0=d + d.spacing / 2,
+                                        weights=stag[d])
+
+    def d_minus(f, d):
+        return getattr(f, f'd{d.name}')(fd_order=order1, x0=d - d.spacing / 2,
+                                        weights=stag[d])
+
+    # Devito forms n_d * G f wherever D-_d reads it, also at the q nodes beyond
+    # each face of the padded grid (G f there reads the field's first nodes, and
+    # the angles' halos hold edge-replicated values). The spec reads zeros
+    # beyond the padded grid. D-_d reads beyond it along axis d only, so a 1-D
+    # mask per axis (1 on the padded grid, 0 in its halo) multiplied into the
+    # product makes Devito do the same at the cost of a 1-D array, not a field.
+    # OSIB_DEVITO_TTI_EDGE=devito leaves Devito's own edge.
+    inside = {d: 1 for d in dims}
+    if os.environ.get('OSIB_DEVITO_TTI_EDGE', 'spec') != 'devito':
+        from devito import Function
+        for d, n in zip(dims, model.grid.shape):
+            inside[d] = Function(name=f'in_{d.name}', grid=model.grid, dimensions=(d,),
+                                 shape=(n,), space_order=so, dtype=dtype)
+            inside[d].data[:] = 1                  # the halo stays 0
+
+    def Gzz(model, field):
+        n = axis(model)
+        G = sum(n_d * d_plus(field, d) for n_d, d in zip(n, dims))
+        # Devito's order of the terms: the vertical one first
+        order = [len(dims) - 1] + list(range(len(dims) - 1))
+        return sum(d_minus(G * n[k] * inside[dims[k]], dims[k]) for k in order)
+
+    def Gh(model, field):
+        L = sum(getattr(field, f'd{d.name}2')(weights=lap[d]) for d in dims)
+        return L - Gzz(model, field)
+
+    tti_ops.Gzz_centered = Gzz
+    tti_ops.Gzz_centered_2d = Gzz
+    tti_ops.Gh_centered = Gh
+    if os.environ.get('OSIB_DEVITO_TTI_KERNEL', 'shared') != 'devito':
+        install_shared_update_order(tti_ops)
+
+
+def install_shared_update_order(tti_ops):
+    """Make Devito's forward TTI updates of u and v sum their terms in one order.
+
+    Devito's kernel_centered gives second_order_stencil
+        H0 = a * Gh(u) + b * Gzz(v),   Hz = b * Gh(u) + Gzz(v).
+    After solve() and Devito's flattening, the two updates add the same kind of
+    terms in different orders (Gzz(v) unscaled in Hz is merged into the sum).
+    Where a = b = 1 (isotropic, or epsilon = delta = 0) the spec's u and v are
+    then equal only up to round-off, and their difference is a mode the
+    system does not restore (H_u - H_v = 0 there): the round-off grows about
+    as n^2 (float32 |u - v| / |u| = 3e-4 after 450 steps on tti-2d-layers-so4)
+    and reaches u + v through H_u + H_v. Measured on tti-2d-layers-so8:
+    float32 forward error 7.4e-5 (6.5e-6 with this change) and the kit's
+    float32 linearity error 8.8e-5 (limit 5e-5; 2.6e-6 with this change).
+    Writing Hz = b * Gh(u) + unit * Gzz(v), `unit` a Constant equal to 1,
+    gives both updates the same form, term for term, so u and v stay equal
+    where a = b = 1, as in the spec's evaluation. The adjoint (forward=False)
+    and everything else stays Devito's own.
+    """
+    from devito import Constant, sqrt
+    devito_kernel = tti_ops.kernel_centered
+    unit = Constant(name='unit', value=1.0)
+
+    def kernel_centered(model, u, v, **kwargs):
+        if not kwargs.get('forward', True):
+            return devito_kernel(model, u, v, **kwargs)
+        a = 1 + 2 * model.epsilon
+        b = sqrt(1 + 2 * model.delta)
+        Gzz = tti_ops.Gzz_centered_2d if model.dim == 2 else tti_ops.Gzz_centered
+        Ghu, Gzzv = tti_ops.Gh_centered(model, u), Gzz(model, v)
+        return tti_ops.second_order_stencil(model, u, v, a * Ghu + b * Gzzv,
+                                            b * Ghu + unit * Gzzv,
+                                            kwargs.get('qu', 0), kwargs.get('qv', 0))
+
+    tti_ops.kernel_centered = kernel_centered
+    for key in list(tti_ops.kernels):
+        if key[0] == 'centered':
+            tti_ops.kernels[key] = kernel_centered
+
+
 # ----------------------------------------------------------------------------- Devito
 def make_geometry_class():
     from examples.seismic import AcquisitionGeometry, TimeAxis
@@ -373,11 +561,12 @@ def make_runtime_spacing_model():
 class Problem:
     """One case on one model, set up in Devito; run() computes an operator."""
 
-    def __init__(self, case, vp, dtype):
+    def __init__(self, case, inputs, dtype):
         import numpy as np
         from examples.seismic import SeismicModel
-        from examples.seismic.acoustic import AcousticWaveSolver
 
+        vp = inputs['vp']
+        self.tti = case.get('physics', 'acoustic-iso') == 'acoustic-tti'
         dim = int(case['dimensions'])
         self.so = int(case['space_order'])
         self.shape = tuple(int(n) for n in case['grid']['shape'])
@@ -387,8 +576,15 @@ class Problem:
         self.nt = int(case['time']['nt'])
         self.dtype = dtype
         self.dt = dtype(float(case['time']['dt_ms']))
-        if vp.shape != self.shape:
-            raise AdapterError(f"vp has shape {list(vp.shape)}, the grid {list(self.shape)}")
+        # The medium: vp, and for TTI the Thomsen parameters and angles, each on
+        # the physical grid; SeismicModel extends them all by edge replication (E).
+        medium = {'vp': vp}
+        if self.tti:
+            medium.update({k: inputs[k] for k in TTI_PARAMS[dim]})
+        for name, a in medium.items():
+            if a.shape != self.shape:
+                raise AdapterError(f"{name} has shape {list(a.shape)}, "
+                                   f"the grid {list(self.shape)}")
         src_pos = expand_points(case['sources'], dim, 'sources')
         rec_pos = expand_points(case['receivers'], dim, 'receivers')
 
@@ -397,19 +593,32 @@ class Problem:
         model_class = SeismicModel
         if os.environ.get('OSIB_DEVITO_SPACING', 'runtime') != 'literal':
             model_class = make_runtime_spacing_model()
-        self.model = model_class(vp=vp.astype(dtype), origin=origin, spacing=spacing,
-                                 shape=self.shape, space_order=self.so, nbl=self.nbl,
-                                 bcs="damp", dtype=dtype)
-        install_exact_laplacian(self.model.grid, self.so, dtype)
+        self.model = model_class(origin=origin, spacing=spacing, shape=self.shape,
+                                 space_order=self.so, nbl=self.nbl, bcs="damp", dtype=dtype,
+                                 **{k: a.astype(dtype) for k, a in medium.items()})
         self.geometry = make_geometry_class()(self.model, rec_pos, src_pos, self.dt, self.nt)
-        self.solver = AcousticWaveSolver(self.model, self.geometry, kernel='OT2',
-                                         space_order=self.so)
+        if self.tti:
+            from examples.seismic.tti import AnisotropicWaveSolver
+            install_exact_tti(self.model, self.so, dtype)
+            self.solver = AnisotropicWaveSolver(self.model, self.geometry, kernel='centered',
+                                                space_order=self.so)
+        else:
+            from examples.seismic.acoustic import AcousticWaveSolver
+            install_exact_laplacian(self.model.grid, self.so, dtype)
+            self.solver = AcousticWaveSolver(self.model, self.geometry, kernel='OT2',
+                                             space_order=self.so)
         self.np = np
 
     # Operators each task needs, built and JIT-compiled (or fetched from the
     # on-disk cache) before the clock starts.
     def operators(self, op):
         s = self.solver
+        if self.tti:
+            return {'forward': lambda: [s.op_fwd(False)],
+                    'adjoint': lambda: [s.op_adj()],
+                    'born': lambda: [s.op_jac()],
+                    'born_adjoint': lambda: [s.op_fwd(True), s.op_jacadj()],
+                    'gradient': lambda: [s.op_fwd(True), s.op_jacadj()]}[op]()
         return {'forward': lambda: [s.op_fwd(None)],
                 'adjoint': lambda: [s.op_adj()],
                 'born': lambda: [s.op_born()],
@@ -434,6 +643,8 @@ class Problem:
 
     def run(self, op, x):
         """Compute operator op on the inputs x; return {output name: array}."""
+        if self.tti:
+            return self.run_tti(op, x)
         np, s, dt = self.np, self.solver, self.dt
         if op == 'forward':
             rec, _, _ = s.forward(src=self.src(x['src_wavelet']), dt=dt)
@@ -459,6 +670,33 @@ class Problem:
         return {'objective': np.array([objective]),
                 'gradient': fold_edge(grad.data, self.nbl, self.shape)}
 
+    def run_tti(self, op, x):
+        """run() with Devito's AnisotropicWaveSolver: two fields (u, v) forward,
+        (p, r) adjoint; receivers read u + v, sources feed both (spec/tti.md)."""
+        np, s, dt = self.np, self.solver, self.dt
+        if op == 'forward':
+            rec, _, _, _ = s.forward(src=self.src(x['src_wavelet']), dt=dt)
+            return {'forward_data': np.array(rec.data)}
+        if op == 'adjoint':
+            srca, _, _, _ = s.adjoint(rec=self.rec(x['adjoint_data']), dt=dt)
+            return {'adjoint_wavelet': np.array(srca.data)}
+        if op == 'born':
+            from devito import Function
+            dm = Function(name='dm', grid=self.model.grid, space_order=0)
+            dm.data[:] = pad_edge(x['dm'].astype(self.dtype), self.nbl)
+            rec, _, _, _, _, _ = s.jacobian(dm, src=self.src(x['src_wavelet']), dt=dt)
+            return {'born_data': np.array(rec.data)}
+        # born_adjoint and gradient: forward keeping both histories u0, v0
+        rec0, u0, v0, _ = s.forward(src=self.src(x['src_wavelet']), save=True, dt=dt)
+        if op == 'born_adjoint':
+            img, _ = s.jacobian_adjoint(self.rec(x['adjoint_data']), u0, v0, dt=dt)
+            return {'born_adjoint_image': fold_edge(img.data, self.nbl, self.shape)}
+        resid = np.asarray(rec0.data, dtype=np.float64) - x['observed_data']
+        objective = 0.5 * float(np.sum(resid * resid))
+        grad, _ = s.jacobian_adjoint(self.rec(resid), u0, v0, dt=dt)
+        return {'objective': np.array([objective]),
+                'gradient': fold_edge(grad.data, self.nbl, self.shape)}
+
 
 def hand_edited(ops):
     """Names of the operators whose C in the JIT cache went through the JIT
@@ -476,13 +714,17 @@ def hand_edited(ops):
     return edited
 
 
-def settings_note(dtype, ops):
+def settings_note(dtype, ops, tti=False):
     """What ran, for result.yaml's notes: versions, settings, generated files."""
     import devito
     from devito import configuration as cfg
     files = ', '.join(f"{o.name}={o._soname}.c" for o in ops)
     edited = hand_edited(ops)
+    solver = ("AnisotropicWaveSolver(kernel=centered); "
+              f"tti-edge={os.environ.get('OSIB_DEVITO_TTI_EDGE', 'spec')}; "
+              f"tti-kernel={os.environ.get('OSIB_DEVITO_TTI_KERNEL', 'shared')}; " if tti else "")
     return (f"devito {devito.__version__}; {dtype.__name__}; safe-math={cfg['safe-math']}; "
+            f"{solver}"
             f"language={cfg['language']}; opt={cfg['opt']}; "
             f"jit-backdoor={bool(cfg['jit-backdoor'])}; "
             f"model-init={os.environ.get('OSIB_DEVITO_MODEL_INIT', 'devito')}; "
@@ -507,7 +749,7 @@ def protocol(request_path):
 
     dtype = np.float64 if req['precision'] == 'float64' else np.float32
     op = req['operator']
-    problem = Problem(case, inputs['vp'], dtype)
+    problem = Problem(case, inputs, dtype)
     ops = problem.compile(op)
     if os.environ.get('OSIB_DEVITO_VERBOSE'):
         for o in ops:
@@ -525,7 +767,7 @@ def protocol(request_path):
         if not np.all(np.isfinite(y)):
             raise AdapterError(f"output {name} is not finite (unstable run?)")
     write_outputs(req, task_dir, results)
-    write_result(req, task_dir, seconds, settings_note(dtype, ops))
+    write_result(req, task_dir, seconds, settings_note(dtype, ops, problem.tti))
 
 
 def make_jitdir():
