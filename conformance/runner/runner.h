@@ -113,7 +113,8 @@ osib_status osib_task_run(osib_runner *rn, const osib_case *c, osib_op op, const
 void osib_task_free(osib_task *t);
 
 /* The time limit of a task: the manifest's, or 60 s plus the case's work at
- * 10 million point-steps per second (two sweeps for J^T and the gradient). */
+ * 10 million point-steps per second (2.5 million for TTI; two sweeps for
+ * J^T and the gradient). */
 double osib_task_time_limit(const osib_impl *impl, const osib_case *c, osib_op op);
 
 /* The class tolerance (spec/acoustic.md section 13). */
