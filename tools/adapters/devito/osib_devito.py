@@ -410,10 +410,10 @@ def install_exact_tti(model, so, dtype):
     tti_ops.Gzz_centered_2d = Gzz
     tti_ops.Gh_centered = Gh
     if os.environ.get('OSIB_DEVITO_TTI_KERNEL', 'shared') != 'devito':
-        install_shared_update_order(tti_ops)
+        install_shared_update_order(tti_ops, dtype)
 
 
-def install_shared_update_order(tti_ops):
+def install_shared_update_order(tti_ops, dtype):
     """Make Devito's forward TTI updates of u and v sum their terms in one order.
 
     Devito's kernel_centered gives second_order_stencil
@@ -434,7 +434,7 @@ def install_shared_update_order(tti_ops):
     """
     from devito import Constant, sqrt
     devito_kernel = tti_ops.kernel_centered
-    unit = Constant(name='unit', value=1.0)
+    unit = Constant(name='unit', value=1.0, dtype=dtype)
 
     def kernel_centered(model, u, v, **kwargs):
         if not kwargs.get('forward', True):
