@@ -5,11 +5,13 @@
  */
 #include "backend_cpu.h"
 
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cpu_operators.h"
+#include "cpu_tti.h"
 
 /* The value of an integer option in lo..hi, or -1 with a message. */
 static int option_value(const char *name, const char *text, long lo, long hi, int *out, char *err, size_t err_cap)
@@ -28,6 +30,7 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
 {
     o->time_block = CPU_DEFAULT_TIME_BLOCK;
     o->tile_y = CPU_DEFAULT_TILE_Y;
+    o->tile_x = 0;
     o->float64 = 0;
     while (*argc >= 2) {
         int *out = NULL, hi = 0;
@@ -36,6 +39,9 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
             hi = CPU_MAX_TIME_BLOCK;
         } else if (strcmp(argv[1], "--tile-y") == 0) {
             out = &o->tile_y;
+            hi = CPU_MAX_TILE;
+        } else if (strcmp(argv[1], "--tile-x") == 0) {
+            out = &o->tile_x;
             hi = CPU_MAX_TILE;
         } else if (strcmp(argv[1], "--precision") == 0) {
             const char *v = *argc >= 3 ? argv[2] : NULL;
@@ -65,8 +71,6 @@ int cpu_time_block(const cpu_options *o, int space_order)
 
 static osib_status create(void **state, const osib_setup *s, const void *options, osib_err *err)
 {
-    if (s->tti) /* the optimised TTI kernels are a separate piece of work */
-        return osib_fail(err, OSIB_E_USAGE, "osib-cpu implements the acoustic operators only, not TTI");
     cpu_problem *p = malloc(sizeof *p);
     if (!p)
         return osib_fail(err, OSIB_E_NOMEM, "out of memory");
@@ -76,8 +80,17 @@ static osib_status create(void **state, const osib_setup *s, const void *options
         return st;
     }
     const cpu_options defaults = {.time_block = CPU_DEFAULT_TIME_BLOCK, .tile_y = CPU_DEFAULT_TILE_Y, .float64 = 0};
-    p->time_block = cpu_time_block(options ? options : &defaults, s->space_order);
-    p->tile_y = options ? ((const cpu_options *)options)->tile_y : CPU_DEFAULT_TILE_Y;
+    const cpu_options *o = options ? options : &defaults;
+    p->time_block = cpu_time_block(o, s->space_order);
+    p->tile_y = o->tile_y;
+    if (s->tti) {
+        if ((st = cpu_tti_init(p, err)) != OSIB_OK) {
+            cpu_problem_free(p);
+            free(p);
+            return st;
+        }
+        cpu_tti_tiles(p, o->tile_x, o->tile_y, omp_get_max_threads());
+    }
     *state = p;
     return OSIB_OK;
 }
@@ -95,6 +108,11 @@ static osib_status set_model(void *state, const double *vp, osib_err *err)
     return cpu_problem_set_model(state, vp, err);
 }
 
+static osib_status set_thomsen(void *state, const osib_thomsen *th, osib_err *err)
+{
+    return cpu_tti_set_thomsen(state, th, err);
+}
+
 static void set_progress(void *state, osib_progress_fn fn, void *ctx)
 {
     cpu_problem *p = state;
@@ -104,27 +122,32 @@ static void set_progress(void *state, osib_progress_fn fn, void *ctx)
 
 static osib_status forward(void *state, const double *q, double *d, osib_err *err)
 {
-    return cpu_forward(state, q, d, err);
+    const cpu_problem *p = state;
+    return p->tti ? cpu_tti_forward(state, q, d, err) : cpu_forward(state, q, d, err);
 }
 
 static osib_status adjoint(void *state, const double *d, double *q, osib_err *err)
 {
-    return cpu_adjoint(state, d, q, err);
+    const cpu_problem *p = state;
+    return p->tti ? cpu_tti_adjoint(state, d, q, err) : cpu_adjoint(state, d, q, err);
 }
 
 static osib_status born(void *state, const double *q, const double *dm, double *d, osib_err *err)
 {
-    return cpu_born(state, q, dm, d, err);
+    const cpu_problem *p = state;
+    return p->tti ? cpu_tti_born(state, q, dm, d, err) : cpu_born(state, q, dm, d, err);
 }
 
 static osib_status born_adjoint(void *state, const double *q, const double *r, double *image, osib_err *err)
 {
-    return cpu_born_adjoint(state, q, r, image, err);
+    const cpu_problem *p = state;
+    return p->tti ? cpu_tti_born_adjoint(state, q, r, image, err) : cpu_born_adjoint(state, q, r, image, err);
 }
 
 static osib_status gradient(void *state, const double *q, const double *d_obs, double *phi, double *grad, osib_err *err)
 {
-    return cpu_gradient(state, q, d_obs, phi, grad, err);
+    const cpu_problem *p = state;
+    return p->tti ? cpu_tti_gradient(state, q, d_obs, phi, grad, err) : cpu_gradient(state, q, d_obs, phi, grad, err);
 }
 
 /* Defined as osib_backend_cpu64 in the float64 build (cpu_real.h). */
@@ -140,11 +163,14 @@ const osib_backend osib_backend_cpu = {
                     "                  from 1 to 8: 4 at so 8; 1: none)\n"
                     "  --tile-y N      y rows per wavefront tile in 3D (default: the rows that keep a\n"
                     "                  tile's window within 2.75 MiB, 33 at 256^3 so 8 in float32)\n"
-                    "                  (reference/cpu/README.md)\n",
+                    "                  (reference/cpu/README.md); TTI: y rows per work item\n"
+                    "                  (default: about 16, as many items per thread)\n"
+                    "  --tile-x N      TTI: x planes per work item (default: all in 3D)\n",
     .memory_bytes = cpu_operator_bytes,
     .create = create,
     .destroy = destroy,
     .set_model = set_model,
+    .set_thomsen = set_thomsen,
     .set_progress = set_progress,
     .forward = forward,
     .adjoint = adjoint,

@@ -15,7 +15,8 @@
  * (cpu_sweep.h). Both backends take this struct. */
 typedef struct {
     int time_block; /* steps per wavefront in 3D; 1: no temporal blocking; 0: the rule below */
-    int tile_y;     /* y rows per wavefront tile (cpu_sweep.h) */
+    int tile_y;     /* y rows per wavefront tile (cpu_sweep.h), or per TTI block (cpu_tti.h) */
+    int tile_x;     /* x planes per TTI block (cpu_tti.h); 0: the default */
     int float64;    /* --precision float64: the program runs osib_backend_cpu64 (main.c; the backends ignore it) */
 } cpu_options;
 

@@ -7,8 +7,10 @@
 
 #include "cpu_fpenv.h"
 #include "cpu_sweep.h"
+#include "cpu_tti.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,7 @@
 
 /* Zero a field, planes split over the threads (each zeroes the pages it
  * will mostly use, and the pass runs at the bandwidth of both cores). */
-static void zero_field(const cpu_problem *p, cpu_real *f)
+void cpu_zero_field(const cpu_problem *p, cpu_real *f)
 {
 #pragma omp parallel for schedule(static)
     for (size_t ix = 0; ix < p->ext[0]; ix++)
@@ -31,7 +33,7 @@ static void zero_field(const cpu_problem *p, cpu_real *f)
  * keeps no more fields than the operator being run uses: the memory a
  * problem holds is what cpu_operator_bytes states for that operator (plus
  * the history, once a gradient has run). */
-static osib_status work_fields(cpu_problem *p, int n, cpu_real **fields, osib_err *err)
+osib_status cpu_work_fields(cpu_problem *p, int n, cpu_real **fields, osib_err *err)
 {
     for (int i = n; i < CPU_WORK_FIELDS; i++) {
         free(p->work[i]);
@@ -40,7 +42,7 @@ static osib_status work_fields(cpu_problem *p, int n, cpu_real **fields, osib_er
     for (int i = 0; i < n; i++) {
         if (!p->work[i] && !(p->work[i] = cpu_alloc_huge(p->nstore * sizeof(cpu_real))))
             return osib_fail(err, OSIB_E_NOMEM, "out of memory for the wavefields");
-        zero_field(p, p->work[i]);
+        cpu_zero_field(p, p->work[i]);
         fields[i] = p->work[i];
     }
     return OSIB_OK;
@@ -138,7 +140,7 @@ static void adjoint_pass(const cpu_problem *p, const double *d, double *q, const
  * (the first and last take the layer's), in increasing ix, iy, iz as a
  * single thread would: no two threads write the same point, and the sums
  * are the same bits for any thread count. */
-static void fold(const cpu_problem *p, const cpu_real *g, double *image)
+void cpu_fold_image(const cpu_problem *p, const cpu_real *g, double *image)
 {
     const size_t n0 = p->n[0], n2 = p->n[2], nbl = (size_t)p->nbl, plane = p->n[1] * n2;
     const double inv_dt2 = 1.0 / (p->dt_ms * p->dt_ms);
@@ -166,7 +168,7 @@ static void fold(const cpu_problem *p, const cpu_real *g, double *image)
 }
 
 /* E of a physical array into a padded cpu_real field. */
-static void extend(const cpu_problem *p, const double *a, cpu_real *f)
+void cpu_extend_field(const cpu_problem *p, const double *a, cpu_real *f)
 {
     for (size_t ix = 0; ix < p->N[0]; ix++)
         for (size_t iy = 0; iy < p->N[1]; iy++)
@@ -181,7 +183,7 @@ static void extend(const cpu_problem *p, const double *a, cpu_real *f)
 osib_status cpu_forward(cpu_problem *p, const double *q, double *d, osib_err *err)
 {
     cpu_real *ring[2];
-    osib_status st = work_fields(p, 2, ring, err);
+    osib_status st = cpu_work_fields(p, 2, ring, err);
     if (st == OSIB_OK)
         forward_pass(p, q, d, ring, NULL, p->nt - 2);
     return st;
@@ -190,7 +192,7 @@ osib_status cpu_forward(cpu_problem *p, const double *q, double *d, osib_err *er
 osib_status cpu_adjoint(cpu_problem *p, const double *d, double *q, osib_err *err)
 {
     cpu_real *ring[2];
-    osib_status st = work_fields(p, 2, ring, err);
+    osib_status st = cpu_work_fields(p, 2, ring, err);
     if (st == OSIB_OK)
         adjoint_pass(p, d, q, NULL, NULL, ring, 0, p->nt - 2);
     return st;
@@ -202,10 +204,10 @@ osib_status cpu_born(cpu_problem *p, const double *q, const double *dm, double *
      * u in a ring of two, injecting q, and du in another, recording d;
      * dm on the padded grid. */
     cpu_real *f[5];
-    osib_status st = work_fields(p, 5, f, err);
+    osib_status st = cpu_work_fields(p, 5, f, err);
     if (st != OSIB_OK)
         return st;
-    extend(p, dm, f[4]);
+    cpu_extend_field(p, dm, f[4]);
     memset(d, 0, p->nt * p->rec.npoint * sizeof *d);
     cpu_sweep sw = {
         .ring = {f[0], f[1]},
@@ -231,7 +233,7 @@ static osib_status born_adjoint_core(cpu_problem *p, const double *q, const doub
     cpu_real *f[3];
     osib_status st = work_history(p, err);
     if (st == OSIB_OK)
-        st = work_fields(p, 3, f, err);
+        st = cpu_work_fields(p, 3, f, err);
     if (st == OSIB_OK && is_obs && !p->residual && !(p->residual = malloc(p->nt * (nr ? nr : 1) * sizeof *p->residual)))
         st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the residual");
     if (st != OSIB_OK)
@@ -239,8 +241,8 @@ static osib_status born_adjoint_core(cpu_problem *p, const double *q, const doub
     cpu_real *ring[2] = {f[0], f[1]}, *g = f[2];
     double *resid = is_obs ? p->residual : NULL;
     forward_pass(p, q, resid, ring, p->history, total);
-    zero_field(p, ring[0]);
-    zero_field(p, ring[1]);
+    cpu_zero_field(p, ring[0]);
+    cpu_zero_field(p, ring[1]);
     const double *r = r_or_dobs;
     if (is_obs) {
         double sum = 0.0;
@@ -252,7 +254,7 @@ static osib_status born_adjoint_core(cpu_problem *p, const double *q, const doub
         r = resid;
     }
     adjoint_pass(p, r, NULL, p->history, g, ring, p->nt - 2, total);
-    fold(p, g, image);
+    cpu_fold_image(p, g, image);
     return OSIB_OK;
 }
 
@@ -287,10 +289,23 @@ size_t cpu_operator_bytes(const osib_setup *s, osib_op op)
     case OSIB_OP_GRADIENT: fields += 2 + 1; break; /* ring of 2 (u, then v), image; history below */
     case OSIB_OP_COUNT: break;
     }
+    if (s->tti) {
+        /* a, b and the axis n (cpu_tti.h); two fields where acoustic has one,
+         * the adjoint's w2, w1, and the Born field's dm once. */
+        static const double tti_work[OSIB_OP_COUNT + 1] = {[OSIB_OP_FORWARD] = 4,
+                                                           [OSIB_OP_ADJOINT] = 6,
+                                                           [OSIB_OP_BORN] = 9,
+                                                           [OSIB_OP_BORN_ADJOINT] = 7,
+                                                           [OSIB_OP_GRADIENT] = 7};
+        fields = 1 + 2 + s->ndim + tti_work[op];
+    }
     /* Each field rounded up to a 2 MiB huge page (cpu_alloc_huge). */
     field = ceil(field / 2097152.0) * 2097152.0;
     if (op == OSIB_OP_BORN_ADJOINT || op == OSIB_OP_GRADIENT)
-        fields += (double)s->nt * (double)ext[0] * (double)ext[1] * (double)ext[2] * sizeof(cpu_real) / field;
+        fields += (s->tti ? 2.0 : 1.0) * (double)s->nt * (double)ext[0] * (double)ext[1] * (double)ext[2] *
+                  sizeof(cpu_real) / field;
+    if (s->tti) /* per-thread block temporaries (cpu_tti.h), for the default tiles */
+        fields += (double)omp_get_max_threads() * CPU_TTI_WINDOW_BYTES / field;
     double sparse = (double)s->nt * (double)(s->nsrc + 2 * s->nrec) * 2 * sizeof(double);
     double total = fields * field + sparse + 3.0 * (double)N[0] * N[1] * N[2] * sizeof(double);
     return total > (double)SIZE_MAX ? SIZE_MAX : (size_t)total;

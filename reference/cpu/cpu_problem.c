@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "cpu_tti.h"
 #include "damping.h"
 
 /* Internal axis of case axis d: (x,z) -> (0,2), (x,y,z) -> (0,1,2). */
@@ -371,6 +372,7 @@ osib_status cpu_problem_set_model(cpu_problem *p, const double *vp_phys, osib_er
 
 void cpu_problem_free(cpu_problem *p)
 {
+    cpu_tti_free(p);
     free(p->alpha);
     for (int a = 0; a < 3; a++)
         free(p->eta_dt[a]);

@@ -40,9 +40,9 @@
 #include "osib_ops.h"
 #include "setup.h"
 
-/* Padded fields an operator works in, at most (the Born operator: rings
- * of 2 for u and du, and dm). */
-enum { CPU_WORK_FIELDS = 5 };
+/* Padded fields an operator works in, at most: TTI's Born operator, rings
+ * of 2 for u, v, du and dv, and dm (acoustic Born: 5, cpu_operators.c). */
+enum { CPU_WORK_FIELDS = 9 };
 
 /* Sparse points (sources or receivers) with their multilinear weights and
  * two indexes that let a time step do the sparse work of any block of rows
@@ -110,7 +110,13 @@ typedef struct {
     double *residual;                /* the gradient's F q - d_obs, nt x receivers */
     cpu_sparse src, rec;
     int time_block; /* steps per wavefront in 3D (cpu_sweep.h); 1: none */
-    int tile_y;     /* rows per wavefront tile in 3D (cpu_sweep.h); 0: the rule */
+    int tile_y;     /* rows per wavefront tile in 3D (cpu_sweep.h), or per TTI block; 0: the rule */
+    int tile_x;     /* planes per TTI block (cpu_tti.h); 0: the rule */
+    /* TTI (cpu_tti.h); tti = 0: the acoustic operators. */
+    int tti, tti_q;                        /* tti_q: staggered half order ceil(so / 4) */
+    cpu_real tti_c[3][FD_MAX_STAGGER + 1]; /* c_j / h_d per internal axis (0 on an inactive one) */
+    cpu_real *tti_a, *tti_b;               /* 1 + 2 epsilon, sqrt(1 + 2 delta) */
+    cpu_real *tti_n[3];                    /* the symmetry axis; NULL on an inactive axis */
     osib_progress_fn progress;
     void *progress_ctx;
 } cpu_problem;
