@@ -25,7 +25,7 @@ static double growth(size_t nt, double base)
  * and on the tests' white-noise inputs float32 round-off is then tens of
  * times the acoustic one (spec/tti.md §12 and §14 give the study). */
 typedef struct {
-    double tol, window_tol, dot, linearity;
+    double tol, window_tol, dot, linearity, narrow;
 } class_limits;
 
 static class_limits limits(int dtype_bytes, osib_physics physics)
@@ -33,11 +33,13 @@ static class_limits limits(int dtype_bytes, osib_physics physics)
     const int f32 = dtype_bytes == 4;
     if (physics == OSIB_PHYSICS_ACOUSTIC_TTI)
         return f32 ? (class_limits){OSIB_TTI_TOL_FLOAT32, OSIB_TTI_WINDOW_TOL_FLOAT32, OSIB_TTI_DOT_FLOAT32,
-                                    OSIB_TTI_LINEARITY_FLOAT32}
+                                    OSIB_TTI_LINEARITY_FLOAT32, OSIB_TTI_NARROW_MAX_FLOAT32}
                    : (class_limits){OSIB_TTI_TOL_FLOAT64, OSIB_TTI_WINDOW_TOL_FLOAT64, OSIB_TTI_DOT_FLOAT64,
-                                    OSIB_TTI_LINEARITY_FLOAT64};
-    return f32 ? (class_limits){OSIB_TOL_FLOAT32, OSIB_WINDOW_TOL_FLOAT32, OSIB_DOT_FLOAT32, OSIB_LINEARITY_FLOAT32}
-               : (class_limits){OSIB_TOL_FLOAT64, OSIB_WINDOW_TOL_FLOAT64, OSIB_DOT_FLOAT64, OSIB_LINEARITY_FLOAT64};
+                                    OSIB_TTI_LINEARITY_FLOAT64, OSIB_NARROW_MAX};
+    return f32 ? (class_limits){OSIB_TOL_FLOAT32, OSIB_WINDOW_TOL_FLOAT32, OSIB_DOT_FLOAT32, OSIB_LINEARITY_FLOAT32,
+                                OSIB_NARROW_MAX}
+               : (class_limits){OSIB_TOL_FLOAT64, OSIB_WINDOW_TOL_FLOAT64, OSIB_DOT_FLOAT64, OSIB_LINEARITY_FLOAT64,
+                                OSIB_NARROW_MAX};
 }
 
 double osib_tolerance(int dtype_bytes, size_t nt, osib_physics physics)
@@ -56,6 +58,8 @@ double osib_linearity_threshold(int dtype_bytes, osib_physics physics)
 {
     return limits(dtype_bytes, physics).linearity;
 }
+
+double osib_narrow_max(int dtype_bytes, osib_physics physics) { return limits(dtype_bytes, physics).narrow; }
 
 static int ends_with(const char *s, const char *tail)
 {
@@ -82,7 +86,7 @@ int osib_check_rule(const osib_check *k, int dtype_bytes, const osib_case *c, os
     else if (strcmp(m, "ewin") == 0)
         rule->hi = osib_window_tolerance(dtype_bytes, c->nt, c->physics);
     else if (strcmp(m, "narrow") == 0) {
-        rule->hi = OSIB_NARROW_MAX;
+        rule->hi = osib_narrow_max(dtype_bytes, c->physics);
         *alt_hi = 1.0;
     } else if (strcmp(g, "dot") == 0 && strcmp(m, "mismatch") == 0)
         rule->hi = osib_dot_threshold(dtype_bytes, c->physics);
@@ -166,7 +170,7 @@ static osib_status missing_outputs(osib_report *report, const osib_output_check 
     if (st == OSIB_OK && oc->with_precision && n > 1) {
         osib_check k;
         osib_check_init(&k, "precision", oc->case_id, osib_op_name(oc->op), oc->output, "narrow", oc->tasks);
-        osib_check_upper(&k, NAN, OSIB_NARROW_MAX);
+        osib_check_upper(&k, NAN, osib_narrow_max(oc->dtype_bytes, oc->physics));
         snprintf(k.message, sizeof k.message, "no output to judge: task %s did not complete", oc->tasks);
         st = osib_report_add_check(report, &k, err);
     }
@@ -225,7 +229,8 @@ osib_status osib_check_output(osib_report *report, const osib_output_check *oc, 
         double narrow = osib_narrow_fraction(got, n, oc->dtype_bytes, &nonzero);
         osib_check_init(&k, "precision", oc->case_id, osib_op_name(oc->op), oc->output, "narrow", oc->tasks);
         /* judged on outputs with enough nonzero values to tell */
-        osib_check_upper(&k, narrow, nonzero >= OSIB_NARROW_MIN_VALUES ? OSIB_NARROW_MAX : 1.0);
+        osib_check_upper(&k, narrow,
+                         nonzero >= OSIB_NARROW_MIN_VALUES ? osib_narrow_max(oc->dtype_bytes, oc->physics) : 1.0);
         if (!k.passed)
             snprintf(k.message, sizeof k.message,
                      "%.1f%% of the values are exactly representable in %s: computed or stored below the declared "

@@ -24,6 +24,9 @@ double osib_tolerance(int dtype_bytes, size_t nt, osib_physics physics);
 double osib_window_tolerance(int dtype_bytes, size_t nt, osib_physics physics);
 double osib_dot_threshold(int dtype_bytes, osib_physics physics);
 double osib_linearity_threshold(int dtype_bytes, osib_physics physics);
+/* Largest fraction of an output's nonzero values exactly representable in
+ * a narrower format (measures.h). */
+double osib_narrow_max(int dtype_bytes, osib_physics physics);
 #define OSIB_WINDOW_FLOOR 1e-4
 
 /* The bounds the rules give a check of this gate and measure in a run of

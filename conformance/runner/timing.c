@@ -253,12 +253,13 @@ osib_status osib_gate_timing(osib_runner *rn, const osib_case_ctx *cx, osib_op o
             }
             osib_check_init(&k, "precision", c->id, osib_op_name(op), output, "narrow", t.id);
             if (!t.ok) {
-                osib_check_upper(&k, NAN, OSIB_NARROW_MAX);
+                osib_check_upper(&k, NAN, osib_narrow_max(bytes, c->physics));
                 snprintf(k.message, sizeof k.message, "no output to judge: task %s did not complete", t.id);
             } else {
                 size_t nonzero;
                 double narrow = osib_narrow_fraction(t.out[i], out_count[i], bytes, &nonzero);
-                osib_check_upper(&k, narrow, nonzero >= OSIB_NARROW_MIN_VALUES ? OSIB_NARROW_MAX : 1.0);
+                osib_check_upper(&k, narrow,
+                                 nonzero >= OSIB_NARROW_MIN_VALUES ? osib_narrow_max(bytes, c->physics) : 1.0);
                 if (!k.passed)
                     snprintf(k.message, sizeof k.message,
                              "%.1f%% of the values are exactly representable in a narrower format than %s",
