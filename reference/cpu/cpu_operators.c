@@ -291,12 +291,12 @@ size_t cpu_operator_bytes(const osib_setup *s, osib_op op)
     }
     if (s->tti) {
         /* a, b and the axis n (cpu_tti.h); two fields where acoustic has one,
-         * the adjoint's w2, w1, and the Born field's dm once. */
+         * the Born field's dm and the image once. */
         static const double tti_work[OSIB_OP_COUNT + 1] = {[OSIB_OP_FORWARD] = 4,
-                                                           [OSIB_OP_ADJOINT] = 6,
+                                                           [OSIB_OP_ADJOINT] = 4,
                                                            [OSIB_OP_BORN] = 9,
-                                                           [OSIB_OP_BORN_ADJOINT] = 7,
-                                                           [OSIB_OP_GRADIENT] = 7};
+                                                           [OSIB_OP_BORN_ADJOINT] = 5,
+                                                           [OSIB_OP_GRADIENT] = 5};
         fields = 1 + 2 + s->ndim + tti_work[op];
     }
     /* Each field rounded up to a 2 MiB huge page (cpu_alloc_huge). */

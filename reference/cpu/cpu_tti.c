@@ -146,25 +146,26 @@ void cpu_tti_tiles(cpu_problem *p, int tile_x, int tile_y, int nthread)
 
 static size_t tile_y(const cpu_problem *p) { return p->ndim == 3 ? (size_t)p->tile_y : 1; }
 
-static size_t scratch_rows(const cpu_problem *p, size_t *nx, size_t *ny, size_t *nz)
+static size_t scratch_rows(const cpu_problem *p, size_t *nx, size_t *ny, size_t *nz, size_t *nw)
 {
-    const size_t q = (size_t)p->tti_q, ty = tile_y(p);
+    const size_t q = (size_t)p->tti_q, h = (size_t)p->half, ty = tile_y(p);
     *nx = 2 * q * ty;
     *ny = p->ndim == 3 ? q * (ty + 2 * q - 1) : 0;
     *nz = q * ty;
-    return 4 * (*nx + *ny + *nz);
+    *nw = (2 * h + 1) * (p->ndim == 3 ? ty + 2 * h : ty);
+    return 4 * (*nx + *ny + *nz) + 2 * *nw;
 }
 
 size_t cpu_tti_scratch_bytes(const cpu_problem *p)
 {
-    size_t nx, ny, nz, rows = scratch_rows(p, &nx, &ny, &nz);
+    size_t nx, ny, nz, nw, rows = scratch_rows(p, &nx, &ny, &nz, &nw);
     return rows * (p->ext[2] + 2 * (size_t)CPU_ALIGN_REALS) * sizeof(cpu_real);
 }
 
 osib_status cpu_tti_scratch_init(const cpu_problem *p, cpu_tti_scratch *s, osib_err *err)
 {
-    size_t nx, ny, nz;
-    scratch_rows(p, &nx, &ny, &nz);
+    size_t nx, ny, nz, nw;
+    scratch_rows(p, &nx, &ny, &nz, &nw);
     const size_t bytes = cpu_tti_scratch_bytes(p);
     memset(s, 0, sizeof *s);
     s->row = p->ext[2] + 2 * (size_t)CPU_ALIGN_REALS;
@@ -179,6 +180,10 @@ osib_status cpu_tti_scratch_init(const cpu_problem *p, cpu_tti_scratch *s, osib_
         at += ny * s->row;
         s->pz[k] = at;
         at += nz * s->row;
+    }
+    for (int k = 0; k < 2; k++) {
+        s->w[k] = at;
+        at += nw * s->row;
     }
     return OSIB_OK;
 }
@@ -200,19 +205,39 @@ typedef struct {
 /* Which products a row of G f feeds. */
 enum { WANT_X = 1, WANT_Y = 2, WANT_Z = 4 };
 
-/* G f on one row (its first stored column at f), and the products
+/* An operand of the stencils: a padded field, or (the adjoint's w2, w1)
+ * a work item's ring of 2H + 1 planes of its rows widened by H, filled
+ * along the sweep (operand_fill). Rows outside the padded grid read
+ * zeros either way: the field's halo, or rows the fill zeroes. */
+typedef struct {
+    const cpu_real *field; /* or NULL: the ring */
+    const cpu_real *ring;
+    size_t ring_row; /* elements per ring row */
+    long iy0, rows;  /* the ring's first row (the item's first less H in 3D), rows per plane */
+    long slots;      /* 2H + 1 */
+} operand;
+
+INLINE const cpu_real *operand_row(const cpu_problem *p, const operand *o, long ix, long iy)
+{
+    if (o->field) /* size_t arithmetic wraps back for the halo's negative indexes */
+        return o->field + cpu_at(p, (size_t)ix, (size_t)iy, 0) - (size_t)p->halo[2];
+    const long n = o->slots, k = ((ix % n) + n) % n;
+    return o->ring + (size_t)(k * o->rows + (iy - o->iy0)) * o->ring_row;
+}
+
+/* G f on row (ix, iy) of operand f, and the products
  * wanted: D+_x, D+_y, D+_z each summed over j ascending, then
  * n_x dx + n_y dy + n_z dz. */
 INLINE void products_row(const int Q, const int D3, const int WANT, const cpu_problem *p, const stagger *c,
-                         const cpu_real *f, size_t row, cpu_real *dx, cpu_real *dy, cpu_real *dz)
+                         const operand *f, long ix, long iy, cpu_real *dx, cpu_real *dy, cpu_real *dz)
 {
-    const size_t sx = p->stride[0], sy = p->stride[1], w = p->ext[2];
+    const size_t w = p->ext[2], row = cpu_at(p, (size_t)ix, (size_t)iy, 0) - (size_t)p->halo[2];
     const cpu_real *xr[2 * FD_MAX_STAGGER], *yr[2 * FD_MAX_STAGGER]; /* offsets -(Q-1) .. Q at [Q-1 + j] */
     for (int j = -(Q - 1); j <= Q; j++) {
-        xr[Q - 1 + j] = f + row + (ptrdiff_t)j * (ptrdiff_t)sx;
-        yr[Q - 1 + j] = D3 ? f + row + (ptrdiff_t)j * (ptrdiff_t)sy : f + row;
+        xr[Q - 1 + j] = operand_row(p, f, ix + j, iy);
+        yr[Q - 1 + j] = D3 ? operand_row(p, f, ix, iy + j) : xr[Q - 1];
     }
-    const cpu_real *restrict cz = f + row;
+    const cpu_real *restrict cz = xr[Q - 1];
     const cpu_real *restrict nx = p->tti_n[0] + row, *restrict nz = p->tti_n[2] + row;
     const cpu_real *restrict ny = D3 ? p->tti_n[1] + row : nz;
     const stagger cl = *c;
@@ -242,11 +267,11 @@ static inline size_t slot(long ix, long n) { return (size_t)(((ix % n) + n) % n)
  * the work item's rows, into its ring of 2Q planes, and, where px is in
  * the grid, P_y on the rows widened by Q and Q - 1 and P_z on the rows,
  * into rings of Q planes. Rows outside the padded grid hold zeros. */
-INLINE void products_plane(const int Q, const int D3, const cpu_problem *p, const stagger *c, const cpu_real *f,
+INLINE void products_plane(const int Q, const int D3, const cpu_problem *p, const stagger *c, const operand *f,
                            const cpu_tti_scratch *s, int k, long px, long iy0, long iy1)
 {
     const long ty = iy1 - iy0, tyw = ty + 2 * Q - 1, nx = (long)p->N[0], ny = (long)p->N[1];
-    const size_t w = p->ext[2], hz = (size_t)p->halo[2], sx = slot(px, 2 * Q), sq = slot(px, Q);
+    const size_t w = p->ext[2], sx = slot(px, 2 * Q), sq = slot(px, Q);
     const int in_x = px >= 0 && px < nx;
     for (long iy = D3 && in_x ? iy0 - Q : iy0; iy < (D3 && in_x ? iy1 + Q - 1 : iy1); iy++) {
         const int in_y = iy >= iy0 && iy < iy1;
@@ -263,11 +288,10 @@ INLINE void products_plane(const int Q, const int D3, const cpu_problem *p, cons
                 memset(dy, 0, w * sizeof(cpu_real));
             continue;
         }
-        const size_t row = cpu_at(p, (size_t)px, (size_t)iy, 0) - hz;
         if (in_y)
-            products_row(Q, D3, WANT_X | WANT_Y | WANT_Z, p, c, f, row, dx, dy, dz);
+            products_row(Q, D3, WANT_X | WANT_Y | WANT_Z, p, c, f, px, iy, dx, dy, dz);
         else
-            products_row(Q, D3, WANT_Y, p, c, f, row, dx, dy, dz);
+            products_row(Q, D3, WANT_Y, p, c, f, px, iy, dx, dy, dz);
     }
 }
 
@@ -334,18 +358,18 @@ INLINE void product_rows_of(const int Q, const int D3, const cpu_tti_scratch *s,
     r->pz = s->pz[k] + (sq * (size_t)ty + (size_t)dy) * s->row;
 }
 
-INLINE void field_rows(const int H, const int D3, const cpu_problem *p, const cpu_real *f, size_t row,
-                       const cpu_real **xr, const cpu_real **yr)
+INLINE void laplacian_rows(const int H, const int D3, const cpu_problem *p, const operand *f, long ix, long iy,
+                           const cpu_real **xr, const cpu_real **yr)
 {
     for (int o = -H; o <= H; o++) {
-        xr[H + o] = f + row + (ptrdiff_t)o * (ptrdiff_t)p->stride[0];
-        yr[H + o] = D3 ? f + row + (ptrdiff_t)o * (ptrdiff_t)p->stride[1] : f + row;
+        xr[H + o] = operand_row(p, f, ix + o, iy);
+        yr[H + o] = D3 ? operand_row(p, f, ix, iy + o) : xr[H];
     }
 }
 
 INLINE void update_row(const int H, const int Q, const int D3, const cpu_tti_mode MODE, const cpu_problem *p,
                        const cpu_tti_update *a, const cpu_tti_scratch *s, const stagger *c, const lap_weights *lw,
-                       long iy0, long ty, size_t ix, size_t iy)
+                       const operand *ops, long iy0, long ty, size_t ix, size_t iy)
 {
     const size_t row = cpu_at(p, ix, iy, 0) - (size_t)p->halo[2], w = p->ext[2];
     const long dy = (long)iy - iy0;
@@ -358,9 +382,9 @@ INLINE void update_row(const int H, const int Q, const int D3, const cpu_tti_mod
     }
     const cpu_real *lxr[2 * FD_MAX_HALF + 1], *lyr[2 * FD_MAX_HALF + 1];
     const cpu_real *lxr2[2 * FD_MAX_HALF + 1], *lyr2[2 * FD_MAX_HALF + 1];
-    field_rows(H, D3, p, a->x, row, lxr, lyr);
+    laplacian_rows(H, D3, p, &ops[0], (long)ix, (long)iy, lxr, lyr);
     if (MODE == CPU_TTI_BORN)
-        field_rows(H, D3, p, a->cur2[0], row, lxr2, lyr2);
+        laplacian_rows(H, D3, p, &ops[2], (long)ix, (long)iy, lxr2, lyr2);
     const stagger cl = *c;
     const lap_weights wl = *lw;
     const cpu_real *restrict alpha = p->alpha + row, *restrict eta_z = p->eta_dt[2];
@@ -427,6 +451,32 @@ INLINE void update_row(const int H, const int Q, const int D3, const cpu_tti_mod
     }
 }
 
+/* The adjoint's operands on plane fx of a work item's ring: w2 = a p + b r
+ * and w1 = b p + r (p, r: the stepped pair's current levels) on its rows,
+ * zero outside the padded grid. */
+INLINE void combine_ring_plane(const int D3, const cpu_problem *p, const cpu_tti_update *a, const operand *ops, long fx)
+{
+    const size_t w = p->ext[2];
+    for (long iy = ops[0].iy0; iy < ops[0].iy0 + ops[0].rows; iy++) {
+        cpu_real *restrict o2 = (cpu_real *)operand_row(p, &ops[0], fx, iy);
+        cpu_real *restrict o1 = (cpu_real *)operand_row(p, &ops[1], fx, iy);
+        if (fx < 0 || fx >= (long)p->N[0] || iy < 0 || iy >= (long)p->N[1]) {
+            memset(o2, 0, w * sizeof(cpu_real));
+            memset(o1, 0, w * sizeof(cpu_real));
+            continue;
+        }
+        const size_t row = cpu_at(p, (size_t)fx, (size_t)iy, 0) - (size_t)p->halo[2];
+        const cpu_real *restrict pp = a->cur[0] + row, *restrict rr = a->cur[1] + row;
+        const cpu_real *restrict ca = p->tti_a + row, *restrict cb = p->tti_b + row;
+#pragma omp simd
+        for (size_t z = 0; z < w; z++) {
+            o2[z] = ca[z] * pp[z] + cb[z] * rr[z];
+            o1[z] = cb[z] * pp[z] + rr[z];
+        }
+    }
+    (void)D3;
+}
+
 INLINE void block(const int H, const int D3, const cpu_tti_mode MODE, const cpu_problem *p, const cpu_tti_update *a,
                   const cpu_tti_scratch *s, size_t ix0, size_t ix1, size_t iy0, size_t iy1)
 {
@@ -448,15 +498,28 @@ INLINE void block(const int H, const int D3, const cpu_tti_mode MODE, const cpu_
      * px - (Q - 1), whose P_x reach px and whose P_y, P_z were made Q - 1
      * planes back. */
     const long x0 = (long)ix0, x1 = (long)ix1, y0 = (long)iy0, y1 = (long)iy1;
-    const cpu_real *ops[4] = {a->x, a->y, a->cur2[0], a->cur2[1]};
-    const int nop = MODE == CPU_TTI_BORN ? 4 : 2;
+    const int nop = MODE == CPU_TTI_BORN ? 4 : 2, ring = MODE == CPU_TTI_ADJOINT || MODE == CPU_TTI_IMAGING;
+    const cpu_real *fields[4] = {a->x, a->y, a->cur2[0], a->cur2[1]};
+    operand ops[4];
+    for (int k = 0; k < nop; k++) {
+        ops[k] = (operand){.field = fields[k]};
+        if (ring)
+            ops[k] = (operand){.ring = s->w[k],
+                               .ring_row = s->row,
+                               .iy0 = D3 ? y0 - H : y0,
+                               .rows = D3 ? y1 - y0 + 2 * H : y1 - y0,
+                               .slots = 2 * H + 1};
+    }
+    long filled = x0 - H - 1; /* the adjoint's ring holds planes up to this one */
     for (long px = x0 - Q; px < x1 + Q - 1; px++) {
-        for (int k = 0; k < nop; k++)
-            products_plane(Q, D3, p, &c, ops[k], s, k, px, y0, y1);
         const long ix = px - (Q - 1);
+        for (; ring && filled < ix + H; filled++)
+            combine_ring_plane(D3, p, a, ops, filled + 1);
+        for (int k = 0; k < nop; k++)
+            products_plane(Q, D3, p, &c, &ops[k], s, k, px, y0, y1);
         if (ix >= x0)
             for (long iy = y0; iy < y1; iy++)
-                update_row(H, Q, D3, MODE, p, a, s, &c, &lw, y0, y1 - y0, (size_t)ix, (size_t)iy);
+                update_row(H, Q, D3, MODE, p, a, s, &c, &lw, ops, y0, y1 - y0, (size_t)ix, (size_t)iy);
     }
 }
 
@@ -499,18 +562,4 @@ void cpu_tti_block(const cpu_problem *p, const cpu_tti_update *a, const cpu_tti_
                    size_t iy0, size_t iy1)
 {
     block_table[p->half - 1][p->ndim == 3][a->mode](p, a, s, ix0, ix1, iy0, iy1);
-}
-
-void cpu_tti_combine_plane(const cpu_problem *p, const cpu_real *pf, const cpu_real *rf, cpu_real *w2, cpu_real *w1,
-                           size_t ix)
-{
-    const size_t start = cpu_at(p, ix, 0, 0) - (size_t)p->halo[2], n = p->N[1] * p->stride[1];
-    const cpu_real *restrict pp = pf + start, *restrict rr = rf + start;
-    const cpu_real *restrict ca = p->tti_a + start, *restrict cb = p->tti_b + start;
-    cpu_real *restrict o2 = w2 + start, *restrict o1 = w1 + start;
-#pragma omp simd
-    for (size_t k = 0; k < n; k++) {
-        o2[k] = ca[k] * pp[k] + cb[k] * rr[k];
-        o1[k] = cb[k] * pp[k] + rr[k];
-    }
 }

@@ -80,6 +80,7 @@ typedef struct {
 typedef struct {
     cpu_real *mem;
     cpu_real *px[4], *py[4], *pz[4]; /* per operand field: x, y, x2, y2 */
+    cpu_real *w[2];                  /* the adjoint's operands w2, w1 on 2H + 1 planes of the rows widened by H */
     size_t row;                      /* elements per temporary row */
 } cpu_tti_scratch;
 
@@ -115,10 +116,5 @@ size_t cpu_tti_scratch_bytes(const cpu_problem *p);
  * indices), at most tile_x x tile_y. */
 void cpu_tti_block(const cpu_problem *p, const cpu_tti_update *a, const cpu_tti_scratch *s, size_t ix0, size_t ix1,
                    size_t iy0, size_t iy1);
-
-/* w2 = a p + b r and w1 = b p + r on planes ix of the padded grid, every
- * row of it, over the stored width. */
-void cpu_tti_combine_plane(const cpu_problem *p, const cpu_real *pf, const cpu_real *rf, cpu_real *w2, cpu_real *w1,
-                           size_t ix);
 
 #endif

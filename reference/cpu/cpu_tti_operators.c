@@ -31,7 +31,6 @@ typedef struct {
     int backward;
     cpu_real *ring[2][2];  /* [field][t % 2]: u, v (forward) or p, r (adjoint) */
     cpu_real *ring2[2][2]; /* BORN: du, dv */
-    cpu_real *w[2];        /* adjoint: w2 = a p + b r, w1 = b p + r */
     const cpu_real *dm;    /* BORN, or NULL */
     cpu_real *save;        /* or NULL: every new level of both fields copied here */
     const cpu_sparse *inject;
@@ -80,9 +79,8 @@ static void tti_step(const cpu_problem *p, const tti_sweep *sw, size_t j)
         a.save[1] = (cpu_real *)history_level(p, sw->save, tn, 1);
     }
     if (sw->backward) {
-        a.mode = imaging ? CPU_TTI_IMAGING : CPU_TTI_ADJOINT;
-        a.x = sw->w[0];
-        a.y = sw->w[1];
+        a.mode = imaging ? CPU_TTI_IMAGING : CPU_TTI_ADJOINT; /* operands w2, w1 made by the blocks */
+        a.x = a.y = NULL;
         if (imaging) {
             a.g = sw->g;
             a.uh = history_level(p, sw->u_history, tc, 0);
@@ -102,11 +100,6 @@ static void tti_step(const cpu_problem *p, const tti_sweep *sw, size_t j)
     {
         const cpu_fpenv saved = cpu_fpenv_flush();
         const cpu_tti_scratch *s = &sw->scratch[omp_get_thread_num()];
-        if (sw->backward) {
-#pragma omp for schedule(static)
-            for (size_t ix = 0; ix < p->N[0]; ix++)
-                cpu_tti_combine_plane(p, a.cur[0], a.cur[1], sw->w[0], sw->w[1], ix);
-        }
 #pragma omp for schedule(static)
         for (size_t b = 0; b < nbx * nby; b++) {
             const size_t ix0 = b / nby * tx, iy0 = b % nby * ty;
@@ -192,15 +185,14 @@ osib_status cpu_tti_forward(cpu_problem *p, const double *q, double *d, osib_err
 
 osib_status cpu_tti_adjoint(cpu_problem *p, const double *d, double *q, osib_err *err)
 {
-    cpu_real *f[6];
-    osib_status st = cpu_work_fields(p, 6, f, err);
+    cpu_real *f[4];
+    osib_status st = cpu_work_fields(p, 4, f, err);
     if (st != OSIB_OK)
         return st;
     memset(q, 0, p->nt * p->src.npoint * sizeof *q);
     tti_sweep sw = {
         .backward = 1,
         .ring = {{f[0], f[1]}, {f[2], f[3]}},
-        .w = {f[4], f[5]},
         .inject = &p->rec,
         .inject_values = d,
         .record = &p->src,
@@ -250,10 +242,10 @@ static osib_status tti_born_adjoint_core(cpu_problem *p, const double *q, const 
                                          double *phi, double *image, osib_err *err)
 {
     const size_t nr = p->rec.npoint, total = 2 * (p->nt - 2);
-    cpu_real *f[7];
+    cpu_real *f[5];
     osib_status st = tti_history(p, err);
     if (st == OSIB_OK)
-        st = cpu_work_fields(p, 7, f, err);
+        st = cpu_work_fields(p, 5, f, err);
     if (st == OSIB_OK && is_obs && !p->residual && !(p->residual = malloc(p->nt * (nr ? nr : 1) * sizeof *p->residual)))
         st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the residual");
     if (st != OSIB_OK)
@@ -287,17 +279,16 @@ static osib_status tti_born_adjoint_core(cpu_problem *p, const double *q, const 
     tti_sweep bw = {
         .backward = 1,
         .ring = {{f[0], f[1]}, {f[2], f[3]}},
-        .w = {f[4], f[5]},
         .inject = &p->rec,
         .inject_values = r,
-        .g = f[6],
+        .g = f[4],
         .u_history = p->history,
         .progress_done = p->nt - 2,
         .progress_total = total,
     };
     if ((st = tti_sweep_run(p, &bw, err)) != OSIB_OK)
         return st;
-    cpu_fold_image(p, f[6], image);
+    cpu_fold_image(p, f[4], image);
     return OSIB_OK;
 }
 
