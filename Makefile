@@ -217,7 +217,7 @@ check-long: all sanitize
 # ---------------------------------------------------------------------------
 # Benchmarks (never tests): tools/bench, reference/cpu/README.md.
 BENCH_CASES := $(addprefix tools/bench/cases/,bench-2d-4001x1001-so8.yaml bench-3d-256-so4.yaml \
-               bench-3d-256-so8.yaml bench-3d-256-so16.yaml)
+               bench-3d-256-so8.yaml bench-3d-256-so16.yaml bench-tti-3d-256-so8.yaml)
 bench: $(BUILD)/bin/osib-bench
 	@mkdir -p $(BUILD)/bench
 	OMP_PROC_BIND=close $(BUILD)/bin/osib-bench --ops forward,adjoint,born,born_adjoint,gradient --pairs 5 --out $(BUILD)/bench/cpu.yaml \

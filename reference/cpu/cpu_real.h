@@ -63,6 +63,7 @@ enum { CPU_ALIGN_BYTES = 64, CPU_ALIGN_REALS = CPU_ALIGN_BYTES / (int)sizeof(cpu
 #define cpu_tti_block CPU_SYM(tti_block)
 #define cpu_tti_born CPU_SYM(tti_born)
 #define cpu_tti_born_adjoint CPU_SYM(tti_born_adjoint)
+#define cpu_tti_flops_per_point CPU_SYM(tti_flops_per_point)
 #define cpu_tti_forward CPU_SYM(tti_forward)
 #define cpu_tti_free CPU_SYM(tti_free)
 #define cpu_tti_gradient CPU_SYM(tti_gradient)

@@ -563,3 +563,27 @@ void cpu_tti_block(const cpu_problem *p, const cpu_tti_update *a, const cpu_tti_
 {
     block_table[p->half - 1][p->ndim == 3][a->mode](p, a, s, ix0, ix1, iy0, iy1);
 }
+
+double cpu_tti_flops_per_point(const cpu_problem *p, osib_op op)
+{
+    /* What the loops of this file execute, counted from the code (a fused
+     * multiply-add as two): per padded point, over the stored z extent
+     * (ext[2] columns for N[2] points), with the rows that only feed P_y
+     * (2q - 1 per tile_y) and the adjoint's ring rows (tile_y + so) in 3D. */
+    const double q = p->tti_q, h = p->half, d = p->ndim, ty = p->ndim == 3 ? p->tile_y : 1;
+    const double halo = p->ndim == 3 ? (2 * q - 1) / ty : 0.0, ring = p->ndim == 3 ? (ty + 2 * h) / ty : 1.0;
+    const double products = (3 * q * d + 3 * d - 1) + halo * (3 * q * d + 2 * d); /* G f and n_d G f, per operand */
+    const double gzz = 3 * q * d + d - 1, laplacian = 1 + 3 * h * d + d - 1;
+    const double forward = 2 * products + 2 * gzz + laplacian + 22;
+    const double adjoint = 5 * ring + 2 * products + 2 * gzz + laplacian + 17;
+    double per_point;
+    switch (op) {
+    case OSIB_OP_FORWARD: per_point = forward; break;
+    case OSIB_OP_ADJOINT: per_point = adjoint; break;
+    case OSIB_OP_BORN:
+        per_point = 4 * products + 4 * gzz + 2 * laplacian + 22 + 25;
+        break;                                         /* both pairs, Born sources */
+    default: per_point = forward + adjoint + 4; break; /* the forward, then the adjoint with the image */
+    }
+    return per_point * (double)p->ext[2] / (double)p->N[2];
+}

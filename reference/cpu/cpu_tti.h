@@ -117,4 +117,10 @@ size_t cpu_tti_scratch_bytes(const cpu_problem *p);
 void cpu_tti_block(const cpu_problem *p, const cpu_tti_update *a, const cpu_tti_scratch *s, size_t ix0, size_t ix1,
                    size_t iy0, size_t iy1);
 
+/* Flops the loops execute per padded point and step for operator op,
+ * counted from the code with the problem's tiles; the gradient's two
+ * sweeps together. reference/cpu/README.md compares them with the spec's
+ * nominal count and Devito's. */
+double cpu_tti_flops_per_point(const cpu_problem *p, osib_op op);
+
 #endif

@@ -8,7 +8,7 @@
 # so/2 differ (so 6: q 2, 3; so 8: q 2, 4); one process computing every
 # operator gives the bits of a process per operator (work arrays and the
 # history reused); and the float64 build is the float64 class, within
-# 1e-12 of the TTI oracles.
+# 1e-12 of the TTI oracles; osib-bench reports TTI rows.
 . tests/support/e2e-lib.sh
 OSIB=${OSIB_BIN:-$BIN}/osib
 
@@ -102,3 +102,20 @@ f64_agrees tti-3d-layers-so8 adjoint adjoint_wavelet
 f64_agrees tti-2d-asym-so8 born born_data
 f64_agrees tti-2d-asym-so8 gradient objective gradient
 f64_agrees tti-2d-layers-so4 born_adjoint born_adjoint_image
+
+# osib-bench on a TTI case: a row with the physics, the executed flops of
+# the kernel (cpu_tti_flops_per_point: more than the spec's nominal 137 at
+# so 8 in 3D, the tile-edge rows and the z padding included) and the share
+# of the measured FMA peak; no temporal blocking (K 1). Timings are never
+# asserted.
+OMP_NUM_THREADS=2 "$BIN/osib-bench" --ops forward --repeat 1 --pairs 0 --out "$TMP/tti-bench.yaml" "$TMP/so8.yaml" \
+    >"$TMP/tti-bench.txt" 2>&1
+if grep -q '^    physics: acoustic-tti$' "$TMP/tti-bench.yaml" && grep -q '^    time_block: 1$' "$TMP/tti-bench.yaml" &&
+    awk '/^    executed_flops_per_point_step:/ { e = $2 } /^    compute_fraction:/ { f = $2 }
+        END { exit !(e > 137 && e < 200 && f > 0 && f < 1) }' "$TMP/tti-bench.yaml" &&
+    grep -q 'float32 FMA peak [0-9]* GFlop/s' "$TMP/tti-bench.txt"; then
+    ok "osib-bench on TTI: physics, executed flops per point (137 < e < 200), share of the FMA peak, K 1"
+else
+    not_ok "osib-bench on TTI: physics, executed flops per point, share of the FMA peak, K 1"
+    sed 's/^/#   /' "$TMP/tti-bench.txt" "$TMP/tti-bench.yaml"
+fi

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "backend_cpu.h"
+#include "cpu_problem.h"
+#include "cpu_tti.h"
 #include "case.h"
 #include "case_setup.h"
 #include "estimate.h"
@@ -55,7 +57,9 @@ typedef struct {
     int ndim, space_order, time_block, threads, repeat;
     size_t shape[3];
     osib_op op;
+    int tti;
     double seconds, seconds_min, seconds_max, gpts, gflops, bytes_per_point;
+    double exec_flops_per_point, gflops_exec, peak_gflops; /* executed flops: TTI (cpu_tti.h); 0 otherwise */
     double triad_before, triad_after, roofline_gpts, streaming_gpts;
 } bench_row;
 
@@ -79,6 +83,18 @@ static osib_status bench_inputs(const osib_case *c, osib_op op, osib_inputs *in,
     osib_status st = osib_case_model_vp(c, in->vp, err);
     if (st != OSIB_OK)
         return st;
+    if (c->physics == OSIB_PHYSICS_ACOUSTIC_TTI) {
+        double **tf[4] = {&in->epsilon, &in->delta, &in->theta, &in->phi};
+        for (int k = 0; k < 4; k++)
+            if (!(*tf[k] = malloc(nphys * sizeof(double))))
+                return osib_fail(err, OSIB_E_NOMEM, "out of memory for the Thomsen fields");
+        if ((st = osib_case_model_tti(c, in->epsilon, in->delta, in->theta, in->phi, err)) != OSIB_OK)
+            return st;
+        if (c->ndim != 3) { /* no azimuth in 2D */
+            free(in->phi);
+            in->phi = NULL;
+        }
+    }
     osib_input_wavelets(c, in->src_wavelet);
     osib_input_adjoint_data(c, in->adjoint_data);
     if (op == OSIB_OP_BORN) {
@@ -111,6 +127,48 @@ static double streaming_values(osib_op op, int k)
     return v / k;
 }
 
+/* The machine's float32 arithmetic peak as these kernels can reach it:
+ * every thread runs 12 independent chains of vector multiply-adds (FMA
+ * with -ffp-contract=fast, at the widest vectors -march=native allows),
+ * the best of three runs. What "% of peak" is measured against. */
+typedef float peak_vec __attribute__((vector_size(64)));
+
+static double peak_gflops(void)
+{
+    enum { CHAINS = 12, LANES = 16 };
+    const long iters = 20000000;
+    double best = 0.0;
+    for (int rep = 0; rep < 3; rep++) {
+        volatile float sink = 0.0f;
+        const double t0 = osib_now_seconds();
+#pragma omp parallel
+        {
+            peak_vec acc[CHAINS], mul, add;
+            for (int l = 0; l < LANES; l++) {
+                mul[l] = 0.999999f;
+                add[l] = 1e-7f * (float)(l + 1);
+            }
+            for (int k = 0; k < CHAINS; k++)
+                acc[k] = add * (float)(k + 1);
+            for (long i = 0; i < iters; i++)
+                for (int k = 0; k < CHAINS; k++)
+                    acc[k] = acc[k] * mul + add;
+            float total = 0.0f;
+            for (int k = 0; k < CHAINS; k++)
+                for (int l = 0; l < LANES; l++)
+                    total += acc[k][l];
+#pragma omp atomic
+            sink += total;
+        }
+        const double seconds = osib_now_seconds() - t0;
+        const double flops = 2.0 * CHAINS * LANES * (double)iters * omp_get_max_threads();
+        if (flops / seconds / 1e9 > best)
+            best = flops / seconds / 1e9;
+        (void)sink;
+    }
+    return best;
+}
+
 /* One open instance of osib-cpu on a case, with inputs for op (those of
  * the gradient serve the forward too) and room for either's output. */
 typedef struct {
@@ -135,6 +193,7 @@ static void instance_close(bench_instance *b)
 static osib_status instance_open(bench_instance *b, const char *path, osib_op op, const cpu_options *opt, osib_err *err)
 {
     memset(b, 0, sizeof *b);
+    osib_thomsen th;
     b->backend = osib_backend_cpu;
     b->backend.options = opt;
     osib_status st = osib_case_load(path, &b->c, err);
@@ -143,7 +202,8 @@ static osib_status instance_open(bench_instance *b, const char *path, osib_op op
     if ((st = osib_check_memory(&b->backend, &b->c, op, err)) != OSIB_OK ||
         (st = bench_inputs(&b->c, op, &b->in, err)) != OSIB_OK ||
         (st = osib_case_setup_init(&b->cs, &b->c, err)) != OSIB_OK ||
-        (st = osib_backend_open(&b->backend, &b->cs, b->in.vp, NULL, &b->state, err)) != OSIB_OK) {
+        (st = osib_backend_open(&b->backend, &b->cs, b->in.vp, osib_inputs_thomsen(&b->in, &b->c, &th), &b->state,
+                                err)) != OSIB_OK) {
         instance_close(b);
         return st;
     }
@@ -172,8 +232,8 @@ static double median_of(double *v, int n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-static osib_status bench_one(const char *path, osib_op op, const cpu_options *opt, int repeat, bench_row *row,
-                             osib_err *err)
+static osib_status bench_one(const char *path, osib_op op, const cpu_options *opt, int repeat, double peak,
+                             bench_row *row, osib_err *err)
 {
     bench_instance b;
     osib_status st = instance_open(&b, path, op, opt, err);
@@ -192,9 +252,11 @@ static osib_status bench_one(const char *path, osib_op op, const cpu_options *op
         row->shape[d] = c->shape[d];
     row->space_order = c->space_order;
     row->op = op;
-    row->time_block = c->ndim == 3 ? cpu_time_block(opt, c->space_order) : 1;
+    row->tti = c->physics == OSIB_PHYSICS_ACOUSTIC_TTI;
+    row->time_block = c->ndim == 3 && !row->tti ? cpu_time_block(opt, c->space_order) : 1; /* TTI: none */
     row->threads = omp_get_max_threads();
     row->repeat = repeat;
+    row->peak_gflops = peak;
     /* One untimed run first: page faults of fresh memory and the first
      * touch of the model arrays are not the kernel's speed. */
     st = instance_run(&b, op, &seconds, err);
@@ -215,7 +277,12 @@ static osib_status bench_one(const char *path, osib_op op, const cpu_options *op
     row->bytes_per_point = e.bytes_per_point_step;
     double bw = 0.5 * (row->triad_before + row->triad_after);
     row->roofline_gpts = osib_roofline_gpts(c, op, 4, bw);
-    row->streaming_gpts = bw / (streaming_values(op, row->time_block) * 4);
+    /* TTI streams every field once per step: its bound is the roofline. */
+    row->streaming_gpts = row->tti ? row->roofline_gpts : bw / (streaming_values(op, row->time_block) * 4);
+    if (row->tti) {
+        row->exec_flops_per_point = cpu_tti_flops_per_point(b.state, op);
+        row->gflops_exec = row->exec_flops_per_point * e.padded_points * e.time_steps / row->seconds / 1e9;
+    }
 done:
     free(times);
     instance_close(&b);
@@ -276,19 +343,22 @@ done:
 
 static void print_header(void)
 {
-    printf("%-24s %-13s %2s %-8s %2s %8s %8s %9s %8s %8s %9s %9s\n", "case", "grid", "so", "operator", "K", "seconds",
-           "GPts/s", "GFlop/s", "per core", "triad", "%roofline", "%stream");
+    printf("%-24s %-13s %2s %-8s %2s %8s %8s %9s %9s %6s %8s %8s %9s %9s\n", "case", "grid", "so", "operator", "K",
+           "seconds", "GPts/s", "GFlop/s", "executed", "%peak", "per core", "triad", "%roofline", "%stream");
 }
 
 static void print_row(const bench_row *r)
 {
-    char grid[32];
+    char grid[32], exec[16] = "-";
     if (r->ndim == 3)
         snprintf(grid, sizeof grid, "%zux%zux%zu", r->shape[0], r->shape[1], r->shape[2]);
     else
         snprintf(grid, sizeof grid, "%zux%zu", r->shape[0], r->shape[1]);
-    printf("%-24s %-13s %2d %-8s %2d %8.3f %8.3f %9.1f %8.3f %8.1f %8.0f%% %8.0f%%\n", r->id, grid, r->space_order,
-           osib_op_name(r->op), r->time_block, r->seconds, r->gpts, r->gflops, r->gpts / r->threads,
+    if (r->tti)
+        snprintf(exec, sizeof exec, "%.1f", r->gflops_exec);
+    printf("%-24s %-13s %2d %-8s %2d %8.3f %8.3f %9.1f %9s %5.0f%% %8.3f %8.1f %8.0f%% %8.0f%%\n", r->id, grid,
+           r->space_order, osib_op_name(r->op), r->time_block, r->seconds, r->gpts, r->gflops, exec,
+           100.0 * (r->tti ? r->gflops_exec : r->gflops) / r->peak_gflops, r->gpts / r->threads,
            0.5 * (r->triad_before + r->triad_after), 100.0 * r->gpts / r->roofline_gpts,
            100.0 * r->gpts / r->streaming_gpts);
     fflush(stdout);
@@ -309,6 +379,12 @@ static void yaml_row(FILE *f, const bench_row *r)
             r->seconds_max, r->gpts, r->gflops, r->gpts / r->threads, r->bytes_per_point, r->triad_before,
             r->triad_after, r->roofline_gpts, r->gpts / r->roofline_gpts, r->streaming_gpts,
             r->gpts / r->streaming_gpts);
+    fprintf(f, "    physics: %s\n    peak_gflop_per_s: %.6g\n", r->tti ? "acoustic-tti" : "acoustic-iso",
+            r->peak_gflops);
+    if (r->tti)
+        fprintf(f, "    executed_flops_per_point_step: %.6g\n    gflop_per_s_executed: %.6g\n", r->exec_flops_per_point,
+                r->gflops_exec);
+    fprintf(f, "    compute_fraction: %.4f\n", (r->tti ? r->gflops_exec : r->gflops) / r->peak_gflops);
 }
 
 static void yaml_ratio(FILE *f, const bench_ratio *r)
@@ -463,14 +539,19 @@ int main(int argc, char **argv)
         free(ratios);
         return 5;
     }
-    printf("osib-bench %s: %d threads, %d runs each (median)\n", osib_kit_version(), omp_get_max_threads(), repeat);
+    const double peak = peak_gflops();
+    char caches[256];
+    osib_caches mc = osib_machine_caches();
+    osib_caches_describe(&mc, caches, sizeof caches);
+    printf("osib-bench %s: %d threads, %d runs each (median); caches %s; float32 FMA peak %.0f GFlop/s\n",
+           osib_kit_version(), omp_get_max_threads(), repeat, caches, peak);
     print_header();
     int rc = 0;
     for (int i = optind; i < argc; i++) {
         const size_t first = n;
         for (int k = 0; k < nops; k++) {
             osib_err err = {0};
-            osib_status st = bench_one(argv[i], ops[k], &opt, repeat, &rows[n], &err);
+            osib_status st = bench_one(argv[i], ops[k], &opt, repeat, peak, &rows[n], &err);
             if (st != OSIB_OK) {
                 rc = osib_exit_code(st);
                 if (st == OSIB_E_IO || st == OSIB_E_CASE) { /* the case itself: once, not per operator */
