@@ -224,18 +224,37 @@ osib_status cpu_born(cpu_problem *p, const double *q, const double *dm, double *
     return OSIB_OK;
 }
 
+/* The gradient's residual array, allocated on the first gradient and kept. */
+osib_status cpu_work_residual(cpu_problem *p, osib_err *err)
+{
+    const size_t nr = p->rec.npoint;
+    if (!p->residual && !(p->residual = malloc(p->nt * (nr ? nr : 1) * sizeof *p->residual)))
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory for the residual");
+    return OSIB_OK;
+}
+
+double cpu_residual_objective(cpu_problem *p, const double *d_obs)
+{
+    double sum = 0.0;
+    for (size_t k = 0; k < p->nt * p->rec.npoint; k++) {
+        p->residual[k] -= d_obs[k];
+        sum += p->residual[k] * p->residual[k];
+    }
+    return 0.5 * sum;
+}
+
 static osib_status born_adjoint_core(cpu_problem *p, const double *q, const double *r_or_dobs, int is_obs, double *phi,
                                      double *image, osib_err *err)
 {
-    const size_t nr = p->rec.npoint, total = 2 * (p->nt - 2);
+    const size_t total = 2 * (p->nt - 2);
     /* The forward pass runs in a ring of two, in cache, and streams each
      * level into the history; the adjoint pass then reuses the ring. */
     cpu_real *f[3];
     osib_status st = work_history(p, err);
     if (st == OSIB_OK)
         st = cpu_work_fields(p, 3, f, err);
-    if (st == OSIB_OK && is_obs && !p->residual && !(p->residual = malloc(p->nt * (nr ? nr : 1) * sizeof *p->residual)))
-        st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the residual");
+    if (st == OSIB_OK && is_obs)
+        st = cpu_work_residual(p, err);
     if (st != OSIB_OK)
         return st;
     cpu_real *ring[2] = {f[0], f[1]}, *g = f[2];
@@ -245,12 +264,7 @@ static osib_status born_adjoint_core(cpu_problem *p, const double *q, const doub
     cpu_zero_field(p, ring[1]);
     const double *r = r_or_dobs;
     if (is_obs) {
-        double sum = 0.0;
-        for (size_t k = 0; k < p->nt * nr; k++) {
-            resid[k] -= r_or_dobs[k];
-            sum += resid[k] * resid[k];
-        }
-        *phi = 0.5 * sum;
+        *phi = cpu_residual_objective(p, r_or_dobs);
         r = resid;
     }
     adjoint_pass(p, r, NULL, p->history, g, ring, p->nt - 2, total);

@@ -21,6 +21,13 @@ osib_status cpu_gradient(cpu_problem *p, const double *q, const double *d_obs, d
 /* The first n fields of the problem's pool, zeroed, in fields[0 .. n). */
 osib_status cpu_work_fields(cpu_problem *p, int n, cpu_real **fields, osib_err *err);
 
+/* The gradient's residual (p->residual, nt x receivers), allocated once. */
+osib_status cpu_work_residual(cpu_problem *p, osib_err *err);
+
+/* residual -= d_obs, in sample order, and Phi = 1/2 |residual|^2 summed in
+ * the same order (spec/acoustic.md §9), for the residual F q just recorded. */
+double cpu_residual_objective(cpu_problem *p, const double *d_obs);
+
 /* Zero a padded field, planes split over the threads. */
 void cpu_zero_field(const cpu_problem *p, cpu_real *f);
 

@@ -246,8 +246,8 @@ static osib_status tti_born_adjoint_core(cpu_problem *p, const double *q, const 
     osib_status st = tti_history(p, err);
     if (st == OSIB_OK)
         st = cpu_work_fields(p, 5, f, err);
-    if (st == OSIB_OK && is_obs && !p->residual && !(p->residual = malloc(p->nt * (nr ? nr : 1) * sizeof *p->residual)))
-        st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the residual");
+    if (st == OSIB_OK && is_obs)
+        st = cpu_work_residual(p, err);
     if (st != OSIB_OK)
         return st;
     double *resid = is_obs ? p->residual : NULL;
@@ -268,12 +268,7 @@ static osib_status tti_born_adjoint_core(cpu_problem *p, const double *q, const 
         cpu_zero_field(p, f[k]);
     const double *r = r_or_dobs;
     if (is_obs) {
-        double sum = 0.0;
-        for (size_t k = 0; k < p->nt * nr; k++) {
-            resid[k] -= r_or_dobs[k];
-            sum += resid[k] * resid[k];
-        }
-        *phi = 0.5 * sum;
+        *phi = cpu_residual_objective(p, r_or_dobs);
         r = resid;
     }
     tti_sweep bw = {
