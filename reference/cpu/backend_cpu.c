@@ -32,8 +32,9 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
     o->tile_y = CPU_DEFAULT_TILE_Y;
     o->tile_x = 0;
     o->float64 = 0;
+    o->checkpoints = -1;
     while (*argc >= 2) {
-        int *out = NULL, hi = 0;
+        int *out = NULL, lo = 1, hi = 0;
         if (strcmp(argv[1], "--time-block") == 0) {
             out = &o->time_block;
             hi = CPU_MAX_TIME_BLOCK;
@@ -43,6 +44,10 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
         } else if (strcmp(argv[1], "--tile-x") == 0) {
             out = &o->tile_x;
             hi = CPU_MAX_TILE;
+        } else if (strcmp(argv[1], "--checkpoints") == 0) {
+            out = &o->checkpoints;
+            lo = 0;
+            hi = CPU_MAX_CHECKPOINTS;
         } else if (strcmp(argv[1], "--precision") == 0) {
             const char *v = *argc >= 3 ? argv[2] : NULL;
             if (!v || (strcmp(v, "float32") != 0 && strcmp(v, "float64") != 0)) {
@@ -53,7 +58,7 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
         } else {
             break;
         }
-        if (out && option_value(argv[1], *argc >= 3 ? argv[2] : NULL, 1, hi, out, err, err_cap) != 0)
+        if (out && option_value(argv[1], *argc >= 3 ? argv[2] : NULL, lo, hi, out, err, err_cap) != 0)
             return -1;
         memmove(argv + 1, argv + 3, (size_t)(*argc - 3 + 1) * sizeof *argv); /* with the final NULL */
         *argc -= 2;
@@ -79,10 +84,17 @@ static osib_status create(void **state, const osib_setup *s, const void *options
         free(p);
         return st;
     }
-    const cpu_options defaults = {.time_block = CPU_DEFAULT_TIME_BLOCK, .tile_y = CPU_DEFAULT_TILE_Y, .float64 = 0};
+    const cpu_options defaults = {
+        .time_block = CPU_DEFAULT_TIME_BLOCK, .tile_y = CPU_DEFAULT_TILE_Y, .float64 = 0, .checkpoints = -1};
     const cpu_options *o = options ? options : &defaults;
     p->time_block = cpu_time_block(o, s->space_order);
     p->tile_y = o->tile_y;
+    p->snapshots = o->checkpoints;
+    if (s->tti && p->snapshots >= 0) {
+        cpu_problem_free(p);
+        free(p);
+        return osib_fail(err, OSIB_E_USAGE, "--checkpoints: the TTI gradient keeps its whole history");
+    }
     if (s->tti) {
         if ((st = cpu_tti_init(p, err)) != OSIB_OK) {
             cpu_problem_free(p);
@@ -165,7 +177,10 @@ const osib_backend osib_backend_cpu = {
                     "                  tile's window within 2.75 MiB, 33 at 256^3 so 8 in float32)\n"
                     "                  (reference/cpu/README.md); TTI: y rows per work item\n"
                     "                  (default: about 16, as many items per thread)\n"
-                    "  --tile-x N      TTI: x planes per work item (default: all in 3D)\n",
+                    "  --tile-x N      TTI: x planes per work item (default: all in 3D)\n"
+                    "  --checkpoints S gradient and born_adjoint: keep S snapshots of the forward\n"
+                    "                  state and recompute the rest (Revolve's binomial schedule)\n"
+                    "                  instead of every level; the same bits (default: every level)\n",
     .memory_bytes = cpu_operator_bytes,
     .create = create,
     .destroy = destroy,

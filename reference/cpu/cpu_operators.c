@@ -5,6 +5,7 @@
  */
 #include "cpu_operators.h"
 
+#include "checkpoint.h"
 #include "cpu_fpenv.h"
 #include "cpu_sweep.h"
 #include "cpu_tti.h"
@@ -71,19 +72,25 @@ static void zero_history(const cpu_problem *p, cpu_real *history)
     }
 }
 
-/* The history, allocated on the first gradient and kept: an FWI loop calls
- * the gradient once per shot and iteration, and the kernel's zeroing of
- * freshly faulted pages costs as much as a third of a gradient here
- * (measured: reference/cpu/README.md). */
-static osib_status work_history(cpu_problem *p, osib_err *err)
+/* The history, allocated on the first gradient and kept while the same
+ * size serves: an FWI loop calls the gradient once per shot and iteration,
+ * and the kernel's zeroing of freshly faulted pages costs as much as a
+ * third of a gradient here (measured: reference/cpu/README.md). nt fields
+ * hold every level; fewer, a checkpointed gradient's ring and snapshots,
+ * which it writes before it reads them. */
+static osib_status work_history(cpu_problem *p, size_t fields, osib_err *err)
 {
-    if (p->history)
+    if (p->history && p->history_fields == fields)
         return OSIB_OK;
-    size_t bytes = p->nt * p->nstore * sizeof(cpu_real);
+    free(p->history);
+    p->history_fields = 0;
+    size_t bytes = fields * p->nstore * sizeof(cpu_real);
     if (!(p->history = cpu_alloc_huge(bytes)))
         return osib_fail(err, OSIB_E_NOMEM, "out of memory for the wavefield history (%.1f GiB)",
                          (double)bytes / 1073741824.0);
-    zero_history(p, p->history); /* once: what it zeroes is never written */
+    p->history_fields = fields;
+    if (fields == p->nt)
+        zero_history(p, p->history); /* once: what it zeroes is never written */
     return OSIB_OK;
 }
 
@@ -114,7 +121,7 @@ static void forward_pass(const cpu_problem *p, const double *q, double *d, cpu_r
 }
 
 static void adjoint_pass(const cpu_problem *p, const double *d, double *q, const cpu_real *u_history, cpu_real *g,
-                         cpu_real *const ring[2], size_t done, size_t total)
+                         cpu_real *const ring[2], size_t history_levels, size_t done, size_t total)
 {
     if (q)
         memset(q, 0, p->nt * p->src.npoint * sizeof *q);
@@ -127,6 +134,7 @@ static void adjoint_pass(const cpu_problem *p, const double *d, double *q, const
         .record_values = q,
         .g = g,
         .u_history = u_history,
+        .history_levels = history_levels,
         .time_block = p->time_block,
         .progress_done = done,
         .progress_total = total,
@@ -194,7 +202,7 @@ osib_status cpu_adjoint(cpu_problem *p, const double *d, double *q, osib_err *er
     cpu_real *ring[2];
     osib_status st = cpu_work_fields(p, 2, ring, err);
     if (st == OSIB_OK)
-        adjoint_pass(p, d, q, NULL, NULL, ring, 0, p->nt - 2);
+        adjoint_pass(p, d, q, NULL, NULL, ring, 0, 0, p->nt - 2);
     return st;
 }
 
@@ -243,14 +251,14 @@ double cpu_residual_objective(cpu_problem *p, const double *d_obs)
     return 0.5 * sum;
 }
 
-static osib_status born_adjoint_core(cpu_problem *p, const double *q, const double *r_or_dobs, int is_obs, double *phi,
+static osib_status full_history_core(cpu_problem *p, const double *q, const double *r_or_dobs, int is_obs, double *phi,
                                      double *image, osib_err *err)
 {
     const size_t total = 2 * (p->nt - 2);
     /* The forward pass runs in a ring of two, in cache, and streams each
      * level into the history; the adjoint pass then reuses the ring. */
     cpu_real *f[3];
-    osib_status st = work_history(p, err);
+    osib_status st = work_history(p, p->nt, err);
     if (st == OSIB_OK)
         st = cpu_work_fields(p, 3, f, err);
     if (st == OSIB_OK && is_obs)
@@ -267,9 +275,144 @@ static osib_status born_adjoint_core(cpu_problem *p, const double *q, const doub
         *phi = cpu_residual_objective(p, r_or_dobs);
         r = resid;
     }
-    adjoint_pass(p, r, NULL, p->history, g, ring, p->nt - 2, total);
+    adjoint_pass(p, r, NULL, p->history, g, ring, 0, p->nt - 2, total);
     cpu_fold_image(p, g, image);
     return OSIB_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * The checkpointed gradient: Revolve's schedule (conformance/lib/
+ * checkpoint.h) over the forward states k = (u^{k+1}, u^k), k = 0 .. nt - 3,
+ * of which the adjoint step producing level k needs u^{k+1}, the newer
+ * level of state k. The history holds the forward's ring (levels t % 2,
+ * as a whole sweep keeps them) and s snapshots of two fields each; the
+ * adjoint runs in its own ring. Every step is computed by the same
+ * arithmetic as in the whole-history gradient, so the image is the same
+ * bits (tests/e2e/cpu_checkpoint.sh).
+ * ------------------------------------------------------------------------- */
+
+typedef struct {
+    cpu_problem *p;
+    cpu_sweep fw, bw;
+    double *resid;       /* the gradient's: recorded on the first sweep; NULL for J^T */
+    const double *d_obs; /* the gradient's */
+    double *phi;
+} revolve_run;
+
+static cpu_real *snapshot(const cpu_problem *p, int slot, int level)
+{
+    return p->history + (2 + 2 * (size_t)slot + (size_t)level) * p->nstore;
+}
+
+static void copy_field(const cpu_problem *p, cpu_real *dst, const cpu_real *src)
+{
+#pragma omp parallel for schedule(static)
+    for (size_t ix = 0; ix < p->ext[0]; ix++)
+        memcpy(dst + ix * p->stride[0], src + ix * p->stride[0], p->stride[0] * sizeof(cpu_real));
+}
+
+static void rv_advance(void *ctx, size_t from, size_t to, int first)
+{
+    revolve_run *v = ctx;
+    cpu_sweep sw = v->fw;
+    if (!first || !v->resid)
+        sw.record = NULL; /* a recomputed step records what the first sweep did */
+    cpu_sweep_run_steps(v->p, &sw, from, to);
+    v->fw.progress_done += to - from;
+    v->bw.progress_done += to - from;
+}
+
+static void rv_store(void *ctx, int slot)
+{
+    revolve_run *v = ctx;
+    for (int l = 0; l < 2; l++)
+        copy_field(v->p, snapshot(v->p, slot, l), v->fw.ring[l]);
+}
+
+static void rv_restore(void *ctx, int slot)
+{
+    revolve_run *v = ctx;
+    for (int l = 0; l < 2; l++) {
+        if (slot < 0)
+            cpu_zero_field(v->p, v->fw.ring[l]);
+        else
+            copy_field(v->p, v->fw.ring[l], snapshot(v->p, slot, l));
+    }
+}
+
+static void rv_turn(void *ctx)
+{
+    revolve_run *v = ctx;
+    if (v->resid) {
+        *v->phi = cpu_residual_objective(v->p, v->d_obs);
+        v->bw.inject_values = v->resid;
+    }
+}
+
+static void rv_reverse(void *ctx, size_t state)
+{
+    revolve_run *v = ctx;
+    const size_t j = v->p->nt - 3 - state; /* the adjoint step producing level `state` */
+    cpu_sweep_run_steps(v->p, &v->bw, j, j + 1);
+    v->fw.progress_done += 1;
+    v->bw.progress_done += 1;
+}
+
+static osib_status checkpointed_core(cpu_problem *p, const double *q, const double *r_or_dobs, int is_obs, double *phi,
+                                     double *image, osib_err *err)
+{
+    const size_t nstates = p->nt - 2;
+    /* More than nstates - 1 snapshots would hold every state: the schedule
+     * never uses them, so they are not allocated. */
+    const int slots = (size_t)p->snapshots + 1 >= nstates ? (int)nstates - 1 : p->snapshots;
+    const double steps = (size_t)slots + 1 >= nstates
+                             ? (double)nstates - 1
+                             : osib_checkpoint_revolve((double)nstates, (double)slots + 1.0).forward_steps;
+    cpu_real *f[3];
+    osib_status st = work_history(p, 2 + 2 * (size_t)slots, err);
+    if (st == OSIB_OK)
+        st = cpu_work_fields(p, 3, f, err); /* the adjoint's ring, the image */
+    if (st == OSIB_OK && is_obs)
+        st = cpu_work_residual(p, err);
+    if (st != OSIB_OK)
+        return st;
+    revolve_run v = {.p = p, .d_obs = r_or_dobs, .phi = phi};
+    v.resid = is_obs ? p->residual : NULL;
+    if (v.resid)
+        memset(v.resid, 0, p->nt * p->rec.npoint * sizeof *v.resid);
+    v.fw = (cpu_sweep){
+        .ring = {p->history, p->history + p->nstore},
+        .inject = &p->src,
+        .inject_values = q,
+        .record = &p->rec,
+        .record_values = v.resid,
+        .time_block = p->time_block,
+        .progress_total = (size_t)steps + nstates,
+    };
+    v.bw = (cpu_sweep){
+        .backward = 1,
+        .ring = {f[0], f[1]},
+        .inject = &p->rec,
+        .inject_values = r_or_dobs,
+        .g = f[2],
+        .u_history = p->history,
+        .history_levels = 2,
+        .time_block = p->time_block,
+        .progress_total = (size_t)steps + nstates,
+    };
+    rv_restore(&v, -1);
+    const osib_revolve_actions actions = {&v, rv_advance, rv_store, rv_restore, rv_turn, rv_reverse};
+    osib_revolve_run(nstates, slots, &actions, NULL);
+    cpu_fold_image(p, f[2], image);
+    return OSIB_OK;
+}
+
+static osib_status born_adjoint_core(cpu_problem *p, const double *q, const double *r_or_dobs, int is_obs, double *phi,
+                                     double *image, osib_err *err)
+{
+    if (p->snapshots >= 0 && p->nt > 2)
+        return checkpointed_core(p, q, r_or_dobs, is_obs, phi, image, err);
+    return full_history_core(p, q, r_or_dobs, is_obs, phi, image, err);
 }
 
 osib_status cpu_born_adjoint(cpu_problem *p, const double *q, const double *r, double *image, osib_err *err)

@@ -283,6 +283,7 @@ void cpu_sparse_record_block(const cpu_sparse *s, const cpu_block *b, const cpu_
 osib_status cpu_problem_init(cpu_problem *p, const osib_setup *s, osib_err *err)
 {
     memset(p, 0, sizeof *p);
+    p->snapshots = -1;
     osib_status st = layout(p, s, err);
     if (st != OSIB_OK)
         return st;

@@ -106,7 +106,10 @@ typedef struct {
      * loop calls the same operators again and again, and fresh memory costs
      * page faults and the kernel's zeroing of every page at each call. */
     cpu_real *work[CPU_WORK_FIELDS]; /* wavefield rings, the image, dm: as many as the last operator used */
-    cpu_real *history;               /* the gradient's forward history, nt fields, from the first gradient on */
+    cpu_real *history;               /* the gradient's forward history from the first gradient on: nt fields, or
+                                      * (checkpointed) the recomputed forward's two levels and the snapshots */
+    size_t history_fields;           /* fields history holds */
+    int snapshots;                   /* the gradient's strategy: -1 keep every level; s >= 0 Revolve with s snapshots */
     double *residual;                /* the gradient's F q - d_obs, nt x receivers */
     cpu_sparse src, rec;
     int time_block; /* steps per wavefront in 3D (cpu_sweep.h); 1: none */

@@ -93,6 +93,7 @@ enum { CPU_ALIGN_BYTES = 64, CPU_ALIGN_REALS = CPU_ALIGN_BYTES / (int)sizeof(cpu
 #define cpu_sweep_level CPU_SYM(sweep_level)
 #define cpu_sweep_level2 CPU_SYM(sweep_level2)
 #define cpu_sweep_run CPU_SYM(sweep_run)
+#define cpu_sweep_run_steps CPU_SYM(sweep_run_steps)
 #define cpu_sweep_sparse CPU_SYM(sweep_sparse)
 #define cpu_time_block CPU_SYM(time_block)
 #define cpu_update_plane_pair CPU_SYM(update_plane_pair)

@@ -23,6 +23,12 @@ static size_t t_old(const cpu_problem *p, const cpu_sweep *sw, size_t j)
     return sw->backward ? t_new(p, sw, j) + 2 : t_new(p, sw, j) - 2;
 }
 
+/* The forward level t that imaging reads (0 history_levels: all nt kept). */
+static const cpu_real *u_level(const cpu_problem *p, const cpu_sweep *sw, size_t t)
+{
+    return sw->u_history + (sw->history_levels ? t % sw->history_levels : t) * p->nstore;
+}
+
 cpu_real *cpu_sweep_level(const cpu_problem *p, const cpu_sweep *sw, size_t t)
 {
     (void)p;
@@ -52,7 +58,7 @@ static cpu_update update_of(const cpu_problem *p, const cpu_sweep *sw, size_t j)
         .older = cpu_sweep_level(p, sw, to),
         .newer = cpu_sweep_level(p, sw, tn),
         .g = sw->g,
-        .u = sw->g ? sw->u_history + tc * p->nstore : NULL,
+        .u = sw->g ? u_level(p, sw, tc) : NULL,
         .save = sw->save ? sw->save + tn * p->nstore : NULL,
     };
     if (sw->dm) {
@@ -84,7 +90,7 @@ void cpu_sweep_sparse(const cpu_problem *p, const cpu_sweep *sw, size_t j, const
     cpu_real *newer = cpu_sweep_level(p, sw, tn), *newer2 = sw->dm ? cpu_sweep_level2(p, sw, tn) : NULL;
     const cpu_inject_side side = {
         .g = sw->g,
-        .u = sw->g ? sw->u_history + tc * p->nstore : NULL,
+        .u = sw->g ? u_level(p, sw, tc) : NULL,
         .du = newer2,
         .alpha = p->alpha,
         .dm = sw->dm,
@@ -300,22 +306,25 @@ static int tiling_init(tiling *t, const cpu_problem *p, const cpu_sweep *sw, siz
     return 0;
 }
 
-void cpu_sweep_run(const cpu_problem *p, const cpu_sweep *sw)
+void cpu_sweep_run(const cpu_problem *p, const cpu_sweep *sw) { cpu_sweep_run_steps(p, sw, 0, p->nt - 2); }
+
+void cpu_sweep_run_steps(const cpu_problem *p, const cpu_sweep *sw, size_t j_begin, size_t j_end)
 {
-    const size_t nsteps = p->nt - 2;
     size_t block = (p->ndim == 3 && sw->time_block > 1) ? (size_t)sw->time_block : 1;
+    if (block > j_end - j_begin)
+        block = j_end > j_begin ? j_end - j_begin : 1; /* a single step needs no tiling */
     tiling t = {0};
     const cpu_fpenv saved = cpu_fpenv_flush(); /* for the sparse work done here */
     if (block > 1 && tiling_init(&t, p, sw, block) != 0)
         block = 1; /* out of memory for a few cuts: no blocking */
-    for (size_t j0 = 0; j0 < nsteps; j0 += block) {
-        const size_t k = nsteps - j0 < block ? nsteps - j0 : block;
+    for (size_t j0 = j_begin; j0 < j_end; j0 += block) {
+        const size_t k = j_end - j0 < block ? j_end - j0 : block;
         if (k == 1)
             plain_step(p, sw, j0);
         else
             wavefront_tiles(p, sw, j0, k, &t);
         if (p->progress)
-            p->progress(p->progress_ctx, sw->progress_done + j0 + k, sw->progress_total);
+            p->progress(p->progress_ctx, sw->progress_done + (j0 - j_begin) + k, sw->progress_total);
     }
     cpu_fpenv_restore(saved);
     free(t.y);

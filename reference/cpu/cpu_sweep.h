@@ -58,13 +58,18 @@ typedef struct {
     const cpu_sparse *record;    /* or NULL */
     double *record_values;       /* nt x record->npoint, zeroed by the caller */
     cpu_real *g;                 /* imaging: the image times dt^2 (cpu_kernels.h), or NULL */
-    const cpu_real *u_history;   /* imaging: forward levels, nt arrays */
+    const cpu_real *u_history;   /* imaging: forward level t at u_history + (t % history_levels) nstore */
+    size_t history_levels;       /* 2: the ring of a recomputed forward; 0: all nt levels */
     int time_block;              /* steps per wavefront, >= 1 */
     size_t progress_done, progress_total;
 } cpu_sweep;
 
 /* Run all nt - 2 steps. */
 void cpu_sweep_run(const cpu_problem *p, const cpu_sweep *sw);
+
+/* Run steps j_begin .. j_end - 1 only (a checkpointed gradient's advances
+ * and single adjoint steps): the same bits as inside a whole sweep. */
+void cpu_sweep_run_steps(const cpu_problem *p, const cpu_sweep *sw, size_t j_begin, size_t j_end);
 
 /* The level array of time t (the scattered field's: cpu_sweep_level2). */
 cpu_real *cpu_sweep_level(const cpu_problem *p, const cpu_sweep *sw, size_t t);

@@ -1,7 +1,8 @@
 # Helpers for the end-to-end tests: each check prints "ok - what" or
 # "not ok - what" (tests/run-tests counts them) and the evidence on failure.
 # Run from the repository root.
-BIN=build/bin
+# OSIB_BIN: where the programs are (default build/bin), e.g. a second build tree.
+BIN=${OSIB_BIN:-build/bin}
 TMP=$(mktemp -d /tmp/osib-e2e.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 

@@ -1,0 +1,52 @@
+# reference/cpu: the checkpointed gradient (--checkpoints S: Revolve's
+# binomial schedule, conformance/lib/checkpoint.h) recomputes forward states
+# from S snapshots instead of keeping every level, and must give the same
+# bits as the whole history: every recomputed step is the same arithmetic.
+# Checked for the gradient (objective and image) and born_adjoint, from no
+# snapshot at all (every state recomputed from the start) to more than the
+# steps (every state stored), in 2D and in 3D with temporal blocking in the
+# recomputed advances and 3 threads on 2 cores.
+. tests/support/e2e-lib.sh
+
+# 2D so 4 with 120 steps: S = 0 recomputes 118 * 117 / 2 steps, still quick.
+sed 's/^  nt: .*/  nt: 120/' spec/cases/acoustic-2d-layers-so4.yaml >"$TMP/2d.yaml"
+CASE3=spec/cases/acoustic-3d-layers-so8.yaml
+
+# run NAME CASE THREADS OPTIONS...: osib-cpu on CASE, --op from NAME, the
+# output in $TMP/NAME.h5 and its peak resident memory (kB) in $TMP/NAME.kb.
+run() {
+    local name=$1 case=$2 threads=$3 op=${1%%-*}
+    shift 3
+    OMP_NUM_THREADS=$threads python3 -c '
+import resource, subprocess, sys
+rc = subprocess.call(sys.argv[2:], stdout=subprocess.DEVNULL)
+open(sys.argv[1], "w").write("%d\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(rc)' "$TMP/$name.kb" "$BIN/osib-cpu" "$@" run --case "$case" --op "$op" --out "$TMP/$name.h5" \
+        2>"$TMP/err" || { not_ok "$name: osib-cpu $* runs"; sed 's/^/#   /' "$TMP/err"; }
+}
+
+for op in gradient born_adjoint; do
+    run "$op-2d-full" "$TMP/2d.yaml" 2
+    for s in 0 1 3 12 500; do
+        run "$op-2d-s$s" "$TMP/2d.yaml" 2 --checkpoints $s
+        check "2D $op with $s snapshots: the same bits as the whole history" \
+            h5diff -q "$TMP/$op-2d-full.h5" "$TMP/$op-2d-s$s.h5" /outputs /outputs
+    done
+    run "$op-3d-full" $CASE3 2 --time-block 1
+    run "$op-3d-s3" $CASE3 3 --checkpoints 3 --time-block 4 --tile-y 5
+    check "3D so 8 $op, 3 snapshots, 4 steps per wavefront, 3 threads: the same bits as the whole history" \
+        h5diff -q "$TMP/$op-3d-full.h5" "$TMP/$op-3d-s3.h5" /outputs /outputs
+    # The point of it: the 3D case's history is nt = 332 levels of 2.3 MiB
+    # (osib estimate: 760 MiB in all), the checkpointed run holds 2 + 2 * 3.
+    full=$(cat "$TMP/$op-3d-full.kb") ckpt=$(cat "$TMP/$op-3d-s3.kb")
+    if [ "$ckpt" -gt 0 ] && [ $((ckpt * 4)) -lt "$full" ]; then
+        ok "3D $op, 3 snapshots: peak memory $((ckpt / 1024)) MiB, the whole history's $((full / 1024)) MiB"
+    else
+        not_ok "3D $op, 3 snapshots: peak memory $((ckpt / 1024)) MiB, not under a quarter of the whole history's $((full / 1024)) MiB"
+    fi
+done
+
+expect_fail "--checkpoints -1 is refused with its range" 2 "--checkpoints -1" \
+    "$BIN/osib-cpu" --checkpoints -1 run --case "$TMP/2d.yaml" --op gradient --out "$TMP/x.h5"
+expect_fail "--checkpoints on a TTI case is refused" 2 "TTI" \
+    "$BIN/osib-cpu" --checkpoints 2 run --case spec/cases/tti-2d-layers-so4.yaml --op gradient --out "$TMP/x.h5"
