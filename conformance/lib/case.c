@@ -614,15 +614,48 @@ static osib_status parse_time(const osib_ynode *root, osib_case *c, osib_err *er
     return OSIB_OK;
 }
 
+double osib_case_min_budget_bytes(const osib_case *c)
+{
+    /* m, two levels of the forward field, two of the adjoint, the image;
+     * the wavelet, the data and the residual in float64. */
+    const double sparse = 8.0 * (double)c->nt * (double)(c->sources.count + 2 * c->receivers.count);
+    return 6.0 * 4.0 * (double)osib_case_padded_points(c) + sparse;
+}
+
+/* memory_budget_bytes: optional, for acoustic-iso, at least what a gradient
+ * with no snapshot needs, at most 2^60. */
+static osib_status parse_budget(const osib_ynode *root, osib_case *c, osib_err *err)
+{
+    osib_ynode n;
+    osib_ymap_get(root, "memory_budget_bytes", 0, &n, NULL);
+    if (!n.node)
+        return OSIB_OK;
+    long long v;
+    osib_status st = get_int_in(root, "memory_budget_bytes", 1, 1LL << 60, &v, err);
+    if (st != OSIB_OK)
+        return st;
+    if (c->physics != OSIB_PHYSICS_ACOUSTIC_ISO)
+        return osib_yfail(err, &n, "memory budgets are defined for acoustic-iso cases only (spec/acoustic.md §12)");
+    const double least = osib_case_min_budget_bytes(c);
+    if ((double)v < least)
+        return osib_yfail(err, &n,
+                          "%lld bytes is below the %.0f bytes (%.1f MiB) any gradient of this case needs: six "
+                          "padded arrays in float32 and the sparse data (spec/acoustic.md §12)",
+                          v, least, least / 1048576.0);
+    c->memory_budget_bytes = v;
+    return OSIB_OK;
+}
+
 /* ---------------------------------------------------------------------------
  * Entry points
  * ------------------------------------------------------------------------- */
 
 osib_status osib_case_from_node(const osib_ynode *root, osib_case *c, osib_err *err)
 {
-    static const char *const keys[] = {"osib_case", "id",      "title",      "description", "suites", "oracle",
-                                       "operators", "physics", "dimensions", "space_order", "grid",   "time",
-                                       "model",     "wavelet", "sources",    "receivers",   NULL};
+    static const char *const keys[] = {
+        "osib_case",           "id",          "title", "description", "suites", "oracle",  "operators", "physics",
+        "dimensions",          "space_order", "grid",  "time",        "model",  "wavelet", "sources",   "receivers",
+        "memory_budget_bytes", NULL};
     char path_saved[sizeof c->path];
     memcpy(path_saved, c->path, sizeof path_saved);
     memset(c, 0, sizeof *c);
@@ -719,7 +752,8 @@ osib_status osib_case_from_node(const osib_ynode *root, osib_case *c, osib_err *
         (st = parse_points(root, "sources", c, &c->sources, err)) != OSIB_OK ||
         (st = parse_points(root, "receivers", c, &c->receivers, err)) != OSIB_OK ||
         (st = check_positions(root, "sources", c, &c->sources, err)) != OSIB_OK ||
-        (st = check_positions(root, "receivers", c, &c->receivers, err)) != OSIB_OK) {
+        (st = check_positions(root, "receivers", c, &c->receivers, err)) != OSIB_OK ||
+        (st = parse_budget(root, c, err)) != OSIB_OK) {
         osib_case_free(c);
         return st;
     }

@@ -109,6 +109,14 @@ typedef struct {
      * computation, so neither canonical nor written into requests. */
     int operators[OSIB_OP_COUNT];
 
+    /* The peak resident memory allowed to a born_adjoint or gradient task
+     * (key `memory_budget_bytes`; 0: none; acoustic-iso only): the
+     * implementation chooses how to fit (spec/acoustic.md §12, "Gradients
+     * under a memory budget"), the runner enforces it (protocol.md §2.4).
+     * Not part of the computation, so not canonical; written into
+     * requests. */
+    long long memory_budget_bytes;
+
     osib_physics physics;
     int ndim;
     int space_order;
@@ -143,6 +151,10 @@ osib_status osib_case_copy(osib_case *dst, const osib_case *src, osib_err *err);
 
 /* Whether the case is tagged with a suite. */
 int osib_case_in_suite(const osib_case *c, const char *suite);
+
+/* The least memory_budget_bytes a case may carry: the arrays a gradient
+ * with no snapshot at all holds (spec/acoustic.md §12), in float32. */
+double osib_case_min_budget_bytes(const osib_case *c);
 
 /* Derived sizes. */
 size_t osib_case_padded_points(const osib_case *c);

@@ -166,6 +166,8 @@ osib_status osib_case_write_yaml(const osib_case *c, FILE *out, const char *inde
     fputc('\n', out);
     points(out, in, "sources", &c->sources, c->ndim);
     points(out, in, "receivers", &c->receivers, c->ndim);
+    if (c->memory_budget_bytes > 0)
+        fprintf(out, "%smemory_budget_bytes: %lld\n", in, c->memory_budget_bytes);
     if (ferror(out))
         return osib_fail(err, OSIB_E_IO, "error writing case %s as YAML", c->id);
     return OSIB_OK;

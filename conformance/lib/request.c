@@ -1,5 +1,7 @@
 #include "request.h"
 
+#include "text.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -381,10 +383,19 @@ void osib_request_free(osib_request *r) { osib_case_free(&r->c); }
 
 osib_status osib_result_write(const osib_result *res, const char *path, osib_err *err)
 {
-    char text[256];
-    int n = snprintf(text, sizeof text, "osib_result: %d\ntask_id: %s\ncompute_seconds: %.9g\n", OSIB_PROTOCOL_VERSION,
-                     res->task_id, res->compute_seconds);
-    return osib_write_text_atomic(path, text, (size_t)n, err);
+    osib_text t;
+    osib_text_init(&t);
+    osib_text_printf(&t, "osib_result: %d\ntask_id: %s\ncompute_seconds: %.9g\n", OSIB_PROTOCOL_VERSION, res->task_id,
+                     res->compute_seconds);
+    if (res->notes[0]) {
+        osib_text_printf(&t, "notes: ");
+        osib_text_yaml_string(&t, res->notes);
+        osib_text_printf(&t, "\n");
+    }
+    osib_status st =
+        t.failed ? osib_fail(err, OSIB_E_NOMEM, "out of memory") : osib_write_text_atomic(path, t.buf, t.len, err);
+    osib_text_free(&t);
+    return st;
 }
 
 osib_status osib_result_load(const char *path, osib_result *res, osib_err *err)

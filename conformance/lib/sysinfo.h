@@ -14,4 +14,7 @@ double osib_physical_memory_bytes(void);
 /* Monotonic wall-clock seconds. */
 double osib_now_seconds(void);
 
+/* This process's resident memory now, in bytes (0 where unknown). */
+double osib_self_rss_bytes(void);
+
 #endif

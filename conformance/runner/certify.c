@@ -338,6 +338,20 @@ osib_status osib_certify(const osib_certify_options *o, int *conformant, char re
     for (int i = 0; i < ncases; i++)
         if (cases[i].oracle && (st = osib_oracle_load(&oracles[i], &cases[i], o->kit_root, err)) != OSIB_OK)
             goto done;
+    /* A budget the declared precision cannot meet (the case's own check
+     * assumed float32) is refused before anything runs. */
+    for (int i = 0; i < ncases; i++) {
+        const double least = osib_case_min_budget_bytes(&cases[i]) +
+                             6.0 * (impl->dtype_bytes - 4) * (double)osib_case_padded_points(&cases[i]);
+        if (cases[i].memory_budget_bytes > 0 && (double)cases[i].memory_budget_bytes < least) {
+            st = osib_fail(err, OSIB_E_USAGE,
+                           "case %s: memory_budget_bytes %lld is below the %.0f bytes a %s gradient needs at least "
+                           "(spec/acoustic.md §12)",
+                           cases[i].id, cases[i].memory_budget_bytes, least,
+                           impl->dtype_bytes == 8 ? "float64" : "float32");
+            goto done;
+        }
+    }
     /* Memory, up front: a run that cannot fit is refused with the estimate. */
     double mem = osib_physical_memory_bytes();
     for (int i = 0; i < ncases; i++)

@@ -1,6 +1,7 @@
 #include "exec.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -329,10 +330,15 @@ osib_status osib_exec(char *const argv[], const char *cwd, const char *stdout_pa
             next_sample = osib_now_seconds() + SAMPLE_INTERVAL_S;
         }
         reap(&t);
+        if (limits && limits->memory_limit_bytes > 0 && fmax(t.peak_rss, t.max_own_rss) > limits->memory_limit_bytes &&
+            !t.main_done) {
+            res->over_memory = 1;
+            break;
+        }
     }
     res->wall_seconds = osib_now_seconds() - t0;
 
-    if (res->timed_out) {
+    if (res->timed_out || res->over_memory) {
         kill(-pid, SIGTERM);
         osib_proctree_signal(SIGTERM);
         double until = osib_now_seconds() + GRACE_S;
@@ -358,7 +364,7 @@ osib_status osib_exec(char *const argv[], const char *cwd, const char *stdout_pa
 
     res->leftovers = (int)t.nkilled;
     res->peak_memory_bytes = t.peak_rss > t.max_own_rss ? t.peak_rss : t.max_own_rss;
-    if (!res->timed_out && t.main_done) {
+    if (!res->timed_out && !res->over_memory && t.main_done) {
         if (WIFEXITED(t.main_status)) {
             res->exited = 1;
             res->exit_code = WEXITSTATUS(t.main_status);
@@ -401,6 +407,9 @@ void osib_exec_describe(const osib_exec_result *res, char *buf, size_t cap)
 {
     if (res->timed_out)
         snprintf(buf, cap, "timed out: killed after %.1f s", res->wall_seconds);
+    else if (res->over_memory)
+        snprintf(buf, cap, "stopped after %.1f s: resident memory %.1f MiB passed the limit", res->wall_seconds,
+                 res->peak_memory_bytes / 1048576.0);
     else if (res->oom_killed)
         snprintf(buf, cap, "killed by the kernel's out-of-memory killer (peak resident memory %.2f GiB)",
                  res->peak_memory_bytes / 1073741824.0);

@@ -20,7 +20,11 @@
  *             or the largest single process's own peak (wait4), whichever
  *             is larger; forked workers are therefore not undercounted;
  *   OOM       a main process killed by SIGKILL while the kernel's OOM
- *             counter rose is reported as killed for want of memory.
+ *             counter rose is reported as killed for want of memory;
+ *   budget    with a memory limit, a tree whose sampled memory passes it
+ *             is stopped at once (a budget is judged after the run too,
+ *             on the peak: this only keeps a run that ignores its budget
+ *             from taking the machine's memory first).
  */
 #ifndef OSIB_EXEC_H
 #define OSIB_EXEC_H
@@ -35,16 +39,18 @@
 enum { OSIB_CAPTURE_CAP_BYTES = 1 << 20 };
 
 typedef struct {
-    double time_limit_s;      /* <= 0: none */
-    size_t capture_cap_bytes; /* per stream; 0: OSIB_CAPTURE_CAP_BYTES */
+    double time_limit_s;       /* <= 0: none */
+    size_t capture_cap_bytes;  /* per stream; 0: OSIB_CAPTURE_CAP_BYTES */
+    double memory_limit_bytes; /* > 0: the tree is stopped, as at the time limit, once its sampled memory passes it */
 } osib_exec_limits;
 
 typedef struct {
-    int exited;     /* the main process terminated normally */
-    int exit_code;  /* when exited */
-    int signal;     /* when killed by a signal (not the runner's) */
-    int timed_out;  /* killed by the runner at the time limit */
-    int oom_killed; /* killed by the kernel's out-of-memory killer */
+    int exited;      /* the main process terminated normally */
+    int exit_code;   /* when exited */
+    int signal;      /* when killed by a signal (not the runner's) */
+    int timed_out;   /* killed by the runner at the time limit */
+    int oom_killed;  /* killed by the kernel's out-of-memory killer */
+    int over_memory; /* stopped by the runner: its memory passed memory_limit_bytes */
     double wall_seconds;
     double peak_memory_bytes;              /* of the whole process tree; 0 if never measured */
     int leftovers;                         /* processes alive after the main one ended, killed */

@@ -178,14 +178,3 @@ long long osib_oom_kill_count(void)
     fclose(f);
     return found;
 }
-
-double osib_self_rss_bytes(void)
-{
-    long pages_total = 0, pages_resident = 0;
-    FILE *f = fopen("/proc/self/statm", "re");
-    if (!f)
-        return 0.0;
-    int ok = fscanf(f, "%ld %ld", &pages_total, &pages_resident) == 2;
-    fclose(f);
-    return ok ? (double)pages_resident * (double)sysconf(_SC_PAGESIZE) : 0.0;
-}

@@ -32,9 +32,6 @@ size_t osib_proctree_list(pid_t *pids, size_t cap, double *rss_bytes);
  * were signalled. */
 size_t osib_proctree_signal(int sig);
 
-/* The runner's own resident memory now, in bytes (0 where unknown). */
-double osib_self_rss_bytes(void);
-
 /* The kernel's count of processes killed for want of memory so far
  * (/proc/vmstat oom_kill), or -1 where it is not available. */
 long long osib_oom_kill_count(void);

@@ -122,6 +122,10 @@ void osib_task_free(osib_task *t);
  * J^T and the gradient). */
 double osib_task_time_limit(const osib_impl *impl, const osib_case *c, osib_op op);
 
+/* The peak resident memory a task may reach: the case's budget for
+ * born_adjoint and gradient (spec/protocol.md §2.4), else 0 (none). */
+double osib_task_memory_budget(const osib_case *c, osib_op op);
+
 /* The class tolerance (spec/acoustic.md section 13). */
 double osib_class_tolerance(int dtype_bytes);
 

@@ -15,6 +15,12 @@
 
 double osib_class_tolerance(int dtype_bytes) { return dtype_bytes == 4 ? OSIB_TOL_FLOAT32 : OSIB_TOL_FLOAT64; }
 
+double osib_task_memory_budget(const osib_case *c, osib_op op)
+{
+    const int budgeted = op == OSIB_OP_BORN_ADJOINT || op == OSIB_OP_GRADIENT;
+    return budgeted && c->memory_budget_bytes > 0 ? (double)c->memory_budget_bytes : 0.0;
+}
+
 double osib_task_time_limit(const osib_impl *impl, const osib_case *c, osib_op op)
 {
     if (impl->time_limit_s > 0.0)
@@ -207,7 +213,10 @@ osib_status osib_task_run(osib_runner *rn, const osib_case *c, osib_op op, const
     char out_path[OSIB_PATH_MAX], err_path[OSIB_PATH_MAX];
     snprintf(out_path, sizeof out_path, "%s/stdout.txt", dir);
     snprintf(err_path, sizeof err_path, "%s/stderr.txt", dir);
-    osib_exec_limits limits = {.time_limit_s = osib_task_time_limit(impl, c, op)};
+    /* A budgeted task is stopped once it passes its budget, and judged on
+     * its peak below, which the samples may have missed. */
+    const double budget = osib_task_memory_budget(c, op);
+    osib_exec_limits limits = {.time_limit_s = osib_task_time_limit(impl, c, op), .memory_limit_bytes = budget};
     st = osib_exec(argv, dir, out_path, err_path, &limits, &t->exec, err);
     if (st != OSIB_OK)
         return st;
@@ -223,6 +232,11 @@ osib_status osib_task_run(osib_runner *rn, const osib_case *c, osib_op op, const
         fail_task(t, "its task directory was moved or replaced");
         t->nout = 0;
     }
+    if (budget > 0 && t->exec.peak_memory_bytes > budget)
+        fail_task(t,
+                  "peak resident memory %.1f MiB (%.0f bytes) is over the case's memory budget of %.1f MiB "
+                  "(%.0f bytes)",
+                  t->exec.peak_memory_bytes / 1048576.0, t->exec.peak_memory_bytes, budget / 1048576.0, budget);
     if (t->exec.capture_lost)
         fail_task(t, "something the implementation left as stdout.txt or stderr.txt could not be replaced");
     if (!(t->exec.exited && t->exec.exit_code == 0)) {

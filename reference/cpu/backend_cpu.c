@@ -47,7 +47,7 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
         } else if (strcmp(argv[1], "--checkpoints") == 0) {
             out = &o->checkpoints;
             lo = 0;
-            hi = CPU_MAX_CHECKPOINTS;
+            hi = CPU_MAX_SNAPSHOTS;
         } else if (strcmp(argv[1], "--precision") == 0) {
             const char *v = *argc >= 3 ? argv[2] : NULL;
             if (!v || (strcmp(v, "float32") != 0 && strcmp(v, "float64") != 0)) {
@@ -132,33 +132,47 @@ static void set_progress(void *state, osib_progress_fn fn, void *ctx)
     p->progress_ctx = ctx;
 }
 
-static osib_status forward(void *state, const double *q, double *d, osib_err *err)
+static void notes(const void *state, char *buf, size_t cap)
 {
     const cpu_problem *p = state;
+    snprintf(buf, cap, "%s", p->notes);
+}
+
+/* Each operator call starts with no notes (cpu_problem.h). */
+static cpu_problem *call(void *state)
+{
+    cpu_problem *p = state;
+    p->notes[0] = '\0';
+    return p;
+}
+
+static osib_status forward(void *state, const double *q, double *d, osib_err *err)
+{
+    const cpu_problem *p = call(state);
     return p->tti ? cpu_tti_forward(state, q, d, err) : cpu_forward(state, q, d, err);
 }
 
 static osib_status adjoint(void *state, const double *d, double *q, osib_err *err)
 {
-    const cpu_problem *p = state;
+    const cpu_problem *p = call(state);
     return p->tti ? cpu_tti_adjoint(state, d, q, err) : cpu_adjoint(state, d, q, err);
 }
 
 static osib_status born(void *state, const double *q, const double *dm, double *d, osib_err *err)
 {
-    const cpu_problem *p = state;
+    const cpu_problem *p = call(state);
     return p->tti ? cpu_tti_born(state, q, dm, d, err) : cpu_born(state, q, dm, d, err);
 }
 
 static osib_status born_adjoint(void *state, const double *q, const double *r, double *image, osib_err *err)
 {
-    const cpu_problem *p = state;
+    const cpu_problem *p = call(state);
     return p->tti ? cpu_tti_born_adjoint(state, q, r, image, err) : cpu_born_adjoint(state, q, r, image, err);
 }
 
 static osib_status gradient(void *state, const double *q, const double *d_obs, double *phi, double *grad, osib_err *err)
 {
-    const cpu_problem *p = state;
+    const cpu_problem *p = call(state);
     return p->tti ? cpu_tti_gradient(state, q, d_obs, phi, grad, err) : cpu_gradient(state, q, d_obs, phi, grad, err);
 }
 
@@ -187,6 +201,7 @@ const osib_backend osib_backend_cpu = {
     .set_model = set_model,
     .set_thomsen = set_thomsen,
     .set_progress = set_progress,
+    .notes = notes,
     .forward = forward,
     .adjoint = adjoint,
     .born = born,

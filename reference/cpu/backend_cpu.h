@@ -32,8 +32,7 @@ enum {
     CPU_RULE_PLANES = 16,
     CPU_RULE_MAX_TIME_BLOCK = 8,
     CPU_DEFAULT_TILE_Y = 0, /* cpu_sweep.h's rule */
-    CPU_MAX_TILE = 1 << 20,
-    CPU_MAX_CHECKPOINTS = 1 << 20
+    CPU_MAX_TILE = 1 << 20
 };
 
 /* The steps per wavefront a run of space order so uses. */

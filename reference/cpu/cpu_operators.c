@@ -9,10 +9,12 @@
 #include "cpu_fpenv.h"
 #include "cpu_sweep.h"
 #include "cpu_tti.h"
+#include "sysinfo.h"
 
 #include <math.h>
 #include <omp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -358,13 +360,13 @@ static void rv_reverse(void *ctx, size_t state)
     v->bw.progress_done += 1;
 }
 
-static osib_status checkpointed_core(cpu_problem *p, const double *q, const double *r_or_dobs, int is_obs, double *phi,
-                                     double *image, osib_err *err)
+static osib_status checkpointed_core(cpu_problem *p, int snapshots, const double *q, const double *r_or_dobs,
+                                     int is_obs, double *phi, double *image, osib_err *err)
 {
     const size_t nstates = p->nt - 2;
     /* More than nstates - 1 snapshots would hold every state: the schedule
      * never uses them, so they are not allocated. */
-    const int slots = (size_t)p->snapshots + 1 >= nstates ? (int)nstates - 1 : p->snapshots;
+    const int slots = (size_t)snapshots + 1 >= nstates ? (int)nstates - 1 : snapshots;
     const double steps = (size_t)slots + 1 >= nstates
                              ? (double)nstates - 1
                              : osib_checkpoint_revolve((double)nstates, (double)slots + 1.0).forward_steps;
@@ -402,16 +404,85 @@ static osib_status checkpointed_core(cpu_problem *p, const double *q, const doub
     };
     rv_restore(&v, -1);
     const osib_revolve_actions actions = {&v, rv_advance, rv_store, rv_restore, rv_turn, rv_reverse};
-    osib_revolve_run(nstates, slots, &actions, NULL);
+    osib_revolve_counts counts;
+    osib_revolve_run(nstates, slots, &actions, &counts);
+    snprintf(p->notes, sizeof p->notes,
+             "gradient checkpointed (Revolve): %d snapshots of 2 levels, %.0f forward steps taken for %zu states "
+             "(%.0f predicted, %.2fx one forward sweep)",
+             slots, counts.forward_steps, nstates, steps, counts.forward_steps / (double)(nstates - 1));
     cpu_fold_image(p, f[2], image);
+    return OSIB_OK;
+}
+
+/* Bytes cpu_alloc_huge takes for n values. */
+static double huge_bytes(double values)
+{
+    const double huge = 2097152.0, bytes = values * sizeof(cpu_real);
+    return bytes >= huge ? ceil(bytes / huge) * huge : bytes;
+}
+
+/* What running the gradient with a history of `fields` fields adds to the
+ * resident memory now: the history (less one already held), the work
+ * fields and residual not yet held, the float64 image the fold fills. */
+static double added_bytes(const cpu_problem *p, size_t fields)
+{
+    double add = huge_bytes((double)fields * (double)p->nstore);
+    if (p->history)
+        add -= huge_bytes((double)p->history_fields * (double)p->nstore);
+    for (int i = 0; i < 3; i++)
+        add += p->work[i] ? 0.0 : huge_bytes((double)p->nstore);
+    if (!p->residual)
+        add += 8.0 * (double)p->nt * (double)p->rec.npoint;
+    return add + 8.0 * (double)(p->n[0] * p->n[1] * p->n[2]);
+}
+
+/* The gradient's strategy (spec/acoustic.md §12, "Gradients under a memory
+ * budget"): --checkpoints when given; under a budget, the whole history
+ * when it fits beside what the process holds now, else Revolve with as
+ * many snapshots as fit; without either, the whole history. *snapshots: -1
+ * for the whole history. */
+static osib_status choose_strategy(const cpu_problem *p, int *snapshots, osib_err *err)
+{
+    *snapshots = p->snapshots;
+    if (p->snapshots >= 0 || p->memory_budget_bytes <= 0)
+        return OSIB_OK;
+    /* A margin for what is not counted: HDF5's buffers when the outputs
+     * are written, the allocator's own pages. */
+    const double margin = 4.0 * 1048576.0 + 0.02 * p->memory_budget_bytes;
+    const double room = p->memory_budget_bytes - osib_self_rss_bytes() - margin;
+    if (added_bytes(p, p->nt) <= room) {
+        *snapshots = -1;
+        return OSIB_OK;
+    }
+    if (added_bytes(p, 2) > room)
+        return osib_fail(err, OSIB_E_NOMEM,
+                         "memory budget %.1f MiB: this process holds %.1f MiB already, and the gradient needs %.1f "
+                         "MiB more with no snapshot at all (and a margin of %.1f MiB)",
+                         p->memory_budget_bytes / 1048576.0, osib_self_rss_bytes() / 1048576.0,
+                         added_bytes(p, 2) / 1048576.0, margin / 1048576.0);
+    int lo = 0, hi = (int)(p->nt < (size_t)CPU_MAX_SNAPSHOTS ? p->nt : (size_t)CPU_MAX_SNAPSHOTS);
+    while (lo < hi) { /* the most snapshots that fit */
+        const int mid = lo + (hi - lo + 1) / 2;
+        if (added_bytes(p, 2 + 2 * (size_t)mid) <= room)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    *snapshots = lo;
     return OSIB_OK;
 }
 
 static osib_status born_adjoint_core(cpu_problem *p, const double *q, const double *r_or_dobs, int is_obs, double *phi,
                                      double *image, osib_err *err)
 {
-    if (p->snapshots >= 0 && p->nt > 2)
-        return checkpointed_core(p, q, r_or_dobs, is_obs, phi, image, err);
+    int snapshots;
+    osib_status st = choose_strategy(p, &snapshots, err);
+    if (st != OSIB_OK)
+        return st;
+    if (p->memory_budget_bytes > 0 && snapshots < 0)
+        snprintf(p->notes, sizeof p->notes, "gradient with the whole history (%zu levels): it fits the budget", p->nt);
+    if (snapshots >= 0 && p->nt > 2)
+        return checkpointed_core(p, snapshots, q, r_or_dobs, is_obs, phi, image, err);
     return full_history_core(p, q, r_or_dobs, is_obs, phi, image, err);
 }
 
@@ -465,5 +536,9 @@ size_t cpu_operator_bytes(const osib_setup *s, osib_op op)
         fields += (double)omp_get_max_threads() * CPU_TTI_WINDOW_BYTES / field;
     double sparse = (double)s->nt * (double)(s->nsrc + 2 * s->nrec) * 2 * sizeof(double);
     double total = fields * field + sparse + 3.0 * (double)N[0] * N[1] * N[2] * sizeof(double);
+    /* Under a budget the gradient keeps what fits (choose_strategy). */
+    if ((op == OSIB_OP_BORN_ADJOINT || op == OSIB_OP_GRADIENT) && s->memory_budget_bytes > 0 && !s->tti &&
+        total > s->memory_budget_bytes)
+        total = s->memory_budget_bytes;
     return total > (double)SIZE_MAX ? SIZE_MAX : (size_t)total;
 }

@@ -28,6 +28,7 @@ static osib_status layout(cpu_problem *p, const osib_setup *s, osib_err *err)
     p->nbl = s->nbl;
     p->dt_ms = s->dt_ms;
     p->nt = s->nt;
+    p->memory_budget_bytes = s->memory_budget_bytes;
     for (int a = 0; a < 3; a++) {
         p->n[a] = p->N[a] = 1;
         p->halo[a] = (s->ndim == 3 || a != 1) ? p->half : 0;

@@ -42,7 +42,7 @@
 
 /* Padded fields an operator works in, at most: TTI's Born operator, rings
  * of 2 for u, v, du and dv, and dm (acoustic Born: 5, cpu_operators.c). */
-enum { CPU_WORK_FIELDS = 9 };
+enum { CPU_WORK_FIELDS = 9, CPU_MAX_SNAPSHOTS = 1 << 20 };
 
 /* Sparse points (sources or receivers) with their multilinear weights and
  * two indexes that let a time step do the sparse work of any block of rows
@@ -109,8 +109,10 @@ typedef struct {
     cpu_real *history;               /* the gradient's forward history from the first gradient on: nt fields, or
                                       * (checkpointed) the recomputed forward's two levels and the snapshots */
     size_t history_fields;           /* fields history holds */
-    int snapshots;                   /* the gradient's strategy: -1 keep every level; s >= 0 Revolve with s snapshots */
-    double *residual;                /* the gradient's F q - d_obs, nt x receivers */
+    int snapshots;              /* --checkpoints: -1 keep every level (or what the budget allows); s >= 0 Revolve */
+    double memory_budget_bytes; /* the case's, for the gradient (0: none): cpu_operators.c chooses to fit it */
+    char notes[256];            /* what the last gradient chose, for result.yaml (backend.h, notes) */
+    double *residual;           /* the gradient's F q - d_obs, nt x receivers */
     cpu_sparse src, rec;
     int time_block; /* steps per wavefront in 3D (cpu_sweep.h); 1: none */
     int tile_y;     /* rows per wavefront tile in 3D (cpu_sweep.h), or per TTI block; 0: the rule */

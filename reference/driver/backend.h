@@ -38,6 +38,10 @@ typedef struct {
      * create() refuses a TTI setup. */
     osib_status (*set_thomsen)(void *state, const osib_thomsen *th, osib_err *err);
     void (*set_progress)(void *state, osib_progress_fn fn, void *ctx);
+    /* What the last operator call chose for itself (e.g. the gradient's
+     * strategy under a memory budget), one line for result.yaml's notes
+     * and the run command's stderr; "" when nothing. May be NULL. */
+    void (*notes)(const void *state, char *buf, size_t cap);
 
     osib_status (*forward)(void *state, const double *q, double *d, osib_err *err);
     osib_status (*adjoint)(void *state, const double *d, double *q, osib_err *err);

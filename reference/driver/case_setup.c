@@ -21,6 +21,7 @@ osib_status osib_case_setup_init(osib_case_setup *cs, const osib_case *c, osib_e
     s->nt = c->nt;
     s->nsrc = c->sources.count;
     s->nrec = c->receivers.count;
+    s->memory_budget_bytes = (double)c->memory_budget_bytes;
     cs->src_coords_m = malloc(s->nsrc * (size_t)c->ndim * sizeof(double));
     cs->rec_coords_m = malloc(s->nrec * (size_t)c->ndim * sizeof(double));
     if (!cs->src_coords_m || !cs->rec_coords_m) {

@@ -83,6 +83,8 @@ osib_status osib_protocol_serve(const osib_backend *b, const char *request_path,
     if (st == OSIB_OK) {
         osib_result res = {.compute_seconds = seconds};
         snprintf(res.task_id, sizeof res.task_id, "%s", r.task_id);
+        if (b->notes)
+            b->notes(state, res.notes, sizeof res.notes);
         snprintf(path, sizeof path, "%s/%s", dir, r.result_file);
         st = osib_result_write(&res, path, err);
     }

@@ -19,7 +19,8 @@ osib_setup osib_setup_sizes(const osib_case *c)
                     .dt_ms = c->dt_ms,
                     .nt = c->nt,
                     .nsrc = c->sources.count,
-                    .nrec = c->receivers.count};
+                    .nrec = c->receivers.count,
+                    .memory_budget_bytes = (double)c->memory_budget_bytes};
     for (int d = 0; d < c->ndim; d++) {
         s.shape[d] = c->shape[d];
         s.spacing_m[d] = c->spacing_m[d];
@@ -136,6 +137,11 @@ static osib_status compute(osib_run_request *r, void *state, const osib_inputs *
     r->compute_seconds = osib_now_seconds() - t0;
     if (r->progress)
         osib_progress_end(r->progress);
+    char notes[512] = "";
+    if (st == OSIB_OK && b->notes)
+        b->notes(state, notes, sizeof notes);
+    if (notes[0])
+        fprintf(stderr, "%s: %s\n", b->name, notes);
     return st;
 }
 

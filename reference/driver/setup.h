@@ -22,6 +22,7 @@ typedef struct {
     size_t nsrc, nrec;
     const double *src_coords_m; /* nsrc x ndim */
     const double *rec_coords_m; /* nrec x ndim */
+    double memory_budget_bytes; /* born_adjoint and gradient: the peak resident memory allowed; 0: none */
 } osib_setup;
 
 /* The Thomsen parameters of a TTI medium on the physical grid (C order,

@@ -32,6 +32,15 @@ for op in gradient born_adjoint; do
         check "2D $op with $s snapshots: the same bits as the whole history" \
             h5diff -q "$TMP/$op-2d-full.h5" "$TMP/$op-2d-s$s.h5" /outputs /outputs
     done
+    # The steps the schedule took, counted as they ran, against Griewank's
+    # t(s + 1, l) for l = 118 states (osib-cpu's notes on stderr).
+    run "$op-2d-count" "$TMP/2d.yaml" 2 --checkpoints 5
+    if grep -q "5 snapshots of 2 levels, \([0-9]*\) forward steps taken for 118 states (\1 predicted" "$TMP/err"; then
+        ok "2D $op, 5 snapshots: the forward steps taken are Griewank's count ($(grep -o '[0-9]* forward steps' "$TMP/err"))"
+    else
+        not_ok "2D $op, 5 snapshots: the forward steps taken are Griewank's count"
+        sed 's/^/#   /' "$TMP/err"
+    fi
     run "$op-3d-full" $CASE3 2 --time-block 1
     run "$op-3d-s3" $CASE3 3 --checkpoints 3 --time-block 4 --tile-y 5
     check "3D so 8 $op, 3 snapshots, 4 steps per wavefront, 3 threads: the same bits as the whole history" \
