@@ -146,6 +146,47 @@ static void test_canonical_ignores_presentation(void **state)
     osib_case_free(&a);
 }
 
+/* A memory budget is read, kept out of the hash (it changes no number),
+ * written back for requests, and refused below the least budget. */
+static void test_memory_budget(void **state)
+{
+    (void)state;
+    osib_case a, b, back;
+    osib_err err = {0};
+    char ha[65], hb[65];
+    assert_int_equal(test_case_from_text(base_case, &a, &err), OSIB_OK);
+    assert_true(a.memory_budget_bytes == 0);
+    char text[4096];
+    snprintf(text, sizeof text, "%smemory_budget_bytes: 41943040\n", base_case);
+    assert_int_equal(test_case_from_text(text, &b, &err), OSIB_OK);
+    assert_true(b.memory_budget_bytes == 41943040);
+    osib_case_hash(&a, ha, NULL);
+    osib_case_hash(&b, hb, NULL);
+    assert_string_equal(ha, hb);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(osib_case_write_yaml(&b, f, "", &err), OSIB_OK);
+    fclose(f);
+    assert_non_null(strstr(buf, "memory_budget_bytes: 41943040\n"));
+    assert_int_equal(test_case_from_text(buf, &back, &err), OSIB_OK);
+    assert_true(back.memory_budget_bytes == 41943040);
+    free(buf);
+    /* 181^2 padded points: 6 x 4 x 32761 + 8 x 475 x (1 + 2 x 101) = 1557664 bytes. */
+    assert_true(osib_case_min_budget_bytes(&a) == 1557664.0);
+    snprintf(text, sizeof text, "%smemory_budget_bytes: 1557663\n", base_case);
+    expect_refused(text, OSIB_E_CASE, "below the 1557664 bytes");
+    snprintf(text, sizeof text, "%smemory_budget_bytes: 1557664\n", base_case);
+    osib_case c;
+    assert_int_equal(test_case_from_text(text, &c, &err), OSIB_OK);
+    osib_case_free(&c);
+    snprintf(text, sizeof text, "%smemory_budget_bytes: -5\n", base_case);
+    expect_refused(text, OSIB_E_CASE, "memory_budget_bytes");
+    osib_case_free(&a);
+    osib_case_free(&b);
+    osib_case_free(&back);
+}
+
 static void test_lattice_and_layers(void **state)
 {
     (void)state;
@@ -250,11 +291,9 @@ static void test_missing_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_spec_cases_and_hashes),
-        cmocka_unit_test(test_canonical_ignores_presentation),
-        cmocka_unit_test(test_lattice_and_layers),
-        cmocka_unit_test(test_time_step_rules),
-        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_spec_cases_and_hashes), cmocka_unit_test(test_canonical_ignores_presentation),
+        cmocka_unit_test(test_memory_budget),         cmocka_unit_test(test_lattice_and_layers),
+        cmocka_unit_test(test_time_step_rules),       cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_missing_file),
     };
     return cmocka_run_group_tests_name("cases", tests, NULL, NULL);

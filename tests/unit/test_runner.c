@@ -272,6 +272,34 @@ static void test_exec_memory_not_the_runners(void **state)
     free(held);
 }
 
+/* A memory limit (a case's budget) stops a tree as soon as a sample sees it
+ * passed: a program holding 200 MB for 20 s under a 50 MB limit is stopped
+ * within a second, reported over memory with its peak; one under the limit
+ * runs to its end. */
+static void test_exec_memory_limit(void **state)
+{
+    (void)state;
+    char out[512], err_path[512];
+    snprintf(out, sizeof out, "%s/out.txt", dir);
+    snprintf(err_path, sizeof err_path, "%s/err.txt", dir);
+    char *argv[] = {"python3", "-c",
+                    "import time; b = bytearray(200 << 20); b[::4096] = b'x' * len(b[::4096]); time.sleep(20)", NULL};
+    osib_exec_limits limits = {.time_limit_s = 30, .memory_limit_bytes = 50e6};
+    osib_exec_result r;
+    osib_err err = {0};
+    assert_int_equal(osib_exec(argv, dir, out, err_path, &limits, &r, &err), OSIB_OK);
+    assert_true(r.over_memory && !r.exited && !r.timed_out);
+    assert_true(r.peak_memory_bytes > 50e6);
+    assert_true(r.wall_seconds < 5.0);
+    char what[192];
+    osib_exec_describe(&r, what, sizeof what);
+    assert_non_null(strstr(what, "passed the limit"));
+    limits.memory_limit_bytes = 400e6;
+    char *small[] = {"python3", "-c", "import time; b = bytearray(20 << 20); time.sleep(0.3)", NULL};
+    assert_int_equal(osib_exec(small, dir, out, err_path, &limits, &r, &err), OSIB_OK);
+    assert_true(!r.over_memory && r.exited && r.exit_code == 0);
+}
+
 /* ---------------------------------------------------------------------------
  * Requests and results
  * ------------------------------------------------------------------------- */
@@ -405,17 +433,12 @@ static void test_results(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dot_and_linearity),
-        cmocka_unit_test(test_narrow_fraction),
-        cmocka_unit_test(test_taylor_measure),
-        cmocka_unit_test(test_exec),
-        cmocka_unit_test(test_exec_leftovers),
-        cmocka_unit_test(test_exec_capture_cap),
-        cmocka_unit_test(test_exec_memory),
-        cmocka_unit_test(test_exec_memory_not_the_runners),
-        cmocka_unit_test(test_request_round_trip),
-        cmocka_unit_test(test_bad_requests),
-        cmocka_unit_test(test_results),
+        cmocka_unit_test(test_dot_and_linearity), cmocka_unit_test(test_narrow_fraction),
+        cmocka_unit_test(test_taylor_measure),    cmocka_unit_test(test_exec),
+        cmocka_unit_test(test_exec_leftovers),    cmocka_unit_test(test_exec_capture_cap),
+        cmocka_unit_test(test_exec_memory),       cmocka_unit_test(test_exec_memory_not_the_runners),
+        cmocka_unit_test(test_exec_memory_limit), cmocka_unit_test(test_request_round_trip),
+        cmocka_unit_test(test_bad_requests),      cmocka_unit_test(test_results),
     };
     return cmocka_run_group_tests_name("runner: measures, execution, protocol", tests, setup, teardown);
 }
