@@ -8,7 +8,8 @@
 #   make check-long       long scientific checks (finer convergence levels)
 #   make format           clang-format every C file
 #   make ladder-table     regenerate spec/ladder.md (osib estimate on the ladder)
-#   make bench            osib-cpu against STREAM triad and the roofline (build/bench/)
+#   make bench            osib-cpu against STREAM triad and the roofline, and its gradient
+#                         against memory budgets (build/bench/: budget.png)
 #   make bench-devito     osib-cpu against Devito on the same problems, alternated
 #   make devito-venv      Devito's Python environment (build/devito-venv, from PyPI)
 #   make certify-devito   certify the Devito adapter, float64 and float32, on every oracle case
@@ -228,6 +229,7 @@ bench: $(BUILD)/bin/osib-bench
 	   tools/bench/cases/bench-3d-256-so8-1rec.yaml
 	OMP_PROC_BIND=close $(BUILD)/bin/osib-bench --ops forward --time-block 1 --out $(BUILD)/bench/cpu-no-time-blocking.yaml \
 	   tools/bench/cases/bench-3d-256-so8.yaml
+	OSIB_BIN=$(BUILD)/bin tools/bench/bench-budget --out $(BUILD)/bench
 
 bench-devito: $(BUILD)/bin/osib-bench
 	@tools/bench/bench-devito; rc=$$?; [ $$rc -eq 77 ] && exit 0; exit $$rc

@@ -50,10 +50,15 @@ typedef struct {
     int turned;
 } revolver;
 
-static void advance(revolver *v, size_t from, size_t to)
+static void advance(revolver *v, size_t from, size_t to, int slot)
 {
     const int first = to > v->frontier; /* the first sweep only ever starts at the frontier */
-    v->a->advance(v->a->ctx, from, to, first);
+    v->a->advance(v->a->ctx, from, to, first, slot);
+    if (slot >= 0) {
+        v->counts->stores += 1.0;
+        if (slot + 1 > v->counts->slots_used)
+            v->counts->slots_used = slot + 1;
+    }
     v->counts->forward_steps += (double)(to - from);
     if (to > v->frontier)
         v->frontier = to;
@@ -113,7 +118,7 @@ static void reverse_range(revolver *v, size_t a, size_t b, int free_slots, int h
     while (b - a > 1) {
         if (free_slots == 0) { /* no snapshot left: every state from a again */
             for (size_t k = b - 1; k > a; k--) {
-                advance(v, a, k);
+                advance(v, a, k, -1);
                 reverse(v, k);
                 restore(v, held);
             }
@@ -121,11 +126,7 @@ static void reverse_range(revolver *v, size_t a, size_t b, int free_slots, int h
         }
         const size_t m = split(b - a, free_slots + 1);
         const int slot = v->nslots - free_slots;
-        advance(v, a, a + m);
-        v->a->store(v->a->ctx, slot);
-        v->counts->stores += 1.0;
-        if (slot + 1 > v->counts->slots_used)
-            v->counts->slots_used = slot + 1;
+        advance(v, a, a + m, slot);
         reverse_range(v, a + m, b, free_slots - 1, slot);
         restore(v, held);
         b = a + m;

@@ -38,11 +38,13 @@ osib_checkpoint_plan osib_checkpoint_revolve(double steps, double snapshots);
  * snapshot (zeros), so it is not one of the nslots. The reversal needs
  * states nstates - 1, nstates - 2, ..., 0, in that order, each one current
  * when `reverse` is called for it. The schedule calls
- *   advance(from, to, first)  step the current state from `from` to `to`
+ *   advance(from, to, first, slot)
+ *                             step the current state from `from` to `to`
  *                             (to > from); first: no step in it was taken
  *                             before (the first sweep, from 0 to nstates - 1);
- *   store(slot)               copy the current state into snapshot slot
- *                             (0 <= slot < nslots);
+ *                             slot >= 0 (< nslots): keep the new state in that
+ *                             snapshot too (an implementation may write it
+ *                             there directly), -1: no snapshot;
  *   restore(slot)             make the state held in slot current (slot -1:
  *                             the initial state);
  *   turn()                    once, when the first sweep has reached
@@ -56,8 +58,7 @@ osib_checkpoint_plan osib_checkpoint_revolve(double steps, double snapshots);
  * ------------------------------------------------------------------------- */
 typedef struct {
     void *ctx;
-    void (*advance)(void *ctx, size_t from, size_t to, int first);
-    void (*store)(void *ctx, int slot);
+    void (*advance)(void *ctx, size_t from, size_t to, int first, int slot);
     void (*restore)(void *ctx, int slot);
     void (*turn)(void *ctx);
     void (*reverse)(void *ctx, size_t state);

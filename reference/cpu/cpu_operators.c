@@ -299,6 +299,9 @@ typedef struct {
     double *resid;       /* the gradient's: recorded on the first sweep; NULL for J^T */
     const double *d_obs; /* the gradient's */
     double *phi;
+    size_t state;       /* the current forward state */
+    int held;           /* -1: it is in the ring; s >= 0: in snapshot s, not copied (restores are lazy) */
+    size_t *slot_state; /* the state each snapshot holds */
 } revolve_run;
 
 static cpu_real *snapshot(const cpu_problem *p, int slot, int level)
@@ -313,33 +316,53 @@ static void copy_field(const cpu_problem *p, cpu_real *dst, const cpu_real *src)
         memcpy(dst + ix * p->stride[0], src + ix * p->stride[0], p->stride[0] * sizeof(cpu_real));
 }
 
-static void rv_advance(void *ctx, size_t from, size_t to, int first)
+/* An advance reads the start state where it is held (a snapshot: the
+ * sweep's start_levels, not copied into the ring first) and, when the new
+ * state is to be kept in a snapshot, writes its two levels there (the
+ * sweep's end_levels: no copy either); the levels between go through the
+ * ring. One step leaves the new state's older level where the start state
+ * had it: that one level is copied. */
+static void rv_advance(void *ctx, size_t from, size_t to, int first, int slot)
 {
     revolve_run *v = ctx;
     cpu_sweep sw = v->fw;
     if (!first || !v->resid)
         sw.record = NULL; /* a recomputed step records what the first sweep did */
+    const cpu_real *start[2] = {v->fw.ring[0], v->fw.ring[1]};
+    if (v->held >= 0) {
+        start[0] = sw.start_levels[0] = snapshot(v->p, v->held, 0);
+        start[1] = sw.start_levels[1] = snapshot(v->p, v->held, 1);
+        sw.start_state = from;
+    }
+    cpu_real *end[2] = {v->fw.ring[0], v->fw.ring[1]};
+    if (slot >= 0) {
+        end[0] = sw.end_levels[0] = snapshot(v->p, slot, 0);
+        end[1] = sw.end_levels[1] = snapshot(v->p, slot, 1);
+        sw.end_state = to;
+        v->slot_state[slot] = to;
+    }
+    const size_t carried = (from + 1) % 2; /* level from + 1: in the new state if to = from + 1 */
+    if (to == from + 1 && end[carried] != start[carried])
+        copy_field(v->p, end[carried], start[carried]);
     cpu_sweep_run_steps(v->p, &sw, from, to);
+    v->held = slot; /* the new state is in the ring, or in the snapshot */
+    v->state = to;
     v->fw.progress_done += to - from;
     v->bw.progress_done += to - from;
-}
-
-static void rv_store(void *ctx, int slot)
-{
-    revolve_run *v = ctx;
-    for (int l = 0; l < 2; l++)
-        copy_field(v->p, snapshot(v->p, slot, l), v->fw.ring[l]);
 }
 
 static void rv_restore(void *ctx, int slot)
 {
     revolve_run *v = ctx;
-    for (int l = 0; l < 2; l++) {
-        if (slot < 0)
+    if (slot < 0) { /* the initial state: zeros, made again */
+        for (int l = 0; l < 2; l++)
             cpu_zero_field(v->p, v->fw.ring[l]);
-        else
-            copy_field(v->p, v->fw.ring[l], snapshot(v->p, slot, l));
+        v->held = -1;
+        v->state = 0;
+        return;
     }
+    v->held = slot;
+    v->state = v->slot_state[slot];
 }
 
 static void rv_turn(void *ctx)
@@ -351,11 +374,15 @@ static void rv_turn(void *ctx)
     }
 }
 
+/* The adjoint step producing level k reads u^{k+1}, the newer level of
+ * state k, wherever the state is held. */
 static void rv_reverse(void *ctx, size_t state)
 {
     revolve_run *v = ctx;
-    const size_t j = v->p->nt - 3 - state; /* the adjoint step producing level `state` */
-    cpu_sweep_run_steps(v->p, &v->bw, j, j + 1);
+    const size_t j = v->p->nt - 3 - state;
+    cpu_sweep sw = v->bw;
+    sw.u_history = v->held >= 0 ? snapshot(v->p, v->held, 0) : v->p->history;
+    cpu_sweep_run_steps(v->p, &sw, j, j + 1);
     v->fw.progress_done += 1;
     v->bw.progress_done += 1;
 }
@@ -378,7 +405,10 @@ static osib_status checkpointed_core(cpu_problem *p, int snapshots, const double
         st = cpu_work_residual(p, err);
     if (st != OSIB_OK)
         return st;
-    revolve_run v = {.p = p, .d_obs = r_or_dobs, .phi = phi};
+    size_t *slot_state = calloc((size_t)slots + 1, sizeof *slot_state);
+    if (!slot_state)
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory");
+    revolve_run v = {.p = p, .d_obs = r_or_dobs, .phi = phi, .slot_state = slot_state};
     v.resid = is_obs ? p->residual : NULL;
     if (v.resid)
         memset(v.resid, 0, p->nt * p->rec.npoint * sizeof *v.resid);
@@ -403,9 +433,10 @@ static osib_status checkpointed_core(cpu_problem *p, int snapshots, const double
         .progress_total = (size_t)steps + nstates,
     };
     rv_restore(&v, -1);
-    const osib_revolve_actions actions = {&v, rv_advance, rv_store, rv_restore, rv_turn, rv_reverse};
+    const osib_revolve_actions actions = {&v, rv_advance, rv_restore, rv_turn, rv_reverse};
     osib_revolve_counts counts;
     osib_revolve_run(nstates, slots, &actions, &counts);
+    free(slot_state);
     snprintf(p->notes, sizeof p->notes,
              "gradient checkpointed (Revolve): %d snapshots of 2 levels, %.0f forward steps taken for %zu states "
              "(%.0f predicted, %.2fx one forward sweep)",

@@ -32,7 +32,18 @@ static const cpu_real *u_level(const cpu_problem *p, const cpu_sweep *sw, size_t
 cpu_real *cpu_sweep_level(const cpu_problem *p, const cpu_sweep *sw, size_t t)
 {
     (void)p;
+    if (sw->end_levels[0] && (t == sw->end_state || t == sw->end_state + 1))
+        return sw->end_levels[t % 2];
     return sw->ring[t % 2];
+}
+
+/* A level a step reads: the ring's, or for the two levels of the start
+ * state, where the sweep begins from a snapshot, the snapshot's. */
+static const cpu_real *read_level(const cpu_problem *p, const cpu_sweep *sw, size_t t)
+{
+    if (sw->start_levels[0] && (t == sw->start_state || t == sw->start_state + 1))
+        return sw->start_levels[t % 2];
+    return cpu_sweep_level(p, sw, t);
 }
 
 cpu_real *cpu_sweep_level2(const cpu_problem *p, const cpu_sweep *sw, size_t t)
@@ -54,8 +65,8 @@ static cpu_update update_of(const cpu_problem *p, const cpu_sweep *sw, size_t j)
         mode = CPU_UPDATE_BORN;
     cpu_update a = {
         .mode = mode,
-        .cur = cpu_sweep_level(p, sw, tc),
-        .older = cpu_sweep_level(p, sw, to),
+        .cur = read_level(p, sw, tc),
+        .older = read_level(p, sw, to),
         .newer = cpu_sweep_level(p, sw, tn),
         .g = sw->g,
         .u = sw->g ? u_level(p, sw, tc) : NULL,

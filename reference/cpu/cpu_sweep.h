@@ -60,7 +60,18 @@ typedef struct {
     cpu_real *g;                 /* imaging: the image times dt^2 (cpu_kernels.h), or NULL */
     const cpu_real *u_history;   /* imaging: forward level t at u_history + (t % history_levels) nstore */
     size_t history_levels;       /* 2: the ring of a recomputed forward; 0: all nt levels */
-    int time_block;              /* steps per wavefront, >= 1 */
+    /* Or NULL: a forward sweep that starts from state k (levels k + 1 and
+     * k) held elsewhere, a checkpointed gradient's snapshot, reads those two
+     * levels from start_levels[t % 2] and writes its new levels into the
+     * ring, so that the snapshot need not be copied into the ring first. */
+    const cpu_real *start_levels[2];
+    size_t start_state;
+    /* Or NULL: the two levels of end_state (end_state + 1 and end_state),
+     * where the sweep ends, are written to (and read from) end_levels[t % 2]
+     * instead of the ring: a snapshot taken without a copy. */
+    cpu_real *end_levels[2];
+    size_t end_state;
+    int time_block; /* steps per wavefront, >= 1 */
     size_t progress_done, progress_total;
 } cpu_sweep;
 
@@ -71,7 +82,8 @@ void cpu_sweep_run(const cpu_problem *p, const cpu_sweep *sw);
  * and single adjoint steps): the same bits as inside a whole sweep. */
 void cpu_sweep_run_steps(const cpu_problem *p, const cpu_sweep *sw, size_t j_begin, size_t j_end);
 
-/* The level array of time t (the scattered field's: cpu_sweep_level2). */
+/* The level array of time t, where steps write it (the scattered field's:
+ * cpu_sweep_level2). */
 cpu_real *cpu_sweep_level(const cpu_problem *p, const cpu_sweep *sw, size_t t);
 cpu_real *cpu_sweep_level2(const cpu_problem *p, const cpu_sweep *sw, size_t t);
 

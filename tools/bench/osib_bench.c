@@ -27,8 +27,8 @@
 #include "version.h"
 
 static const char *const usage =
-    "usage: osib-bench [--ops OP,...] [--repeat N] [--pairs N] [--time-block K] [--tile-y N] [--out FILE.yaml]\n"
-    "                  CASE...\n"
+    "usage: osib-bench [--ops OP,...] [--repeat N] [--pairs N] [--time-block K] [--tile-y N]\n"
+    "                  [--checkpoints S] [--out FILE.yaml] CASE...\n"
     "       osib-bench triad [--repeat N]\n"
     "\n"
     "Times osib-cpu's kernels (reference/cpu) on each case: one untimed run,\n"
@@ -48,6 +48,8 @@ static const char *const usage =
     "  --pairs N        alternated gradient / forward pairs (default 3; 0: none)\n"
     "  --time-block K   osib-cpu's --time-block (default: its rule, 4 at so 8)\n"
     "  --tile-y N       osib-cpu's --tile-y (default: its rule)\n"
+    "  --checkpoints S  osib-cpu's --checkpoints: the gradient with S Revolve snapshots\n"
+    "                   (default: the whole history; tools/bench/bench-budget)\n"
     "  --out FILE       also write the rows as YAML, atomically\n"
     "\n"
     "Exit codes: 0 ok, 2 usage, 3 invalid case, 5 not enough memory, 9 other.\n";
@@ -61,6 +63,7 @@ typedef struct {
     double seconds, seconds_min, seconds_max, gpts, gflops, bytes_per_point;
     double exec_flops_per_point, gflops_exec, peak_gflops; /* executed flops: TTI (cpu_tti.h); 0 otherwise */
     double triad_before, triad_after, roofline_gpts, streaming_gpts;
+    char notes[256]; /* what the kernels chose (the gradient's checkpoints), or "" */
 } bench_row;
 
 static int cmp_double(const void *a, const void *b)
@@ -268,6 +271,8 @@ static osib_status bench_one(const char *path, osib_op op, const cpu_options *op
     row->triad_after = osib_machine_triad_gbs(5);
     if (st != OSIB_OK)
         goto done;
+    if (b.backend.notes)
+        b.backend.notes(b.state, row->notes, sizeof row->notes);
     row->seconds = median_of(times, repeat);
     row->seconds_min = times[0];
     row->seconds_max = times[repeat - 1];
@@ -361,6 +366,8 @@ static void print_row(const bench_row *r)
            100.0 * (r->tti ? r->gflops_exec : r->gflops) / r->peak_gflops, r->gpts / r->threads,
            0.5 * (r->triad_before + r->triad_after), 100.0 * r->gpts / r->roofline_gpts,
            100.0 * r->gpts / r->streaming_gpts);
+    if (r->notes[0])
+        printf("    %s\n", r->notes);
     fflush(stdout);
 }
 
@@ -385,6 +392,8 @@ static void yaml_row(FILE *f, const bench_row *r)
         fprintf(f, "    executed_flops_per_point_step: %.6g\n    gflop_per_s_executed: %.6g\n", r->exec_flops_per_point,
                 r->gflops_exec);
     fprintf(f, "    compute_fraction: %.4f\n", (r->tti ? r->gflops_exec : r->gflops) / r->peak_gflops);
+    if (r->notes[0])
+        fprintf(f, "    notes: \"%s\"\n", r->notes); /* osib-cpu's own words: no quotes in them */
 }
 
 static void yaml_ratio(FILE *f, const bench_ratio *r)
@@ -467,7 +476,7 @@ static int fail_usage(const char *msg)
 int main(int argc, char **argv)
 {
     int repeat = 3, pairs = 3;
-    cpu_options opt = {.time_block = CPU_DEFAULT_TIME_BLOCK, .tile_y = CPU_DEFAULT_TILE_Y};
+    cpu_options opt = {.time_block = CPU_DEFAULT_TIME_BLOCK, .tile_y = CPU_DEFAULT_TILE_Y, .checkpoints = -1};
     const char *out_path = NULL, *ops_arg = "forward,gradient";
     if (argc >= 2 && strcmp(argv[1], "triad") == 0) {
         int r = 5;
@@ -490,6 +499,7 @@ int main(int argc, char **argv)
                                              {"time-block", required_argument, NULL, 'k'},
                                              {"tile-y", required_argument, NULL, 'y'},
                                              {"pairs", required_argument, NULL, 'p'},
+                                             {"checkpoints", required_argument, NULL, 'c'},
                                              {"out", required_argument, NULL, 'O'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
@@ -512,6 +522,10 @@ int main(int argc, char **argv)
         case 'p':
             if (parse_int(optarg, 0, 1000, &pairs) != 0)
                 return fail_usage("--pairs wants an integer from 0 to 1000");
+            break;
+        case 'c':
+            if (parse_int(optarg, 0, CPU_MAX_SNAPSHOTS, &opt.checkpoints) != 0)
+                return fail_usage("--checkpoints wants an integer from 0 to 1048576");
             break;
         case 'O': out_path = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
