@@ -250,6 +250,8 @@ osib_status osib_exec(char *const argv[], const char *cwd, const char *stdout_pa
     long long oom_before = osib_oom_kill_count();
     const double runner_bytes = osib_self_rss_bytes() + 16.0 * 1024.0 * 1024.0; /* + stack, libc pages */
 
+    double io_read0 = 0.0, io_write0 = 0.0;
+    const int io_known = osib_self_io_bytes(&io_read0, &io_write0) == 0;
     double t0 = osib_now_seconds();
     pid_t pid = fork();
     if (pid < 0) {
@@ -362,6 +364,15 @@ osib_status osib_exec(char *const argv[], const char *cwd, const char *stdout_pa
         }
     }
 
+    /* Every process of the tree has been reaped, and the runner itself
+     * wrote nothing since the fork: the change is the tree's I/O. */
+    double io_read1 = 0.0, io_write1 = 0.0;
+    if (io_known && osib_self_io_bytes(&io_read1, &io_write1) == 0) {
+        res->io_read_bytes = io_read1 - io_read0;
+        res->io_write_bytes = io_write1 - io_write0;
+    } else {
+        res->io_read_bytes = res->io_write_bytes = -1.0;
+    }
     res->leftovers = (int)t.nkilled;
     res->peak_memory_bytes = t.peak_rss > t.max_own_rss ? t.peak_rss : t.max_own_rss;
     if (!res->timed_out && !res->over_memory && t.main_done) {

@@ -21,6 +21,9 @@
  *             is larger; forked workers are therefore not undercounted;
  *   OOM       a main process killed by SIGKILL while the kernel's OOM
  *             counter rose is reported as killed for want of memory;
+ *   I/O       the bytes the whole tree read from and wrote to storage,
+ *             from the runner's own I/O accounting across the task (the
+ *             kernel adds a reaped child's to its reaper's);
  *   budget    with a memory limit, a tree whose sampled memory passes it
  *             is stopped at once (a budget is judged after the run too,
  *             on the peak: this only keeps a run that ignores its budget
@@ -45,12 +48,13 @@ typedef struct {
 } osib_exec_limits;
 
 typedef struct {
-    int exited;      /* the main process terminated normally */
-    int exit_code;   /* when exited */
-    int signal;      /* when killed by a signal (not the runner's) */
-    int timed_out;   /* killed by the runner at the time limit */
-    int oom_killed;  /* killed by the kernel's out-of-memory killer */
-    int over_memory; /* stopped by the runner: its memory passed memory_limit_bytes */
+    int exited;                           /* the main process terminated normally */
+    int exit_code;                        /* when exited */
+    int signal;                           /* when killed by a signal (not the runner's) */
+    int timed_out;                        /* killed by the runner at the time limit */
+    int oom_killed;                       /* killed by the kernel's out-of-memory killer */
+    int over_memory;                      /* stopped by the runner: its memory passed memory_limit_bytes */
+    double io_read_bytes, io_write_bytes; /* storage I/O of the whole tree (proctree.h); -1 where unknown */
     double wall_seconds;
     double peak_memory_bytes;              /* of the whole process tree; 0 if never measured */
     int leftovers;                         /* processes alive after the main one ended, killed */

@@ -178,3 +178,26 @@ long long osib_oom_kill_count(void)
     fclose(f);
     return found;
 }
+
+int osib_self_io_bytes(double *read_bytes, double *write_bytes)
+{
+    FILE *f = fopen("/proc/self/io", "re");
+    if (!f)
+        return -1;
+    char key[32];
+    unsigned long long v, got = 0, rd = 0, wr = 0, cancelled = 0;
+    while (fscanf(f, "%31[^:]: %llu ", key, &v) == 2) {
+        if (strcmp(key, "read_bytes") == 0)
+            rd = v, got |= 1;
+        else if (strcmp(key, "write_bytes") == 0)
+            wr = v, got |= 2;
+        else if (strcmp(key, "cancelled_write_bytes") == 0)
+            cancelled = v, got |= 4;
+    }
+    fclose(f);
+    if (got != 7)
+        return -1;
+    *read_bytes = (double)rd;
+    *write_bytes = (double)wr - (double)cancelled;
+    return 0;
+}

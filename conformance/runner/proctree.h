@@ -32,6 +32,14 @@ size_t osib_proctree_list(pid_t *pids, size_t cap, double *rss_bytes);
  * were signalled. */
 size_t osib_proctree_signal(int sig);
 
+/* Storage bytes this process and every child it has reaped caused to be
+ * read and written (/proc/self/io: read_bytes; write_bytes less
+ * cancelled_write_bytes): Linux adds a child's counts to its reaper's when
+ * it is reaped, so the change across a task is the task's whole tree.
+ * Returns 0, or -1 where the counters cannot be read (no task I/O
+ * accounting in the kernel). */
+int osib_self_io_bytes(double *read_bytes, double *write_bytes);
+
 /* The kernel's count of processes killed for want of memory so far
  * (/proc/vmstat oom_kill), or -1 where it is not available. */
 long long osib_oom_kill_count(void);

@@ -111,6 +111,16 @@ double osib_report_peak_memory(const osib_report *r, const char *case_id, const 
     return peak;
 }
 
+void osib_report_io(const osib_report *r, const char *case_id, const char *op, double *read_bytes, double *write_bytes)
+{
+    *read_bytes = *write_bytes = -1.0;
+    for (size_t i = 0; i < r->ntasks; i++)
+        if (strcmp(r->tasks[i].case_id, case_id) == 0 && strcmp(r->tasks[i].op, op) == 0) {
+            *read_bytes = fmax(*read_bytes, r->tasks[i].io_read_bytes);
+            *write_bytes = fmax(*write_bytes, r->tasks[i].io_write_bytes);
+        }
+}
+
 /* ---------------------------------------------------------------------------
  * report.yaml
  * ------------------------------------------------------------------------- */
@@ -261,6 +271,10 @@ static void yaml_body(const osib_report *r, osib_text *t)
         osib_text_yaml_number(t, k->compute_s);
         osib_text_printf(t, ", peak_memory_bytes: ");
         osib_text_yaml_number(t, k->peak_memory_bytes);
+        osib_text_printf(t, ", io_read_bytes: ");
+        osib_text_yaml_number(t, k->io_read_bytes);
+        osib_text_printf(t, ", io_write_bytes: ");
+        osib_text_yaml_number(t, k->io_write_bytes);
         osib_text_printf(t, ", leftovers: %d, outcome: ", k->leftovers);
         osib_text_yaml_string(t, k->outcome);
         osib_text_printf(t, "}\n");
@@ -639,6 +653,7 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
     for (size_t i = 0; i < n; i++) {
         osib_task_record k;
         memset(&k, 0, sizeof k);
+        k.io_read_bytes = k.io_write_bytes = -1.0; /* reports from before they were recorded */
         if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK ||
             (st = get_str(&item, "id", k.id, sizeof k.id, err)) != OSIB_OK ||
             (st = get_str(&item, "case", k.case_id, sizeof k.case_id, err)) != OSIB_OK ||
@@ -649,6 +664,8 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
             (st = get_num(&item, "wall_s", 1, &k.wall_s, err)) != OSIB_OK ||
             (st = get_num(&item, "compute_s", 1, &k.compute_s, err)) != OSIB_OK ||
             (st = get_num(&item, "peak_memory_bytes", 1, &k.peak_memory_bytes, err)) != OSIB_OK ||
+            (st = get_num(&item, "io_read_bytes", 0, &k.io_read_bytes, err)) != OSIB_OK ||
+            (st = get_num(&item, "io_write_bytes", 0, &k.io_write_bytes, err)) != OSIB_OK ||
             (st = get_int(&item, "leftovers", &k.leftovers, err)) != OSIB_OK ||
             (st = get_str(&item, "outcome", k.outcome, sizeof k.outcome, err)) != OSIB_OK ||
             (st = osib_report_add_task(r, &k, err)) != OSIB_OK)

@@ -74,6 +74,8 @@ typedef struct {
     double wall_s;            /* measured by the runner around the process */
     double compute_s;         /* reported by the implementation (NAN when not ok) */
     double peak_memory_bytes; /* of the whole process tree */
+    double io_read_bytes;     /* storage bytes the tree read (exec.h); -1 where unknown */
+    double io_write_bytes;    /* and wrote */
     int leftovers;            /* processes killed after the main one ended */
     char outcome[192];        /* "ok", or why the task failed */
 } osib_task_record;
@@ -165,6 +167,9 @@ size_t osib_report_leftovers(const osib_report *r);
 /* The largest peak memory (bytes) of any task of a case and operator;
  * 0 when none ran. */
 double osib_report_peak_memory(const osib_report *r, const char *case_id, const char *op);
+/* The most storage bytes any task of case_id and op read and wrote (-1
+ * where unknown: the kernel has no I/O accounting, or an older report). */
+void osib_report_io(const osib_report *r, const char *case_id, const char *op, double *read_bytes, double *write_bytes);
 
 /* Write dir/report.yaml, dir/report.md and dir/report.html (one file, the
  * figures embedded) atomically; fills r->report_id. */

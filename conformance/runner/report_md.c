@@ -133,16 +133,21 @@ void osib_report_markdown(const osib_report *r, osib_text *t)
 
     osib_text_printf(t, "## Memory\n\nThe peak resident memory of the implementation's whole process tree, "
                         "the largest over every task of the case and operator (GiB), beside the spec's minimal "
-                        "footprint at the declared precision (spec/acoustic.md §12).\n\n| case | operator | peak "
-                        "GiB | footprint GiB |\n|---|---|---|---|\n");
+                        "footprint at the declared precision (spec/acoustic.md §12), and the most bytes a task "
+                        "read from and wrote to storage (the kernel's I/O accounting of the whole tree, "
+                        "spec/protocol.md §2.4; inputs and outputs included).\n\n| case | operator | peak "
+                        "GiB | footprint GiB | storage read GiB | storage written GiB |\n|---|---|---|---|---|---|\n");
     for (int i = 0; i < r->ncases; i++)
         for (int op = 0; op < OSIB_OP_COUNT; op++) {
             if (!r->cases[i].ops[op])
                 continue;
-            double peak = osib_report_peak_memory(r, r->cases[i].id, osib_op_name((osib_op)op));
-            osib_text_printf(t, "| %s | %s | %s | %s |\n", r->cases[i].id, osib_op_name((osib_op)op),
+            double peak = osib_report_peak_memory(r, r->cases[i].id, osib_op_name((osib_op)op)), rd, wr;
+            osib_report_io(r, r->cases[i].id, osib_op_name((osib_op)op), &rd, &wr);
+            osib_text_printf(t, "| %s | %s | %s | %s | %s | %s |\n", r->cases[i].id, osib_op_name((osib_op)op),
                              fmt_num(peak / 1073741824.0, a, sizeof a),
-                             fmt_num(r->cases[i].footprint_gib[op], b, sizeof b));
+                             fmt_num(r->cases[i].footprint_gib[op], b, sizeof b),
+                             rd >= 0 ? fmt_num(rd / 1073741824.0, c, sizeof c) : "—",
+                             wr >= 0 ? fmt_num(wr / 1073741824.0, d, sizeof d) : "—");
         }
     osib_text_printf(t, "\n");
 

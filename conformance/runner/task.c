@@ -307,6 +307,8 @@ osib_status osib_task_run(osib_runner *rn, const osib_case *c, osib_op op, const
     rec.wall_s = t->exec.wall_seconds;
     rec.compute_s = t->compute_seconds;
     rec.peak_memory_bytes = t->exec.peak_memory_bytes;
+    rec.io_read_bytes = t->exec.io_read_bytes;
+    rec.io_write_bytes = t->exec.io_write_bytes;
     rec.leftovers = t->exec.leftovers;
     snprintf(rec.outcome, sizeof rec.outcome, "%s", t->ok ? "ok" : t->failure);
     if (st == OSIB_OK)

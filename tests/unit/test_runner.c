@@ -300,6 +300,24 @@ static void test_exec_memory_limit(void **state)
     assert_true(!r.over_memory && r.exited && r.exit_code == 0);
 }
 
+/* Storage I/O is the whole tree's: 8 MiB written and synced by a
+ * grandchild (dd under sh) count, and a task that writes nothing counts
+ * (nearly) nothing. */
+static void test_exec_io(void **state)
+{
+    (void)state;
+    osib_exec_result r;
+    run("dd if=/dev/zero of=io.bin bs=1M count=8 conv=fsync status=none && rm io.bin", 30, &r);
+    assert_true(r.exited && r.exit_code == 0);
+    if (r.io_write_bytes < 0) {
+        print_message("  no task I/O accounting in this kernel: skipped\n");
+        return;
+    }
+    assert_true(r.io_write_bytes >= 8.0 * 1048576.0);
+    run("true", 30, &r);
+    assert_true(r.io_write_bytes >= 0 && r.io_write_bytes < 1048576.0);
+}
+
 /* ---------------------------------------------------------------------------
  * Requests and results
  * ------------------------------------------------------------------------- */
@@ -437,7 +455,8 @@ int main(void)
         cmocka_unit_test(test_taylor_measure),    cmocka_unit_test(test_exec),
         cmocka_unit_test(test_exec_leftovers),    cmocka_unit_test(test_exec_capture_cap),
         cmocka_unit_test(test_exec_memory),       cmocka_unit_test(test_exec_memory_not_the_runners),
-        cmocka_unit_test(test_exec_memory_limit), cmocka_unit_test(test_request_round_trip),
+        cmocka_unit_test(test_exec_memory_limit),
+        cmocka_unit_test(test_exec_io), cmocka_unit_test(test_request_round_trip),
         cmocka_unit_test(test_bad_requests),      cmocka_unit_test(test_results),
     };
     return cmocka_run_group_tests_name("runner: measures, execution, protocol", tests, setup, teardown);
