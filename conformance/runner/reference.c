@@ -6,6 +6,7 @@
 #include "backend.h"
 #include "backend_simple.h"
 #include "case_setup.h"
+#include "sysinfo.h"
 #include "inputs.h"
 #include "request.h"
 #include "run.h"
@@ -22,11 +23,21 @@ const char *osib_reference_name(osib_reference_kind kind)
 
 osib_reference_kind osib_reference_for(const osib_case *c) { return c->oracle ? OSIB_REF_SIMPLE : OSIB_REF_FAST; }
 
+/* The fast reference's own budget: most of the machine. Where the whole
+ * history of a gradient does not fit, it checkpoints (reference/cpu/
+ * README.md), which gives the same bits; the simple reference has no
+ * budget. */
+static double reference_budget(osib_reference_kind kind)
+{
+    const double mem = osib_physical_memory_bytes();
+    return kind == OSIB_REF_FAST && mem > 0 ? 0.8 * mem : 0.0;
+}
+
 double osib_reference_bytes(osib_reference_kind kind, const osib_backend *fast, const osib_case *c, osib_op op)
 {
     const osib_backend *b = backend_of(kind, fast);
     osib_setup s = osib_setup_sizes(c);
-    s.memory_budget_bytes = 0.0; /* the budget is the implementation's, not the kit's */
+    s.memory_budget_bytes = reference_budget(kind); /* the case's binds the implementation, not the kit */
     return b ? (double)b->memory_bytes(&s, op) : 0.0;
 }
 
@@ -35,9 +46,9 @@ osib_status osib_reference_run(osib_reference_kind kind, const osib_backend *fas
 {
     /* The case's memory budget binds the implementation under test, not the
      * kit's reference (a shallow copy: only read). */
-    osib_case unbudgeted = *budgeted;
-    unbudgeted.memory_budget_bytes = 0;
-    const osib_case *c = &unbudgeted;
+    osib_case ours = *budgeted;
+    ours.memory_budget_bytes = (long long)reference_budget(kind);
+    const osib_case *c = &ours;
     const osib_backend *b = backend_of(kind, fast);
     for (int i = 0; i < OSIB_REQ_MAX_OUTPUTS; i++)
         out[i] = NULL;
