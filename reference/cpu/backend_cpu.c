@@ -33,6 +33,7 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
     o->tile_x = 0;
     o->float64 = 0;
     o->checkpoints = -1;
+    o->stream_dir = NULL;
     while (*argc >= 2) {
         int *out = NULL, lo = 1, hi = 0;
         if (strcmp(argv[1], "--time-block") == 0) {
@@ -48,6 +49,13 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
             out = &o->checkpoints;
             lo = 0;
             hi = CPU_MAX_SNAPSHOTS;
+        } else if (strcmp(argv[1], "--stream") == 0) {
+            const char *v = *argc >= 3 ? argv[2] : NULL;
+            if (!v || !*v || strlen(v) >= 256) {
+                snprintf(err, err_cap, "--stream %s: want a directory (under 256 characters)", v ? v : "(missing)");
+                return -1;
+            }
+            o->stream_dir = v;
         } else if (strcmp(argv[1], "--precision") == 0) {
             const char *v = *argc >= 3 ? argv[2] : NULL;
             if (!v || (strcmp(v, "float32") != 0 && strcmp(v, "float64") != 0)) {
@@ -90,10 +98,18 @@ static osib_status create(void **state, const osib_setup *s, const void *options
     p->time_block = cpu_time_block(o, s->space_order);
     p->tile_y = o->tile_y;
     p->snapshots = o->checkpoints;
-    if (s->tti && p->snapshots >= 0) {
+    if (o->stream_dir)
+        snprintf(p->stream_dir, sizeof p->stream_dir, "%s", o->stream_dir);
+    if (o->stream_dir && o->checkpoints >= 0) {
         cpu_problem_free(p);
         free(p);
-        return osib_fail(err, OSIB_E_USAGE, "--checkpoints: the TTI gradient keeps its whole history");
+        return osib_fail(err, OSIB_E_USAGE, "--stream and --checkpoints: one strategy at a time");
+    }
+    if (s->tti && (p->snapshots >= 0 || p->stream_dir[0])) {
+        cpu_problem_free(p);
+        free(p);
+        return osib_fail(err, OSIB_E_USAGE,
+                         "--checkpoints, --stream: the TTI gradient keeps its whole history in memory");
     }
     if (s->tti) {
         if ((st = cpu_tti_init(p, err)) != OSIB_OK) {
@@ -194,7 +210,10 @@ const osib_backend osib_backend_cpu = {
                     "  --tile-x N      TTI: x planes per work item (default: all in 3D)\n"
                     "  --checkpoints S gradient and born_adjoint: keep S snapshots of the forward\n"
                     "                  state and recompute the rest (Revolve's binomial schedule)\n"
-                    "                  instead of every level; the same bits (default: every level)\n",
+                    "                  instead of every level; the same bits (default: every level)\n"
+                    "  --stream DIR    gradient and born_adjoint: write every level to an unnamed file\n"
+                    "                  in DIR and read it back, with asynchronous I/O (O_DIRECT where\n"
+                    "                  DIR allows); the same bits\n",
     .memory_bytes = cpu_operator_bytes,
     .create = create,
     .destroy = destroy,

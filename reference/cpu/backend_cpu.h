@@ -14,11 +14,12 @@
  * none changes the numbers: every setting gives the same bits
  * (cpu_sweep.h). Both backends take this struct. */
 typedef struct {
-    int time_block;  /* steps per wavefront in 3D; 1: no temporal blocking; 0: the rule below */
-    int tile_y;      /* y rows per wavefront tile (cpu_sweep.h), or per TTI block (cpu_tti.h) */
-    int tile_x;      /* x planes per TTI block (cpu_tti.h); 0: the default */
-    int checkpoints; /* gradient snapshots (Revolve); -1: keep the whole history */
-    int float64;     /* --precision float64: the program runs osib_backend_cpu64 (main.c; the backends ignore it) */
+    int time_block;         /* steps per wavefront in 3D; 1: no temporal blocking; 0: the rule below */
+    int tile_y;             /* y rows per wavefront tile (cpu_sweep.h), or per TTI block (cpu_tti.h) */
+    int tile_x;             /* x planes per TTI block (cpu_tti.h); 0: the default */
+    int checkpoints;        /* gradient snapshots (Revolve); -1: keep the whole history */
+    const char *stream_dir; /* gradient: stream the history to a file in this directory; NULL: do not */
+    int float64; /* --precision float64: the program runs osib_backend_cpu64 (main.c; the backends ignore it) */
 } cpu_options;
 
 /* Defaults, measured best on the benchmark machine (reference/cpu/README.md):

@@ -7,6 +7,7 @@
 
 #include "checkpoint.h"
 #include "cpu_fpenv.h"
+#include "cpu_histfile.h"
 #include "cpu_sweep.h"
 #include "cpu_tti.h"
 #include "sysinfo.h"
@@ -438,10 +439,130 @@ static osib_status checkpointed_core(cpu_problem *p, int snapshots, const double
     osib_revolve_run(nstates, slots, &actions, &counts);
     free(slot_state);
     snprintf(p->notes, sizeof p->notes,
-             "gradient checkpointed (Revolve): %d snapshots of 2 levels, %.0f forward steps taken for %zu states "
+             "forward history checkpointed (Revolve): %d snapshots of 2 levels, %.0f forward steps taken for %zu states "
              "(%.0f predicted, %.2fx one forward sweep)",
              slots, counts.forward_steps, nstates, steps, counts.forward_steps / (double)(nstates - 1));
     cpu_fold_image(p, f[2], image);
+    return OSIB_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * The streamed gradient: every forward level written to a file as the
+ * forward pass makes it, read back as the adjoint pass needs it, with
+ * asynchronous I/O (cpu_histfile.h) through a ring of 2 c level buffers, c
+ * steps a chunk: the kernels compute one chunk while the other is written
+ * or read. Levels are padded to 4096 bytes for O_DIRECT. The same steps as
+ * the whole history in memory, so the same bits.
+ * ------------------------------------------------------------------------- */
+
+enum { CPU_STREAM_MIN_CHUNK = 4 };
+
+static osib_status streamed_core(cpu_problem *p, const double *q, const double *r_or_dobs, int is_obs, double *phi,
+                                 double *image, osib_err *err)
+{
+    const size_t nsteps = p->nt - 2, total = 2 * nsteps;
+    const size_t k = p->ndim == 3 && p->time_block > 1 ? (size_t)p->time_block : 1;
+    const size_t chunk = k < CPU_STREAM_MIN_CHUNK ? CPU_STREAM_MIN_CHUNK : k, ring = 2 * chunk;
+    const size_t level_bytes = (p->nstore * sizeof(cpu_real) + 4095) / 4096 * 4096;
+    const size_t stride = level_bytes / sizeof(cpu_real);
+    cpu_real *f[3];
+    osib_status st = cpu_work_fields(p, 3, f, err);
+    if (st == OSIB_OK && is_obs)
+        st = cpu_work_residual(p, err);
+    if (st != OSIB_OK)
+        return st;
+    cpu_real *buf = aligned_alloc(4096, ring * level_bytes);
+    if (!buf)
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory for the history's buffers");
+    memset(buf, 0, ring * level_bytes);
+    cpu_histfile *h = NULL;
+    if ((st = cpu_histfile_open(&h, p->stream_dir, level_bytes, (int)ring, err)) != OSIB_OK) {
+        free(buf);
+        return st;
+    }
+    double *resid = is_obs ? p->residual : NULL;
+    if (resid)
+        memset(resid, 0, p->nt * p->rec.npoint * sizeof *resid);
+    cpu_sweep fw = {
+        .ring = {f[0], f[1]},
+        .save = buf,
+        .save_levels = ring,
+        .level_stride = stride,
+        .inject = &p->src,
+        .inject_values = q,
+        .record = resid ? &p->rec : NULL,
+        .record_values = resid,
+        .time_block = p->time_block,
+        .progress_total = total,
+    };
+    /* Forward: before a chunk overwrites its buffers, the writes still
+     * reading them end; after it, its levels t = j + 2 go to the file. */
+    for (size_t j0 = 0; st == OSIB_OK && j0 < nsteps; j0 += chunk) {
+        const size_t j1 = j0 + chunk < nsteps ? j0 + chunk : nsteps;
+        for (size_t j = j0; st == OSIB_OK && j < j1; j++)
+            st = cpu_histfile_wait(h, (int)((j + 2) % ring), err);
+        if (st != OSIB_OK)
+            break;
+        fw.progress_done = j0;
+        cpu_sweep_run_steps(p, &fw, j0, j1);
+        for (size_t j = j0; st == OSIB_OK && j < j1; j++)
+            st = cpu_histfile_write(h, (int)((j + 2) % ring), j + 2, buf + (j + 2) % ring * stride, err);
+    }
+    for (size_t i = 0; i < ring; i++) {
+        osib_status w = cpu_histfile_wait(h, (int)i, err);
+        if (st == OSIB_OK)
+            st = w;
+    }
+    if (st == OSIB_OK) {
+        cpu_zero_field(p, f[0]);
+        cpu_zero_field(p, f[1]);
+        const double *r = r_or_dobs;
+        if (is_obs) {
+            *phi = cpu_residual_objective(p, r_or_dobs);
+            r = resid;
+        }
+        cpu_sweep bw = {
+            .backward = 1,
+            .ring = {f[0], f[1]},
+            .inject = &p->rec,
+            .inject_values = r,
+            .g = f[2],
+            .u_history = buf,
+            .history_levels = ring,
+            .level_stride = stride,
+            .time_block = p->time_block,
+            .progress_total = total,
+        };
+        /* Adjoint step j reads level nt - 2 - j (imaging from level 2 up):
+         * the next chunk's levels are read while this chunk computes. */
+        size_t next = 0; /* the first step whose level has not been asked for */
+        for (size_t j0 = 0; st == OSIB_OK && j0 < nsteps; j0 += chunk) {
+            const size_t j1 = j0 + chunk < nsteps ? j0 + chunk : nsteps, j2 = j1 + chunk < nsteps ? j1 + chunk : nsteps;
+            for (; st == OSIB_OK && next < j2; next++) {
+                const size_t t = p->nt - 2 - next;
+                if (t >= 2)
+                    st = cpu_histfile_read(h, (int)(t % ring), t, buf + t % ring * stride, err);
+                else if ((st = cpu_histfile_wait(h, (int)(t % ring), err)) == OSIB_OK)
+                    memset(buf + t % ring * stride, 0, level_bytes); /* u^0 = u^1 = 0, never written */
+            }
+            for (size_t j = j0; st == OSIB_OK && j < j1; j++)
+                st = cpu_histfile_wait(h, (int)((p->nt - 2 - j) % ring), err);
+            if (st != OSIB_OK)
+                break;
+            bw.progress_done = nsteps + j0;
+            cpu_sweep_run_steps(p, &bw, j0, j1);
+        }
+    }
+    const int direct = cpu_histfile_direct(h);
+    cpu_histfile_close(h); /* cancels and waits for anything in flight on an error */
+    free(buf);
+    if (st != OSIB_OK)
+        return st;
+    cpu_fold_image(p, f[2], image);
+    snprintf(p->notes, sizeof p->notes,
+             "forward history streamed: %zu levels of %.1f MiB written to and read back from a file in %s (%s), "
+             "%zu levels in memory",
+             nsteps, level_bytes / 1048576.0, p->stream_dir, direct ? "O_DIRECT" : "through the page cache", ring);
     return OSIB_OK;
 }
 
@@ -511,7 +632,9 @@ static osib_status born_adjoint_core(cpu_problem *p, const double *q, const doub
     if (st != OSIB_OK)
         return st;
     if (p->memory_budget_bytes > 0 && snapshots < 0)
-        snprintf(p->notes, sizeof p->notes, "gradient with the whole history (%zu levels): it fits the budget", p->nt);
+        snprintf(p->notes, sizeof p->notes, "forward history kept whole (%zu levels): it fits the budget", p->nt);
+    if (p->stream_dir[0] && p->nt > 2)
+        return streamed_core(p, q, r_or_dobs, is_obs, phi, image, err);
     if (snapshots >= 0 && p->nt > 2)
         return checkpointed_core(p, snapshots, q, r_or_dobs, is_obs, phi, image, err);
     return full_history_core(p, q, r_or_dobs, is_obs, phi, image, err);

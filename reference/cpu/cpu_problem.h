@@ -111,7 +111,8 @@ typedef struct {
     size_t history_fields;           /* fields history holds */
     int snapshots;              /* --checkpoints: -1 keep every level (or what the budget allows); s >= 0 Revolve */
     double memory_budget_bytes; /* the case's, for the gradient (0: none): cpu_operators.c chooses to fit it */
-    char notes[256];            /* what the last gradient chose, for result.yaml (backend.h, notes) */
+    char notes[512];            /* what the last gradient chose, for result.yaml (backend.h, notes) */
+    char stream_dir[256];       /* --stream DIR: the gradient streams its history to a file there; "" not */
     double *residual;           /* the gradient's F q - d_obs, nt x receivers */
     cpu_sparse src, rec;
     int time_block; /* steps per wavefront in 3D (cpu_sweep.h); 1: none */

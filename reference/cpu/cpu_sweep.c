@@ -26,7 +26,15 @@ static size_t t_old(const cpu_problem *p, const cpu_sweep *sw, size_t j)
 /* The forward level t that imaging reads (0 history_levels: all nt kept). */
 static const cpu_real *u_level(const cpu_problem *p, const cpu_sweep *sw, size_t t)
 {
-    return sw->u_history + (sw->history_levels ? t % sw->history_levels : t) * p->nstore;
+    const size_t stride = sw->level_stride ? sw->level_stride : p->nstore;
+    return sw->u_history + (sw->history_levels ? t % sw->history_levels : t) * stride;
+}
+
+/* Where level t is saved (0 save_levels: all nt kept). */
+static cpu_real *save_level(const cpu_problem *p, const cpu_sweep *sw, size_t t)
+{
+    const size_t stride = sw->level_stride ? sw->level_stride : p->nstore;
+    return sw->save + (sw->save_levels ? t % sw->save_levels : t) * stride;
 }
 
 cpu_real *cpu_sweep_level(const cpu_problem *p, const cpu_sweep *sw, size_t t)
@@ -70,7 +78,7 @@ static cpu_update update_of(const cpu_problem *p, const cpu_sweep *sw, size_t j)
         .newer = cpu_sweep_level(p, sw, tn),
         .g = sw->g,
         .u = sw->g ? u_level(p, sw, tc) : NULL,
-        .save = sw->save ? sw->save + tn * p->nstore : NULL,
+        .save = sw->save ? save_level(p, sw, tn) : NULL,
     };
     if (sw->dm) {
         a.cur2 = cpu_sweep_level2(p, sw, tc);
@@ -124,7 +132,7 @@ static void resave_injected(const cpu_problem *p, const cpu_sweep *sw, size_t j,
         return;
     const size_t tn = t_new(p, sw, j), start = cpu_at(p, b->ix, b->iy0, 0) - (size_t)p->halo[2];
     cpu_stream_fence();
-    cpu_stream_copy(sw->save + tn * p->nstore + start, cpu_sweep_level(p, sw, tn) + start,
+    cpu_stream_copy(save_level(p, sw, tn) + start, cpu_sweep_level(p, sw, tn) + start,
                     (b->iy1 - b->iy0) * p->stride[1]);
 }
 

@@ -60,6 +60,8 @@ typedef struct {
     cpu_real *g;                 /* imaging: the image times dt^2 (cpu_kernels.h), or NULL */
     const cpu_real *u_history;   /* imaging: forward level t at u_history + (t % history_levels) nstore */
     size_t history_levels;       /* 2: the ring of a recomputed forward; 0: all nt levels */
+    size_t save_levels;          /* save: level t at save + (t % save_levels) level_stride; 0: all nt */
+    size_t level_stride;         /* elements from one level of save or u_history to the next; 0: nstore */
     /* Or NULL: a forward sweep that starts from state k (levels k + 1 and
      * k) held elsewhere, a checkpointed gradient's snapshot, reads those two
      * levels from start_levels[t % 2] and writes its new levels into the

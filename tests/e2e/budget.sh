@@ -34,7 +34,7 @@ for p in $peaks; do
 done
 if [ $n -ge 2 ] && [ $over -eq 0 ]; then ok "all $n budgeted tasks of osib-cpu peaked within $BUDGET bytes"
 else not_ok "budgeted tasks of osib-cpu within the budget: $n tasks, $over over"; fi
-if grep -lq "notes: \"gradient checkpointed (Revolve): [0-9]* snapshots" "$TMP"/cpu/tasks/t*/result.yaml; then
+if grep -lq "notes: \"forward history checkpointed (Revolve): [0-9]* snapshots" "$TMP"/cpu/tasks/t*/result.yaml; then
     ok "osib-cpu's result.yaml says it checkpointed, and with how many snapshots"
 else not_ok "osib-cpu's result.yaml says it checkpointed"; fi
 

@@ -5,7 +5,8 @@
 # Checked for the gradient (objective and image) and born_adjoint, from no
 # snapshot at all (every state recomputed from the start) to more than the
 # steps (every state stored), in 2D and in 3D with temporal blocking in the
-# recomputed advances and 3 threads on 2 cores.
+# recomputed advances and 3 threads on 2 cores. The streamed gradient
+# (--stream DIR: the history in a file) too, and its failure on a full disk.
 . tests/support/e2e-lib.sh
 
 # 2D so 4 with 120 steps: S = 0 recomputes 118 * 117 / 2 steps, still quick.
@@ -54,6 +55,35 @@ for op in gradient born_adjoint; do
         not_ok "3D $op, 3 snapshots: peak memory $((ckpt / 1024)) MiB, not under a quarter of the whole history's $((full / 1024)) MiB"
     fi
 done
+
+# --stream DIR: every level written to an unnamed file in DIR and read back
+# with asynchronous I/O; the same bits, nothing left in DIR. A write that
+# fails (a file-size limit standing in for a full disk: EFBIG, as ENOSPC
+# would be) fails the run with one line, leaving nothing behind either.
+mkdir -p "$TMP/stream"
+for op in gradient born_adjoint; do
+    run "$op-2d-stream" "$TMP/2d.yaml" 2 --stream "$TMP/stream"
+    check "2D $op streamed to a file: the same bits as the whole history in memory" \
+        h5diff -q "$TMP/$op-2d-full.h5" "$TMP/$op-2d-stream.h5" /outputs /outputs
+    run "$op-3d-stream" $CASE3 3 --stream "$TMP/stream" --time-block 4 --tile-y 5
+    check "3D so 8 $op streamed, 4 steps per wavefront, 3 threads: the same bits" \
+        h5diff -q "$TMP/$op-3d-full.h5" "$TMP/$op-3d-stream.h5" /outputs /outputs
+done
+if "$BIN/osib-cpu" --stream "$TMP/stream" run --case "$TMP/2d.yaml" --op gradient --out "$TMP/s.h5" 2>&1 |
+    grep -q "forward history streamed: 118 levels"; then
+    ok "osib-cpu says it streamed, and how many levels"
+else not_ok "osib-cpu says it streamed"; fi
+if [ -z "$(ls -A "$TMP/stream")" ]; then ok "streaming leaves nothing in its directory"
+else not_ok "streaming leaves nothing in its directory: $(ls -A "$TMP/stream")"; fi
+expect_fail "a history write that fails (file too large, as a full disk) fails the run in one line" 4 \
+    "history file in $TMP/stream: File too large" \
+    bash -c "trap '' XFSZ; ulimit -f 256; exec \"\$0\" \"\$@\"" "$BIN/osib-cpu" --stream "$TMP/stream" run \
+    --case "$TMP/2d.yaml" --op gradient --out "$TMP/full-disk.h5"
+if [ -z "$(ls -A "$TMP/stream")" ] && [ ! -e "$TMP/full-disk.h5" ]; then
+    ok "after the failed write nothing is left: no history, no output"
+else not_ok "after the failed write nothing is left: $(ls -A "$TMP/stream") $(ls "$TMP"/full-disk.h5* 2>/dev/null)"; fi
+expect_fail "--stream with --checkpoints is refused" 2 "one strategy at a time" \
+    "$BIN/osib-cpu" --stream "$TMP/stream" --checkpoints 2 run --case "$TMP/2d.yaml" --op gradient --out "$TMP/x.h5"
 
 expect_fail "--checkpoints -1 is refused with its range" 2 "--checkpoints -1" \
     "$BIN/osib-cpu" --checkpoints -1 run --case "$TMP/2d.yaml" --op gradient --out "$TMP/x.h5"
