@@ -28,7 +28,7 @@
 
 static const char *const usage =
     "usage: osib-bench [--ops OP,...] [--repeat N] [--pairs N] [--time-block K] [--tile-y N]\n"
-    "                  [--checkpoints S] [--out FILE.yaml] CASE...\n"
+    "                  [--checkpoints S | --stream DIR] [--out FILE.yaml] CASE...\n"
     "       osib-bench triad [--repeat N]\n"
     "\n"
     "Times osib-cpu's kernels (reference/cpu) on each case: one untimed run,\n"
@@ -50,6 +50,7 @@ static const char *const usage =
     "  --tile-y N       osib-cpu's --tile-y (default: its rule)\n"
     "  --checkpoints S  osib-cpu's --checkpoints: the gradient with S Revolve snapshots\n"
     "                   (default: the whole history; tools/bench/bench-budget)\n"
+    "  --stream DIR     osib-cpu's --stream: the gradient's history in a file in DIR\n"
     "  --out FILE       also write the rows as YAML, atomically\n"
     "\n"
     "Exit codes: 0 ok, 2 usage, 3 invalid case, 5 not enough memory, 9 other.\n";
@@ -500,6 +501,7 @@ int main(int argc, char **argv)
                                              {"tile-y", required_argument, NULL, 'y'},
                                              {"pairs", required_argument, NULL, 'p'},
                                              {"checkpoints", required_argument, NULL, 'c'},
+                                             {"stream", required_argument, NULL, 's'},
                                              {"out", required_argument, NULL, 'O'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
@@ -527,6 +529,7 @@ int main(int argc, char **argv)
             if (parse_int(optarg, 0, CPU_MAX_SNAPSHOTS, &opt.checkpoints) != 0)
                 return fail_usage("--checkpoints wants an integer from 0 to 1048576");
             break;
+        case 's': opt.stream_dir = optarg; break;
         case 'O': out_path = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         default: return fail_usage("bad option");
