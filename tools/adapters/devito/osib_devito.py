@@ -574,6 +574,10 @@ class Problem:
         origin = floats(case['grid'].get('origin_m', [0.0] * dim), dim, 'grid.origin_m')
         self.nbl = int(case['grid']['nbl'])
         self.nt = int(case['time']['nt'])
+        # The gradient's memory budget (spec/acoustic.md §12): the whole
+        # history when it fits, else Devito's checkpointing (pyrevolve).
+        self.budget = int(case.get('memory_budget_bytes', 0))
+        self.checkpoints = None                 # None: the whole history
         self.dtype = dtype
         self.dt = dtype(float(case['time']['dt_ms']))
         # The medium: vp, and for TTI the Thomsen parameters and angles, each on
@@ -619,13 +623,38 @@ class Problem:
                     'born': lambda: [s.op_jac()],
                     'born_adjoint': lambda: [s.op_fwd(True), s.op_jacadj()],
                     'gradient': lambda: [s.op_fwd(True), s.op_jacadj()]}[op]()
+        if self.checkpoints is not None and op in ('born_adjoint', 'gradient'):
+            return [s.op_fwd(False), s.op_grad(False)]
         return {'forward': lambda: [s.op_fwd(None)],
                 'adjoint': lambda: [s.op_adj()],
                 'born': lambda: [s.op_born()],
                 'born_adjoint': lambda: [s.op_fwd(True), s.op_grad()],
                 'gradient': lambda: [s.op_fwd(True), s.op_grad()]}[op]()
 
+    def choose_strategy(self, op):
+        """Under a budget, for born_adjoint and gradient: keep the whole
+        history (save=True) if it fits beside what this process holds now,
+        else as many pyrevolve checkpoints (two levels of u each) as fit
+        beside u, v (three levels each), the image and a margin of 64 MiB +
+        2% for what is not counted (NumPy temporaries, the outputs)."""
+        if not self.budget or self.tti or op not in ('born_adjoint', 'gradient'):
+            return
+        import psutil
+        np = self.np
+        level = int(np.prod([n + 2 * self.so for n in self.model.grid.shape])) * np.dtype(self.dtype).itemsize
+        held = psutil.Process().memory_info().rss
+        room = self.budget - held - (64 << 20) - 0.02 * self.budget
+        if self.nt * level + 4 * level <= room:
+            return
+        n = int((room - 7 * level) // (2 * level))
+        if n < 1:
+            raise AdapterError(f"memory budget {self.budget / 2**20:.1f} MiB: this process holds "
+                               f"{held / 2**20:.1f} MiB, too little is left for one checkpoint "
+                               f"of {2 * level / 2**20:.1f} MiB")
+        self.checkpoints = min(n, self.nt - 2)
+
     def compile(self, op):
+        self.choose_strategy(op)
         ops = self.operators(op)
         for o in ops:
             o.cfunction                              # JIT compile or cache load
@@ -658,6 +687,8 @@ class Problem:
             dm.data[:] = pad_edge(x['dm'].astype(self.dtype), self.nbl)
             rec, _, _, _ = s.jacobian(dm, src=self.src(x['src_wavelet']), dt=dt)
             return {'born_data': np.array(rec.data)}
+        if self.checkpoints is not None:
+            return self.run_checkpointed(op, x)
         # born_adjoint and gradient: forward keeping the history u^0..u^{nt-1}
         rec0, u0, _ = s.forward(src=self.src(x['src_wavelet']), save=True, dt=dt)
         if op == 'born_adjoint':
@@ -669,6 +700,38 @@ class Problem:
         grad, _ = s.jacobian_adjoint(self.rec(resid), u0, dt=dt)
         return {'objective': np.array([objective]),
                 'gradient': fold_edge(grad.data, self.nbl, self.shape)}
+
+    def run_checkpointed(self, op, x):
+        """born_adjoint and gradient with Devito's checkpointing: pyrevolve's
+        Revolver drives the forward operator (without saving) and the
+        imaging operator between self.checkpoints checkpoints of u, as
+        Devito's own AcousticWaveSolver.jacobian_adjoint(checkpointing=True)
+        does; the receivers recorded on the first sweep give the residual."""
+        from devito import CheckpointOperator, DevitoCheckpoint, Function, Revolver, TimeFunction
+        np, s, dt = self.np, self.solver, self.dt
+        grid = self.model.grid
+        u = TimeFunction(name='u', grid=grid, time_order=2, space_order=self.so)
+        v = TimeFunction(name='v', grid=grid, time_order=2, space_order=self.so)
+        grad = Function(name='grad', grid=grid)
+        rec0 = self.geometry.new_rec(name='rec')
+        rec_r = self.rec(np.zeros((self.nt, rec0.data.shape[1])))
+        params = self.model.physical_params()
+        wrap_fw = CheckpointOperator(s.op_fwd(False), src=self.src(x['src_wavelet']), rec=rec0, u=u, dt=dt,
+                                     **params)
+        wrap_rev = CheckpointOperator(s.op_grad(False), u=u, v=v, rec=rec_r, grad=grad, dt=dt, **params)
+        revolver = Revolver(DevitoCheckpoint([u]), wrap_fw, wrap_rev, self.checkpoints, self.nt - 2)
+        revolver.apply_forward()
+        if op == 'born_adjoint':
+            rec_r.data[:] = x['adjoint_data'].astype(self.dtype)
+        else:
+            resid = np.asarray(rec0.data, dtype=np.float64) - x['observed_data']
+            objective = 0.5 * float(np.sum(resid * resid))
+            rec_r.data[:] = resid.astype(self.dtype)
+        revolver.apply_reverse()
+        image = fold_edge(grad.data, self.nbl, self.shape)
+        if op == 'born_adjoint':
+            return {'born_adjoint_image': image}
+        return {'objective': np.array([objective]), 'gradient': image}
 
     def run_tti(self, op, x):
         """run() with Devito's AnisotropicWaveSolver: two fields (u, v) forward,
@@ -767,7 +830,11 @@ def protocol(request_path):
         if not np.all(np.isfinite(y)):
             raise AdapterError(f"output {name} is not finite (unstable run?)")
     write_outputs(req, task_dir, results)
-    write_result(req, task_dir, seconds, settings_note(dtype, ops, problem.tti))
+    notes = settings_note(dtype, ops, problem.tti)
+    if problem.checkpoints is not None:
+        notes += (f"; forward history checkpointed (Revolve, pyrevolve): {problem.checkpoints} "
+                  f"checkpoints for {problem.nt - 2} steps under a budget of {problem.budget} bytes")
+    write_result(req, task_dir, seconds, notes)
 
 
 def make_jitdir():
