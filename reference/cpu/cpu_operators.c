@@ -76,14 +76,17 @@ static void zero_history(const cpu_problem *p, cpu_real *history)
 }
 
 /* The history, allocated on the first gradient and kept while the same
- * size serves: an FWI loop calls the gradient once per shot and iteration,
- * and the kernel's zeroing of freshly faulted pages costs as much as a
- * third of a gradient here (measured: reference/cpu/README.md). nt fields
- * hold every level; fewer, a checkpointed gradient's ring and snapshots,
- * which it writes before it reads them. */
-static osib_status work_history(cpu_problem *p, size_t fields, osib_err *err)
+ * size and use serve: an FWI loop calls the gradient once per shot and
+ * iteration, and the kernel's zeroing of freshly faulted pages costs as
+ * much as a third of a gradient here (measured: reference/cpu/README.md).
+ * whole: nt levels, every one kept; else a checkpointed gradient's ring
+ * and snapshots. Steps never write the halo planes and rows, so both are
+ * zeroed where they must be once, when allocated: the whole history's as
+ * zero_history says, the snapshots entirely (a snapshot's halo is read
+ * when an advance starts from it). */
+static osib_status work_history(cpu_problem *p, size_t fields, int whole, osib_err *err)
 {
-    if (p->history && p->history_fields == fields)
+    if (p->history && p->history_fields == fields && p->history_whole == whole)
         return OSIB_OK;
     free(p->history);
     p->history_fields = 0;
@@ -92,8 +95,12 @@ static osib_status work_history(cpu_problem *p, size_t fields, osib_err *err)
         return osib_fail(err, OSIB_E_NOMEM, "out of memory for the wavefield history (%.1f GiB)",
                          (double)bytes / 1073741824.0);
     p->history_fields = fields;
-    if (fields == p->nt)
-        zero_history(p, p->history); /* once: what it zeroes is never written */
+    p->history_whole = whole;
+    if (whole)
+        zero_history(p, p->history);
+    else
+        for (size_t f = 0; f < fields; f++)
+            cpu_zero_field(p, p->history + f * p->nstore);
     return OSIB_OK;
 }
 
@@ -261,7 +268,7 @@ static osib_status full_history_core(cpu_problem *p, const double *q, const doub
     /* The forward pass runs in a ring of two, in cache, and streams each
      * level into the history; the adjoint pass then reuses the ring. */
     cpu_real *f[3];
-    osib_status st = work_history(p, p->nt, err);
+    osib_status st = work_history(p, p->nt, 1, err);
     if (st == OSIB_OK)
         st = cpu_work_fields(p, 3, f, err);
     if (st == OSIB_OK && is_obs)
@@ -399,7 +406,7 @@ static osib_status checkpointed_core(cpu_problem *p, int snapshots, const double
                              ? (double)nstates - 1
                              : osib_checkpoint_revolve((double)nstates, (double)slots + 1.0).forward_steps;
     cpu_real *f[3];
-    osib_status st = work_history(p, 2 + 2 * (size_t)slots, err);
+    osib_status st = work_history(p, 2 + 2 * (size_t)slots, 0, err);
     if (st == OSIB_OK)
         st = cpu_work_fields(p, 3, f, err); /* the adjoint's ring, the image */
     if (st == OSIB_OK && is_obs)
@@ -438,10 +445,11 @@ static osib_status checkpointed_core(cpu_problem *p, int snapshots, const double
     osib_revolve_counts counts;
     osib_revolve_run(nstates, slots, &actions, &counts);
     free(slot_state);
-    snprintf(p->notes, sizeof p->notes,
-             "forward history checkpointed (Revolve): %d snapshots of 2 levels, %.0f forward steps taken for %zu states "
-             "(%.0f predicted, %.2fx one forward sweep)",
-             slots, counts.forward_steps, nstates, steps, counts.forward_steps / (double)(nstates - 1));
+    snprintf(
+        p->notes, sizeof p->notes,
+        "forward history checkpointed (Revolve): %d snapshots of 2 levels, %.0f forward steps taken for %zu states "
+        "(%.0f predicted, %.2fx one forward sweep)",
+        slots, counts.forward_steps, nstates, steps, counts.forward_steps / (double)(nstates - 1));
     cpu_fold_image(p, f[2], image);
     return OSIB_OK;
 }

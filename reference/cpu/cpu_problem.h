@@ -109,6 +109,7 @@ typedef struct {
     cpu_real *history;               /* the gradient's forward history from the first gradient on: nt fields, or
                                       * (checkpointed) the recomputed forward's two levels and the snapshots */
     size_t history_fields;           /* fields history holds */
+    int history_whole;               /* 1: every level (nt fields); 0: a checkpointed ring and snapshots */
     int snapshots;              /* --checkpoints: -1 keep every level (or what the budget allows); s >= 0 Revolve */
     double memory_budget_bytes; /* the case's, for the gradient (0: none): cpu_operators.c chooses to fit it */
     char notes[512];            /* what the last gradient chose, for result.yaml (backend.h, notes) */

@@ -56,6 +56,16 @@ for op in gradient born_adjoint; do
     fi
 done
 
+# One process computing every operator (the oracle command) keeps its
+# snapshots between born_adjoint and the gradient: nothing may carry over.
+OMP_NUM_THREADS=2 "$BIN/osib-cpu" --checkpoints 3 oracle --case "$TMP/2d.yaml" --out "$TMP/all.h5" \
+    >/dev/null 2>"$TMP/err" || { not_ok "osib-cpu --checkpoints 3 oracle runs"; sed 's/^/#   /' "$TMP/err"; }
+for pair in gradient:gradient gradient:objective born_adjoint:born_adjoint_image; do
+    op=${pair%%:*} out=${pair#*:}
+    check "$out, 3 snapshots, every operator in one process: the bits of the whole history alone" \
+        h5diff -q "$TMP/$op-2d-full.h5" "$TMP/all.h5" /outputs/$out /outputs/$out
+done
+
 # --stream DIR: every level written to an unnamed file in DIR and read back
 # with asynchronous I/O; the same bits, nothing left in DIR. A write that
 # fails (a file-size limit standing in for a full disk: EFBIG, as ENOSPC
