@@ -451,13 +451,19 @@ static void test_results(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dot_and_linearity), cmocka_unit_test(test_narrow_fraction),
-        cmocka_unit_test(test_taylor_measure),    cmocka_unit_test(test_exec),
-        cmocka_unit_test(test_exec_leftovers),    cmocka_unit_test(test_exec_capture_cap),
-        cmocka_unit_test(test_exec_memory),       cmocka_unit_test(test_exec_memory_not_the_runners),
+        cmocka_unit_test(test_dot_and_linearity),
+        cmocka_unit_test(test_narrow_fraction),
+        cmocka_unit_test(test_taylor_measure),
+        cmocka_unit_test(test_exec),
+        cmocka_unit_test(test_exec_leftovers),
+        cmocka_unit_test(test_exec_capture_cap),
+        cmocka_unit_test(test_exec_memory),
+        cmocka_unit_test(test_exec_memory_not_the_runners),
         cmocka_unit_test(test_exec_memory_limit),
-        cmocka_unit_test(test_exec_io), cmocka_unit_test(test_request_round_trip),
-        cmocka_unit_test(test_bad_requests),      cmocka_unit_test(test_results),
+        cmocka_unit_test(test_exec_io),
+        cmocka_unit_test(test_request_round_trip),
+        cmocka_unit_test(test_bad_requests),
+        cmocka_unit_test(test_results),
     };
     return cmocka_run_group_tests_name("runner: measures, execution, protocol", tests, setup, teardown);
 }
