@@ -14,6 +14,7 @@
 #   make devito-venv      Devito's Python environment (build/devito-venv, from PyPI)
 #   make certify-devito   certify the Devito adapter, float64 and float32, on every oracle case
 #   make certify-perf     certify osib-cpu and Devito (OpenMP) on the perf suite, side by side
+#   make certify-budget   certify osib-cpu and Devito (OpenMP) on the memory-budget ladder
 #
 # The simple reference is compiled without fast-math and without FMA
 # contraction (-ffp-contract=off): oracles must be the same bits everywhere.
@@ -80,7 +81,7 @@ BUILD_INFO := $(BUILD)/gen/osib_build_info.h
 
 .SECONDARY:
 .PHONY: all deps demo test sanitize oracles verify-oracles check-long format clean FORCE ladder-table \
-        devito-venv certify-devito certify-perf bench bench-devito
+        devito-venv certify-devito certify-perf certify-budget bench bench-devito
 all: $(PROGRAMS) $(UNIT_BINS) $(FAULTY)
 
 deps:
@@ -287,6 +288,27 @@ certify-perf: $(PROGRAMS)
 
 # The cost table of the ladder and real-model cases (spec/ladder.md), from
 # `osib estimate`; tests/e2e/estimate.sh checks that the committed one is current.
+# The memory-budget ladder (spec/cases.md, "The budget ladder"): osib-cpu and
+# Devito (OpenMP, float32) certified on the 2D and 3D rungs, each ladder
+# beside its oracle companion; one table of both programs
+# (build/certify/budget.md and .html). Not a test: about an hour on 2 cores.
+certify-budget: $(PROGRAMS)
+	@mkdir -p $(BUILD)/certify
+	rm -rf $(BUILD)/certify/budget-osib-cpu
+	OMP_PROC_BIND=close $(BUILD)/bin/osib certify --impl reference/cpu/impl.yaml --suite budget \
+	   --out $(BUILD)/certify/budget-osib-cpu
+	@tools/adapters/devito/setup-venv; rc=$$?; \
+	 if [ $$rc -eq 77 ]; then echo "certify-budget: Devito SKIPPED, PyPI cannot be reached"; \
+	 elif [ $$rc -ne 0 ]; then exit $$rc; \
+	 else rm -rf $(BUILD)/certify/budget-devito; \
+	   OMP_PROC_BIND=close $(BUILD)/bin/osib certify --impl tools/adapters/devito/impl-float32-openmp.yaml \
+	     --suite budget --out $(BUILD)/certify/budget-devito || exit $$?; fi
+	$(BUILD)/bin/osib summarize --verify --out $(BUILD)/certify/budget.md $(BUILD)/certify/budget-osib-cpu \
+	   $$(ls -d $(BUILD)/certify/budget-devito 2>/dev/null)
+	$(BUILD)/bin/osib summarize --verify --out $(BUILD)/certify/budget.html $(BUILD)/certify/budget-osib-cpu \
+	   $$(ls -d $(BUILD)/certify/budget-devito 2>/dev/null)
+	@echo "certify-budget: $(BUILD)/certify/budget.md"
+
 ladder-table: $(BUILD)/bin/osib
 	@tools/ladder-table > spec/ladder.md.tmp && mv spec/ladder.md.tmp spec/ladder.md
 	@echo "ladder-table: spec/ladder.md"
