@@ -421,6 +421,7 @@ osib_status osib_certify(const osib_certify_options *o, int *conformant, char re
         snprintf(cr->id, sizeof cr->id, "%s", cases[i].id);
         osib_case_hash(&cases[i], cr->sha256, NULL);
         snprintf(cr->physics, sizeof cr->physics, "%s", osib_physics_name(cases[i].physics));
+        cr->memory_budget_bytes = (double)cases[i].memory_budget_bytes;
         cr->has_oracle = cases[i].oracle;
         memcpy(cr->ops, ctx[i].ops, sizeof cr->ops);
         snprintf(cr->reference, sizeof cr->reference, "%s", osib_reference_name(ctx[i].ref));

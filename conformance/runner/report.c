@@ -121,6 +121,31 @@ void osib_report_io(const osib_report *r, const char *case_id, const char *op, d
         }
 }
 
+const char *osib_report_note(const osib_report *r, const char *case_id, const char *op)
+{
+    for (size_t i = 0; i < r->ntasks; i++)
+        if (r->tasks[i].ok && r->tasks[i].note[0] && strcmp(r->tasks[i].case_id, case_id) == 0 &&
+            strcmp(r->tasks[i].op, op) == 0)
+            return r->tasks[i].note;
+    return "";
+}
+
+double osib_report_median_wall(const osib_report *r, const char *case_id, const char *op)
+{
+    for (int i = 0; i < r->ntimings; i++)
+        if (strcmp(r->timings[i].case_id, case_id) == 0 && strcmp(r->timings[i].op, op) == 0)
+            return r->timings[i].wall_s[0];
+    return NAN;
+}
+
+int osib_report_has_budgets(const osib_report *r)
+{
+    for (int i = 0; i < r->ncases; i++)
+        if (r->cases[i].memory_budget_bytes > 0)
+            return 1;
+    return 0;
+}
+
 /* ---------------------------------------------------------------------------
  * report.yaml
  * ------------------------------------------------------------------------- */
@@ -225,6 +250,8 @@ static void yaml_body(const osib_report *r, osib_text *t)
             osib_text_yaml_number(t, cr->footprint_gib[op]);
         }
         osib_text_printf(t, "]\n");
+        if (cr->memory_budget_bytes > 0)
+            kv_num(t, "    ", "memory_budget_bytes", cr->memory_budget_bytes);
         kv_str(t, "    ", "oracle", cr->oracle_file);
         osib_text_printf(t, cr->noracle_arrays ? "    oracle_arrays:\n" : "    oracle_arrays: []\n");
         for (int a = 0; a < cr->noracle_arrays; a++)
@@ -277,6 +304,10 @@ static void yaml_body(const osib_report *r, osib_text *t)
         osib_text_yaml_number(t, k->io_write_bytes);
         osib_text_printf(t, ", leftovers: %d, outcome: ", k->leftovers);
         osib_text_yaml_string(t, k->outcome);
+        if (k->note[0]) {
+            osib_text_printf(t, ", note: ");
+            osib_text_yaml_string(t, k->note);
+        }
         osib_text_printf(t, "}\n");
     }
     osib_text_printf(t, r->ntimings ? "timings:\n" : "timings: []\n");
@@ -576,6 +607,7 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
         goto done;
     for (size_t i = 0; i < n && i < 32; i++) {
         osib_case_record *cr = &r->cases[r->ncases++];
+        cr->memory_budget_bytes = -1.0; /* not recorded: reports from before budgets were */
         osib_ynode arrays, arr;
         size_t na;
         if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK ||
@@ -587,6 +619,7 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
             (st = get_str(&item, "reference", cr->reference, sizeof cr->reference, err)) != OSIB_OK ||
             (st = osib_ymap_double_list(&item, "footprint_gib", OSIB_OP_COUNT, OSIB_OP_COUNT, cr->footprint_gib, NULL,
                                         err)) != OSIB_OK ||
+            (st = get_num(&item, "memory_budget_bytes", 0, &cr->memory_budget_bytes, err)) != OSIB_OK ||
             (st = get_str(&item, "oracle", cr->oracle_file, sizeof cr->oracle_file, err)) != OSIB_OK ||
             (st = osib_ymap_get(&item, "oracle_arrays", 1, &arrays, err)) != OSIB_OK ||
             (st = osib_yseq_len(&arrays, &na, err)) != OSIB_OK)
@@ -668,6 +701,7 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
             (st = get_num(&item, "io_write_bytes", 0, &k.io_write_bytes, err)) != OSIB_OK ||
             (st = get_int(&item, "leftovers", &k.leftovers, err)) != OSIB_OK ||
             (st = get_str(&item, "outcome", k.outcome, sizeof k.outcome, err)) != OSIB_OK ||
+            (st = osib_ymap_string(&item, "note", 0, k.note, sizeof k.note, err)) != OSIB_OK ||
             (st = osib_report_add_task(r, &k, err)) != OSIB_OK)
             goto done;
     }

@@ -78,6 +78,8 @@ typedef struct {
     double io_write_bytes;    /* and wrote */
     int leftovers;            /* processes killed after the main one ended */
     char outcome[192];        /* "ok", or why the task failed */
+    char note[200];           /* the first line of the implementation's own notes (result.yaml), printable
+                                 ASCII only; its claim, shown beside a budgeted task, never judged */
 } osib_task_record;
 
 typedef struct {
@@ -98,6 +100,8 @@ typedef struct {
     int ops[OSIB_OP_COUNT];              /* the operators certified on it */
     char reference[64];                  /* the kit reference that judged it beyond the oracle */
     double footprint_gib[OSIB_OP_COUNT]; /* the spec's minimal memory per operator, at the class's precision */
+    double memory_budget_bytes;          /* the case's budget for born_adjoint and gradient, 0: none,
+                                            -1: not recorded (a report read back from before budgets) */
     struct {
         char dataset[48];
         char sha256[65];
@@ -170,6 +174,15 @@ double osib_report_peak_memory(const osib_report *r, const char *case_id, const 
 /* The most storage bytes any task of case_id and op read and wrote (-1
  * where unknown: the kernel has no I/O accounting, or an older report). */
 void osib_report_io(const osib_report *r, const char *case_id, const char *op, double *read_bytes, double *write_bytes);
+
+/* For a case and operator: the note of its first completed task that has
+ * one ("" if none), and the median wall time of its timing row (NAN if
+ * none). Used by the budget tables of report.md and report.html. */
+const char *osib_report_note(const osib_report *r, const char *case_id, const char *op);
+double osib_report_median_wall(const osib_report *r, const char *case_id, const char *op);
+
+/* Whether any case of the report carries a memory budget. */
+int osib_report_has_budgets(const osib_report *r);
 
 /* Write dir/report.yaml, dir/report.md and dir/report.html (one file, the
  * figures embedded) atomically; fills r->report_id. */

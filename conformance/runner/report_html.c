@@ -221,6 +221,30 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
         }
     osib_text_printf(t, "</table>\n");
 
+    if (osib_report_has_budgets(r)) {
+        osib_text_printf(t, "<h2>Gradients under a memory budget</h2>\n<p class=\"muted\">The case's budget, the "
+                            "largest peak of its tasks and the share of the budget it used, the median wall time, "
+                            "and what the implementation says it did (its claim, not checked).</p>\n"
+                            "<table id=\"budgets\">\n<tr><th>case</th><th>operator</th><th>budget GiB</th><th>peak "
+                            "GiB</th><th>of budget</th><th>wall s</th><th>the implementation's note</th></tr>\n");
+        for (int i = 0; i < r->ncases; i++)
+            for (int op = OSIB_OP_BORN_ADJOINT; op <= OSIB_OP_GRADIENT; op++) {
+                const osib_case_record *cr = &r->cases[i];
+                if (!cr->ops[op] || cr->memory_budget_bytes <= 0)
+                    continue;
+                const char *name = osib_op_name((osib_op)op);
+                double peak = osib_report_peak_memory(r, cr->id, name);
+                char w[32];
+                osib_text_printf(t, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.0f%%</td><td>%s</td><td>",
+                                 cr->id, name, num(cr->memory_budget_bytes / 1073741824.0, a, sizeof a),
+                                 num(peak / 1073741824.0, b, sizeof b), 100.0 * peak / cr->memory_budget_bytes,
+                                 num(osib_report_median_wall(r, cr->id, name), w, sizeof w));
+                esc(t, osib_report_note(r, cr->id, name));
+                osib_text_printf(t, "</td></tr>\n");
+            }
+        osib_text_printf(t, "</table>\n");
+    }
+
     if (osib_report_leftovers(r) > 0) {
         osib_text_printf(t, "<h2>Processes left behind</h2>\n<p>Tasks that ended with processes of the "
                             "implementation still running, which the runner killed:</p>\n<ul id=\"leftovers\">\n");

@@ -151,6 +151,34 @@ void osib_report_markdown(const osib_report *r, osib_text *t)
         }
     osib_text_printf(t, "\n");
 
+    if (osib_report_has_budgets(r)) {
+        osib_text_printf(t, "## Gradients under a memory budget\n\nEvery budgeted case and operator "
+                            "(spec/acoustic.md §12): the case's budget, the largest peak of its tasks and the share "
+                            "of the budget it used (a task over it fails), the median wall time of the timed "
+                            "repetitions, the most bytes a task moved to and from storage, and what the "
+                            "implementation says it did (the first line of its result's notes: its claim, shown "
+                            "as written, not checked).\n\n| case | operator | budget GiB | peak GiB | of budget | "
+                            "wall s | storage read / written GiB | the implementation's note |\n"
+                            "|---|---|---|---|---|---|---|---|\n");
+        for (int i = 0; i < r->ncases; i++)
+            for (int op = OSIB_OP_BORN_ADJOINT; op <= OSIB_OP_GRADIENT; op++) {
+                const osib_case_record *cr = &r->cases[i];
+                if (!cr->ops[op] || cr->memory_budget_bytes <= 0)
+                    continue;
+                const char *name = osib_op_name((osib_op)op);
+                double peak = osib_report_peak_memory(r, cr->id, name), rd, wr;
+                osib_report_io(r, cr->id, name, &rd, &wr);
+                const char *note = osib_report_note(r, cr->id, name);
+                osib_text_printf(t, "| %s | %s | %s | %s | %.0f%% | %s | %s / %s | %s |\n", cr->id, name,
+                                 fmt_num(cr->memory_budget_bytes / 1073741824.0, a, sizeof a),
+                                 fmt_num(peak / 1073741824.0, b, sizeof b), 100.0 * peak / cr->memory_budget_bytes,
+                                 fmt_num(osib_report_median_wall(r, cr->id, name), c, sizeof c),
+                                 rd >= 0 ? fmt_num(rd / 1073741824.0, d, sizeof d) : "—",
+                                 wr >= 0 ? fmt_num(wr / 1073741824.0, e, sizeof e) : "—", note[0] ? note : "—");
+            }
+        osib_text_printf(t, "\n");
+    }
+
     size_t leftovers = osib_report_leftovers(r);
     if (leftovers > 0) {
         osib_text_printf(t,

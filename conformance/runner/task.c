@@ -79,6 +79,22 @@ static void last_line(const char *path, char *out, size_t cap)
     fclose(f);
 }
 
+/* The first non-empty line of an implementation's notes, as something a
+ * report can show whatever the implementation wrote: printable ASCII only
+ * (anything else becomes '?'), no '|' that would split a Markdown table
+ * cell, truncated to cap - 1 characters. */
+static void first_line_printable(const char *notes, char *out, size_t cap)
+{
+    while (*notes == '\n' || *notes == '\r' || *notes == ' ')
+        notes++;
+    size_t n = 0;
+    for (; notes[n] && notes[n] != '\n' && notes[n] != '\r' && n + 1 < cap; n++) {
+        const unsigned char ch = (unsigned char)notes[n];
+        out[n] = ch < 0x20 || ch > 0x7e ? '?' : ch == '|' ? '/' : (char)ch;
+    }
+    out[n] = '\0';
+}
+
 /* The files the runner wrote into a task before running it, with their
  * hashes: the implementation must leave them as they are. */
 typedef struct {
@@ -263,6 +279,9 @@ osib_status osib_task_run(osib_runner *rn, const osib_case *c, osib_op op, const
         else
             t->compute_seconds = res.compute_seconds;
     }
+    char note[sizeof((osib_task_record *)0)->note] = "";
+    if (t->ok)
+        first_line_printable(res.notes, note, sizeof note);
     if (t->ok) {
         osib_err rerr = {0};
         t->nout = req.noutputs;
@@ -311,6 +330,7 @@ osib_status osib_task_run(osib_runner *rn, const osib_case *c, osib_op op, const
     rec.io_write_bytes = t->exec.io_write_bytes;
     rec.leftovers = t->exec.leftovers;
     snprintf(rec.outcome, sizeof rec.outcome, "%s", t->ok ? "ok" : t->failure);
+    snprintf(rec.note, sizeof rec.note, "%s", note);
     if (st == OSIB_OK)
         st = osib_report_add_task(rn->report, &rec, err);
     if (!t->ok)
