@@ -831,9 +831,14 @@ def protocol(request_path):
             raise AdapterError(f"output {name} is not finite (unstable run?)")
     write_outputs(req, task_dir, results)
     notes = settings_note(dtype, ops, problem.tti)
-    if problem.checkpoints is not None:
-        notes += (f"; forward history checkpointed (Revolve, pyrevolve): {problem.checkpoints} "
-                  f"checkpoints for {problem.nt - 2} steps under a budget of {problem.budget} bytes")
+    if problem.budget and op in ('born_adjoint', 'gradient') and not problem.tti:
+        # the strategy first: a report shows the first line beside the task (spec/protocol.md §2.3)
+        if problem.checkpoints is not None:
+            strategy = (f"forward history checkpointed (Revolve, pyrevolve): {problem.checkpoints} checkpoints of "
+                        f"2 levels for {problem.nt - 2} steps under a budget of {problem.budget} bytes")
+        else:
+            strategy = f"forward history kept whole ({problem.nt} levels, save=True): it fits the budget"
+        notes = strategy + "\n" + notes
     write_result(req, task_dir, seconds, notes)
 
 
