@@ -33,6 +33,8 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
     o->tile_x = 0;
     o->float64 = 0;
     o->checkpoints = -1;
+    o->reverse_block = 0;
+    o->history_levels = 0;
     o->stream_dir = NULL;
     while (*argc >= 2) {
         int *out = NULL, lo = 1, hi = 0;
@@ -49,6 +51,13 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
             out = &o->checkpoints;
             lo = 0;
             hi = CPU_MAX_SNAPSHOTS;
+        } else if (strcmp(argv[1], "--reverse-block") == 0) {
+            out = &o->reverse_block;
+            hi = CPU_MAX_SNAPSHOTS;
+        } else if (strcmp(argv[1], "--history-levels") == 0) {
+            out = &o->history_levels;
+            lo = 2;
+            hi = 1 << 30;
         } else if (strcmp(argv[1], "--stream") == 0) {
             const char *v = *argc >= 3 ? argv[2] : NULL;
             if (!v || !*v || strlen(v) >= 256) {
@@ -98,18 +107,26 @@ static osib_status create(void **state, const osib_setup *s, const void *options
     p->time_block = cpu_time_block(o, s->space_order);
     p->tile_y = o->tile_y;
     p->snapshots = o->checkpoints;
+    p->reverse_block = o->reverse_block;
+    p->history_levels = (size_t)o->history_levels;
     if (o->stream_dir)
         snprintf(p->stream_dir, sizeof p->stream_dir, "%s", o->stream_dir);
-    if (o->stream_dir && o->checkpoints >= 0) {
+    if ((o->stream_dir != NULL) + (o->checkpoints >= 0) + (o->history_levels > 0) > 1) {
         cpu_problem_free(p);
         free(p);
-        return osib_fail(err, OSIB_E_USAGE, "--stream and --checkpoints: one strategy at a time");
+        return osib_fail(err, OSIB_E_USAGE, "--stream, --checkpoints, --history-levels: one strategy at a time");
     }
-    if (s->tti && (p->snapshots >= 0 || p->stream_dir[0])) {
+    if (o->reverse_block > 0 && o->checkpoints < 0) {
+        cpu_problem_free(p);
+        free(p);
+        return osib_fail(err, OSIB_E_USAGE, "--reverse-block goes with --checkpoints");
+    }
+    if (s->tti && (p->snapshots >= 0 || p->stream_dir[0] || p->history_levels > 0)) {
         cpu_problem_free(p);
         free(p);
         return osib_fail(err, OSIB_E_USAGE,
-                         "--checkpoints, --stream: the TTI gradient keeps its whole history in memory");
+                         "--checkpoints, --history-levels, --stream: the TTI gradient keeps its whole history in "
+                         "memory");
     }
     if (s->tti) {
         if ((st = cpu_tti_init(p, err)) != OSIB_OK) {
@@ -211,6 +228,12 @@ const osib_backend osib_backend_cpu = {
                     "  --checkpoints S gradient and born_adjoint: keep S snapshots of the forward\n"
                     "                  state and recompute the rest (Revolve's binomial schedule)\n"
                     "                  instead of every level; the same bits (default: every level)\n"
+                    "  --reverse-block W  with --checkpoints: Revolve over blocks of W states, each\n"
+                    "                  block's forward recomputed into W levels and its adjoint run\n"
+                    "                  as one sweep (default 1: a state at a time); the same bits\n"
+                    "  --history-levels L  gradient and born_adjoint: keep at most L forward levels\n"
+                    "                  (the whole history if L >= nt, else snapshots and a reversal\n"
+                    "                  block, chosen as under a memory budget); the same bits\n"
                     "  --stream DIR    gradient and born_adjoint: write every level to an unnamed file\n"
                     "                  in DIR and read it back, with asynchronous I/O (O_DIRECT where\n"
                     "                  DIR allows); the same bits\n",

@@ -18,6 +18,9 @@ typedef struct {
     int tile_y;             /* y rows per wavefront tile (cpu_sweep.h), or per TTI block (cpu_tti.h) */
     int tile_x;             /* x planes per TTI block (cpu_tti.h); 0: the default */
     int checkpoints;        /* gradient snapshots (Revolve); -1: keep the whole history */
+    int reverse_block;      /* with checkpoints: states reversed together (cpu_operators.c); 0: 1, or chosen */
+    int history_levels;     /* gradient: keep at most this many forward levels, the reversal planned to fit;
+                               0: no such limit */
     const char *stream_dir; /* gradient: stream the history to a file in this directory; NULL: do not */
     int float64; /* --precision float64: the program runs osib_backend_cpu64 (main.c; the backends ignore it) */
 } cpu_options;

@@ -295,10 +295,23 @@ static osib_status full_history_core(cpu_problem *p, const double *q, const doub
  * checkpoint.h) over the forward states k = (u^{k+1}, u^k), k = 0 .. nt - 3,
  * of which the adjoint step producing level k needs u^{k+1}, the newer
  * level of state k. The history holds the forward's ring (levels t % 2,
- * as a whole sweep keeps them) and s snapshots of two fields each; the
- * adjoint runs in its own ring. Every step is computed by the same
- * arithmetic as in the whole-history gradient, so the image is the same
- * bits (tests/e2e/cpu_checkpoint.sh).
+ * as a whole sweep keeps them), s snapshots of two fields each and, when
+ * the reversal goes in blocks, a buffer of W levels; the adjoint runs in
+ * its own ring. Every step is computed by the same arithmetic as in the
+ * whole-history gradient, so the image is the same bits
+ * (tests/e2e/cpu_checkpoint.sh).
+ *
+ * Reversal in blocks (W > 1). One adjoint step at a time against a
+ * recomputed state runs without the wavefronts of temporal blocking and
+ * pays a parallel region per step; so the schedule runs over blocks of W
+ * states instead: Revolve's state b is forward state b W, its advances are
+ * W steps each, and reversing block b recomputes the block's forward from
+ * its first state into the buffer (levels t % W; the newer level of the
+ * first state copied in) and runs the block's W adjoint steps as one sweep
+ * against it. That recomputes each state once more (nt - 2 - B steps for B
+ * blocks) but runs everything in whole sweeps. The residual of the last
+ * block's steps is recorded when that block is first computed, in its
+ * reversal, so the objective waits for it there.
  * ------------------------------------------------------------------------- */
 
 typedef struct {
@@ -310,6 +323,11 @@ typedef struct {
     size_t state;       /* the current forward state */
     int held;           /* -1: it is in the ring; s >= 0: in snapshot s, not copied (restores are lazy) */
     size_t *slot_state; /* the state each snapshot holds */
+    size_t block;       /* W: forward states per Revolve state */
+    size_t nstates;     /* nt - 2 */
+    cpu_real *buffer;   /* W > 1: a block's recomputed levels, level t at buffer + (t % W) nstore */
+    int turn_pending;   /* W > 1: the objective waits for the last block's forward */
+    double steps;       /* forward steps taken */
 } revolve_run;
 
 static cpu_real *snapshot(const cpu_problem *p, int slot, int level)
@@ -324,23 +342,37 @@ static void copy_field(const cpu_problem *p, cpu_real *dst, const cpu_real *src)
         memcpy(dst + ix * p->stride[0], src + ix * p->stride[0], p->stride[0] * sizeof(cpu_real));
 }
 
-/* An advance reads the start state where it is held (a snapshot: the
- * sweep's start_levels, not copied into the ring first) and, when the new
- * state is to be kept in a snapshot, writes its two levels there (the
- * sweep's end_levels: no copy either); the levels between go through the
- * ring. One step leaves the new state's older level where the start state
- * had it: that one level is copied. */
-static void rv_advance(void *ctx, size_t from, size_t to, int first, int slot)
+/* The forward sweep from state `from`, where it is held (a snapshot: the
+ * sweep's start_levels, not copied into the ring first), recording only
+ * when `record` (the steps' first computation, for the gradient). */
+static cpu_sweep advance_sweep(const revolve_run *v, size_t from, int record)
+{
+    cpu_sweep sw = v->fw;
+    if (!record || !v->resid)
+        sw.record = NULL; /* a recomputed step records what the first sweep did */
+    if (v->held >= 0) {
+        sw.start_levels[0] = snapshot(v->p, v->held, 0);
+        sw.start_levels[1] = snapshot(v->p, v->held, 1);
+        sw.start_state = from;
+    }
+    return sw;
+}
+
+/* An advance (in Revolve's states, W forward states each) reads the start
+ * state where it is held and, when the new state is to be kept in a
+ * snapshot, writes its two levels there (the sweep's end_levels: no copy
+ * either); the levels between go through the ring. One step leaves the new
+ * state's older level where the start state had it: that one level is
+ * copied. */
+static void rv_advance(void *ctx, size_t from_b, size_t to_b, int first, int slot)
 {
     revolve_run *v = ctx;
-    cpu_sweep sw = v->fw;
-    if (!first || !v->resid)
-        sw.record = NULL; /* a recomputed step records what the first sweep did */
+    const size_t from = from_b * v->block, to = to_b * v->block;
+    cpu_sweep sw = advance_sweep(v, from, first);
     const cpu_real *start[2] = {v->fw.ring[0], v->fw.ring[1]};
     if (v->held >= 0) {
-        start[0] = sw.start_levels[0] = snapshot(v->p, v->held, 0);
-        start[1] = sw.start_levels[1] = snapshot(v->p, v->held, 1);
-        sw.start_state = from;
+        start[0] = sw.start_levels[0];
+        start[1] = sw.start_levels[1];
     }
     cpu_real *end[2] = {v->fw.ring[0], v->fw.ring[1]};
     if (slot >= 0) {
@@ -355,6 +387,7 @@ static void rv_advance(void *ctx, size_t from, size_t to, int first, int slot)
     cpu_sweep_run_steps(v->p, &sw, from, to);
     v->held = slot; /* the new state is in the ring, or in the snapshot */
     v->state = to;
+    v->steps += (double)(to - from);
     v->fw.progress_done += to - from;
     v->bw.progress_done += to - from;
 }
@@ -373,40 +406,110 @@ static void rv_restore(void *ctx, int slot)
     v->state = v->slot_state[slot];
 }
 
-static void rv_turn(void *ctx)
+static void objective(revolve_run *v)
 {
-    revolve_run *v = ctx;
     if (v->resid) {
         *v->phi = cpu_residual_objective(v->p, v->d_obs);
         v->bw.inject_values = v->resid;
     }
 }
 
-/* The adjoint step producing level k reads u^{k+1}, the newer level of
- * state k, wherever the state is held. */
-static void rv_reverse(void *ctx, size_t state)
+static void rv_turn(void *ctx)
 {
     revolve_run *v = ctx;
-    const size_t j = v->p->nt - 3 - state;
-    cpu_sweep sw = v->bw;
-    sw.u_history = v->held >= 0 ? snapshot(v->p, v->held, 0) : v->p->history;
-    cpu_sweep_run_steps(v->p, &sw, j, j + 1);
-    v->fw.progress_done += 1;
-    v->bw.progress_done += 1;
+    if (v->block > 1)
+        v->turn_pending = 1; /* the last block's steps are still to be recorded */
+    else
+        objective(v);
 }
 
-static osib_status checkpointed_core(cpu_problem *p, int snapshots, const double *q, const double *r_or_dobs,
+/* W = 1: the adjoint step producing level k reads u^{k+1}, the newer level
+ * of state k, wherever the state is held. W > 1: block b, its forward
+ * recomputed into the buffer, then its adjoint steps in one sweep. */
+static void rv_reverse(void *ctx, size_t b)
+{
+    revolve_run *v = ctx;
+    cpu_problem *p = v->p;
+    const size_t nt = p->nt;
+    if (v->block == 1) {
+        const size_t j = nt - 3 - b;
+        cpu_sweep sw = v->bw;
+        sw.u_history = v->held >= 0 ? snapshot(p, v->held, 0) : p->history;
+        cpu_sweep_run_steps(p, &sw, j, j + 1);
+        v->fw.progress_done += 1;
+        v->bw.progress_done += 1;
+        return;
+    }
+    const size_t W = v->block, s0 = b * W, e = s0 + W < v->nstates ? s0 + W : v->nstates; /* states s0 .. e - 1 */
+    cpu_sweep sw = advance_sweep(v, s0, v->turn_pending);
+    sw.save = v->buffer;
+    sw.save_levels = W;
+    const cpu_real *newer = v->held >= 0 ? sw.start_levels[(s0 + 1) % 2] : v->fw.ring[(s0 + 1) % 2];
+    copy_field(p, v->buffer + ((s0 + 1) % W) * p->nstore, newer);
+    if (e - 1 > s0)
+        cpu_sweep_run_steps(p, &sw, s0, e - 1); /* levels s0 + 2 .. e */
+    v->steps += (double)(e - 1 - s0);
+    v->held = -1; /* the ring now holds state e - 1; Revolve restores before it advances again */
+    if (v->turn_pending) {
+        objective(v);
+        v->turn_pending = 0;
+    }
+    cpu_sweep bw = v->bw;
+    bw.u_history = v->buffer;
+    bw.history_levels = W;
+    cpu_sweep_run_steps(p, &bw, nt - 2 - e, nt - 2 - s0); /* adjoint steps of states e - 1 .. s0 */
+    v->fw.progress_done += (e - 1 - s0) + (e - s0);
+    v->bw.progress_done += (e - 1 - s0) + (e - s0);
+}
+
+/* Forward steps of a blocked reversal: Revolve's over B = ceil(l / W)
+ * states with `slots` snapshots besides the initial state, W steps each,
+ * and each block's recomputation into the buffer (l - B). */
+static double reversal_steps(size_t nstates, size_t W, int slots)
+{
+    const size_t B = (nstates + W - 1) / W;
+    const double revolve =
+        (size_t)slots + 1 >= B ? (double)B - 1 : osib_checkpoint_revolve((double)B, (double)slots + 1.0).forward_steps;
+    return (double)W * revolve + (double)(nstates - B);
+}
+
+static void plan_reversal(size_t nstates, size_t levels, int *snapshots, size_t *block)
+{
+    /* What a plan costs, in blocked forward steps: its forward steps and
+     * the adjoint's (about 1.5 forward steps each, measured), and for
+     * W = 1, whose steps all run one at a time, 1.3 times that (measured
+     * on bench-budget-3d-100-so8 at 1/16: 5.91 s against the 4.48 s the
+     * same steps take in whole sweeps; reference/cpu/README.md). */
+    double best = INFINITY;
+    *snapshots = 0;
+    *block = 1;
+    for (size_t W = 1; W + 2 <= levels && W <= nstates; W++) {
+        const size_t spare = levels - 2 - (W > 1 ? W : 0);
+        const int slots = spare / 2 > (size_t)CPU_MAX_SNAPSHOTS ? CPU_MAX_SNAPSHOTS : (int)(spare / 2);
+        const double cost = (reversal_steps(nstates, W, slots) + 1.5 * (double)nstates) * (W == 1 ? 1.3 : 1.0);
+        if (cost < best) {
+            best = cost;
+            *snapshots = slots;
+            *block = W;
+        }
+    }
+}
+
+static osib_status checkpointed_core(cpu_problem *p, int snapshots, size_t W, const double *q, const double *r_or_dobs,
                                      int is_obs, double *phi, double *image, osib_err *err)
 {
     const size_t nstates = p->nt - 2;
-    /* More than nstates - 1 snapshots would hold every state: the schedule
-     * never uses them, so they are not allocated. */
-    const int slots = (size_t)snapshots + 1 >= nstates ? (int)nstates - 1 : snapshots;
-    const double steps = (size_t)slots + 1 >= nstates
-                             ? (double)nstates - 1
-                             : osib_checkpoint_revolve((double)nstates, (double)slots + 1.0).forward_steps;
+    if (W < 1)
+        W = 1;
+    if (W > nstates)
+        W = nstates;
+    const size_t B = (nstates + W - 1) / W;
+    /* More than B - 1 snapshots would hold every state: the schedule never
+     * uses them, so they are not allocated. */
+    const int slots = (size_t)snapshots + 1 >= B ? (int)B - 1 : snapshots;
+    const double steps = reversal_steps(nstates, W, slots);
     cpu_real *f[3];
-    osib_status st = work_history(p, 2 + 2 * (size_t)slots, 0, err);
+    osib_status st = work_history(p, 2 + 2 * (size_t)slots + (W > 1 ? W : 0), 0, err);
     if (st == OSIB_OK)
         st = cpu_work_fields(p, 3, f, err); /* the adjoint's ring, the image */
     if (st == OSIB_OK && is_obs)
@@ -416,7 +519,8 @@ static osib_status checkpointed_core(cpu_problem *p, int snapshots, const double
     size_t *slot_state = calloc((size_t)slots + 1, sizeof *slot_state);
     if (!slot_state)
         return osib_fail(err, OSIB_E_NOMEM, "out of memory");
-    revolve_run v = {.p = p, .d_obs = r_or_dobs, .phi = phi, .slot_state = slot_state};
+    revolve_run v = {.p = p, .d_obs = r_or_dobs, .phi = phi, .slot_state = slot_state, .block = W, .nstates = nstates};
+    v.buffer = W > 1 ? snapshot(p, slots, 0) : NULL; /* after the snapshots */
     v.resid = is_obs ? p->residual : NULL;
     if (v.resid)
         memset(v.resid, 0, p->nt * p->rec.npoint * sizeof *v.resid);
@@ -443,13 +547,19 @@ static osib_status checkpointed_core(cpu_problem *p, int snapshots, const double
     rv_restore(&v, -1);
     const osib_revolve_actions actions = {&v, rv_advance, rv_restore, rv_turn, rv_reverse};
     osib_revolve_counts counts;
-    osib_revolve_run(nstates, slots, &actions, &counts);
+    osib_revolve_run(B, slots, &actions, &counts);
     free(slot_state);
-    snprintf(
-        p->notes, sizeof p->notes,
-        "forward history checkpointed (Revolve): %d snapshots of 2 levels, %.0f forward steps taken for %zu states "
-        "(%.0f predicted, %.2fx one forward sweep)",
-        slots, counts.forward_steps, nstates, steps, counts.forward_steps / (double)(nstates - 1));
+    if (W > 1)
+        snprintf(p->notes, sizeof p->notes,
+                 "forward history checkpointed (Revolve over %zu blocks of %zu steps, reversed a block at a time): "
+                 "%d snapshots of 2 levels and a block of %zu levels, %.0f forward steps taken for %zu states "
+                 "(%.0f predicted, %.2fx one forward sweep)",
+                 B, W, slots, W, v.steps, nstates, steps, v.steps / (double)(nstates - 1));
+    else
+        snprintf(p->notes, sizeof p->notes,
+                 "forward history checkpointed (Revolve): %d snapshots of 2 levels, %.0f forward steps taken for %zu "
+                 "states (%.0f predicted, %.2fx one forward sweep)",
+                 slots, v.steps, nstates, steps, v.steps / (double)(nstates - 1));
     cpu_fold_image(p, f[2], image);
     return OSIB_OK;
 }
@@ -597,14 +707,23 @@ static double added_bytes(const cpu_problem *p, size_t fields)
 }
 
 /* The gradient's strategy (spec/acoustic.md §12, "Gradients under a memory
- * budget"): --checkpoints when given; under a budget, the whole history
- * when it fits beside what the process holds now, else Revolve with as
- * many snapshots as fit; without either, the whole history. *snapshots: -1
- * for the whole history. */
-static osib_status choose_strategy(const cpu_problem *p, int *snapshots, osib_err *err)
+ * budget"): --checkpoints when given (reversed a state at a time, or in
+ * blocks of --reverse-block); under a budget, the whole history when it
+ * fits beside what the process holds now, else the most forward levels
+ * that fit, split between snapshots and a reversal block by plan_reversal;
+ * without either, the whole history. *snapshots: -1 for the whole history. */
+static osib_status choose_strategy(const cpu_problem *p, int *snapshots, size_t *block, osib_err *err)
 {
     *snapshots = p->snapshots;
-    if (p->snapshots >= 0 || p->memory_budget_bytes <= 0)
+    *block = p->reverse_block > 0 ? (size_t)p->reverse_block : 1;
+    if (p->snapshots >= 0)
+        return OSIB_OK;
+    if (p->history_levels > 0) {
+        if (p->history_levels < p->nt)
+            plan_reversal(p->nt - 2, p->history_levels, snapshots, block);
+        return OSIB_OK;
+    }
+    if (p->memory_budget_bytes <= 0)
         return OSIB_OK;
     /* A margin for what is not counted: HDF5's buffers when the outputs
      * are written, the allocator's own pages. */
@@ -614,21 +733,26 @@ static osib_status choose_strategy(const cpu_problem *p, int *snapshots, osib_er
         *snapshots = -1;
         return OSIB_OK;
     }
-    if (added_bytes(p, 2) > room)
+    const size_t least = 2 + (p->reverse_block > 1 ? (size_t)p->reverse_block : 0);
+    if (added_bytes(p, least) > room)
         return osib_fail(err, OSIB_E_NOMEM,
                          "memory budget %.1f MiB: this process holds %.1f MiB already, and the gradient needs %.1f "
                          "MiB more with no snapshot at all (and a margin of %.1f MiB)",
                          p->memory_budget_bytes / 1048576.0, osib_self_rss_bytes() / 1048576.0,
-                         added_bytes(p, 2) / 1048576.0, margin / 1048576.0);
-    int lo = 0, hi = (int)(p->nt < (size_t)CPU_MAX_SNAPSHOTS ? p->nt : (size_t)CPU_MAX_SNAPSHOTS);
-    while (lo < hi) { /* the most snapshots that fit */
-        const int mid = lo + (hi - lo + 1) / 2;
-        if (added_bytes(p, 2 + 2 * (size_t)mid) <= room)
+                         added_bytes(p, least) / 1048576.0, margin / 1048576.0);
+    size_t lo = least, hi = p->nt;
+    while (lo < hi) { /* the most forward levels that fit */
+        const size_t mid = lo + (hi - lo + 1) / 2;
+        if (added_bytes(p, mid) <= room)
             lo = mid;
         else
             hi = mid - 1;
     }
-    *snapshots = lo;
+    if (p->reverse_block > 0) {
+        const size_t spare = (lo - least) / 2;
+        *snapshots = spare > (size_t)CPU_MAX_SNAPSHOTS ? CPU_MAX_SNAPSHOTS : (int)spare;
+    } else
+        plan_reversal(p->nt - 2, lo, snapshots, block);
     return OSIB_OK;
 }
 
@@ -636,7 +760,8 @@ static osib_status born_adjoint_core(cpu_problem *p, const double *q, const doub
                                      double *image, osib_err *err)
 {
     int snapshots;
-    osib_status st = choose_strategy(p, &snapshots, err);
+    size_t block;
+    osib_status st = choose_strategy(p, &snapshots, &block, err);
     if (st != OSIB_OK)
         return st;
     if (p->memory_budget_bytes > 0 && snapshots < 0)
@@ -644,7 +769,7 @@ static osib_status born_adjoint_core(cpu_problem *p, const double *q, const doub
     if (p->stream_dir[0] && p->nt > 2)
         return streamed_core(p, q, r_or_dobs, is_obs, phi, image, err);
     if (snapshots >= 0 && p->nt > 2)
-        return checkpointed_core(p, snapshots, q, r_or_dobs, is_obs, phi, image, err);
+        return checkpointed_core(p, snapshots, block, q, r_or_dobs, is_obs, phi, image, err);
     return full_history_core(p, q, r_or_dobs, is_obs, phi, image, err);
 }
 

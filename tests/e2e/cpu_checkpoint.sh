@@ -5,7 +5,8 @@
 # Checked for the gradient (objective and image) and born_adjoint, from no
 # snapshot at all (every state recomputed from the start) to more than the
 # steps (every state stored), in 2D and in 3D with temporal blocking in the
-# recomputed advances and 3 threads on 2 cores. The streamed gradient
+# recomputed advances and 3 threads on 2 cores; reversed a state at a time
+# and in blocks (--reverse-block, --history-levels). The streamed gradient
 # (--stream DIR: the history in a file) too, and its failure on a full disk.
 . tests/support/e2e-lib.sh
 
@@ -24,6 +25,7 @@ rc = subprocess.call(sys.argv[2:], stdout=subprocess.DEVNULL)
 open(sys.argv[1], "w").write("%d\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 sys.exit(rc)' "$TMP/$name.kb" "$BIN/osib-cpu" "$@" run --case "$case" --op "$op" --out "$TMP/$name.h5" \
         2>"$TMP/err" || { not_ok "$name: osib-cpu $* runs"; sed 's/^/#   /' "$TMP/err"; }
+    cp "$TMP/err" "$TMP/$name.err"
 }
 
 for op in gradient born_adjoint; do
@@ -42,10 +44,33 @@ for op in gradient born_adjoint; do
         not_ok "2D $op, 5 snapshots: the forward steps taken are Griewank's count"
         sed 's/^/#   /' "$TMP/err"
     fi
+    # Reversal in blocks of W states (--reverse-block): no snapshot, some,
+    # more than the blocks, and two blocks of 117 and 1 states.
+    for sw in 0:5 3:7 500:10 1:117; do
+        s=${sw%%:*} w=${sw#*:}
+        run "$op-2d-s$s-w$w" "$TMP/2d.yaml" 2 --checkpoints $s --reverse-block $w
+        check "2D $op, $s snapshots, reversed in blocks of $w: the same bits as the whole history" \
+            h5diff -q "$TMP/$op-2d-full.h5" "$TMP/$op-2d-s$s-w$w.h5" /outputs /outputs
+    done
+    # Blocks of 7: 17 Revolve states with 3 snapshots, 7 steps each, and
+    # each block's 6 recomputed steps: 7 t(4, 17) + 118 - 17.
+    if grep -q "17 blocks of 7 steps.*3 snapshots of 2 levels and a block of 7 levels, 311 forward steps taken for 118 states (311 predicted" "$TMP/$op-2d-s3-w7.err"; then
+        ok "2D $op, 3 snapshots, blocks of 7: 311 forward steps taken, 7 t(4, 17) + 101"
+    else
+        not_ok "2D $op, 3 snapshots, blocks of 7: 311 forward steps taken, 7 t(4, 17) + 101"
+        sed 's/^/#   /' "$TMP/$op-2d-s3-w7.err"
+    fi
+    # --history-levels L: the program plans the snapshots and the block.
+    run "$op-2d-l40" "$TMP/2d.yaml" 2 --history-levels 40
+    check "2D $op within 40 forward levels, reversal planned: the same bits as the whole history" \
+        h5diff -q "$TMP/$op-2d-full.h5" "$TMP/$op-2d-l40.h5" /outputs /outputs
     run "$op-3d-full" $CASE3 2 --time-block 1
     run "$op-3d-s3" $CASE3 3 --checkpoints 3 --time-block 4 --tile-y 5
     check "3D so 8 $op, 3 snapshots, 4 steps per wavefront, 3 threads: the same bits as the whole history" \
         h5diff -q "$TMP/$op-3d-full.h5" "$TMP/$op-3d-s3.h5" /outputs /outputs
+    run "$op-3d-s3-w9" $CASE3 3 --checkpoints 3 --reverse-block 9 --time-block 4 --tile-y 5
+    check "3D so 8 $op, 3 snapshots, blocks of 9 reversed in wavefronts of 4, 3 threads: the same bits" \
+        h5diff -q "$TMP/$op-3d-full.h5" "$TMP/$op-3d-s3-w9.h5" /outputs /outputs
     # The point of it: the 3D case's history is nt = 332 levels of 2.3 MiB
     # (osib estimate: 760 MiB in all), the checkpointed run holds 2 + 2 * 3.
     full=$(cat "$TMP/$op-3d-full.kb") ckpt=$(cat "$TMP/$op-3d-s3.kb")
@@ -58,12 +83,15 @@ done
 
 # One process computing every operator (the oracle command) keeps its
 # snapshots between born_adjoint and the gradient: nothing may carry over.
-OMP_NUM_THREADS=2 "$BIN/osib-cpu" --checkpoints 3 oracle --case "$TMP/2d.yaml" --out "$TMP/all.h5" \
-    >/dev/null 2>"$TMP/err" || { not_ok "osib-cpu --checkpoints 3 oracle runs"; sed 's/^/#   /' "$TMP/err"; }
-for pair in gradient:gradient gradient:objective born_adjoint:born_adjoint_image; do
-    op=${pair%%:*} out=${pair#*:}
-    check "$out, 3 snapshots, every operator in one process: the bits of the whole history alone" \
-        h5diff -q "$TMP/$op-2d-full.h5" "$TMP/all.h5" /outputs/$out /outputs/$out
+for w in 1 7; do
+    OMP_NUM_THREADS=2 "$BIN/osib-cpu" --checkpoints 3 --reverse-block $w oracle --case "$TMP/2d.yaml" \
+        --out "$TMP/all.h5" >/dev/null 2>"$TMP/err" ||
+        { not_ok "osib-cpu --checkpoints 3 --reverse-block $w oracle runs"; sed 's/^/#   /' "$TMP/err"; }
+    for pair in gradient:gradient gradient:objective born_adjoint:born_adjoint_image; do
+        op=${pair%%:*} out=${pair#*:}
+        check "$out, 3 snapshots, blocks of $w, every operator in one process: the bits of the whole history alone" \
+            h5diff -q "$TMP/$op-2d-full.h5" "$TMP/all.h5" /outputs/$out /outputs/$out
+    done
 done
 
 # --stream DIR: every level written to an unnamed file in DIR and read back

@@ -28,7 +28,8 @@
 
 static const char *const usage =
     "usage: osib-bench [--ops OP,...] [--repeat N] [--pairs N] [--time-block K] [--tile-y N]\n"
-    "                  [--checkpoints S | --stream DIR] [--out FILE.yaml] CASE...\n"
+    "                  [--checkpoints S [--reverse-block W] | --history-levels L | --stream DIR]\n"
+    "                  [--out FILE.yaml] CASE...\n"
     "       osib-bench triad [--repeat N]\n"
     "\n"
     "Times osib-cpu's kernels (reference/cpu) on each case: one untimed run,\n"
@@ -50,6 +51,9 @@ static const char *const usage =
     "  --tile-y N       osib-cpu's --tile-y (default: its rule)\n"
     "  --checkpoints S  osib-cpu's --checkpoints: the gradient with S Revolve snapshots\n"
     "                   (default: the whole history; tools/bench/bench-budget)\n"
+    "  --reverse-block W  osib-cpu's --reverse-block: with --checkpoints, reversal in blocks of W\n"
+    "  --history-levels L  osib-cpu's --history-levels: the gradient keeps at most L forward\n"
+    "                   levels, its reversal planned to fit (tools/bench/bench-budget)\n"
     "  --stream DIR     osib-cpu's --stream: the gradient's history in a file in DIR\n"
     "  --out FILE       also write the rows as YAML, atomically\n"
     "\n"
@@ -502,6 +506,8 @@ int main(int argc, char **argv)
                                              {"pairs", required_argument, NULL, 'p'},
                                              {"checkpoints", required_argument, NULL, 'c'},
                                              {"stream", required_argument, NULL, 's'},
+                                             {"reverse-block", required_argument, NULL, 'W'},
+                                             {"history-levels", required_argument, NULL, 'L'},
                                              {"out", required_argument, NULL, 'O'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
@@ -530,6 +536,14 @@ int main(int argc, char **argv)
                 return fail_usage("--checkpoints wants an integer from 0 to 1048576");
             break;
         case 's': opt.stream_dir = optarg; break;
+        case 'W':
+            if (parse_int(optarg, 1, CPU_MAX_SNAPSHOTS, &opt.reverse_block) != 0)
+                return fail_usage("--reverse-block wants an integer from 1 to 1048576");
+            break;
+        case 'L':
+            if (parse_int(optarg, 2, 1 << 30, &opt.history_levels) != 0)
+                return fail_usage("--history-levels wants an integer of at least 2");
+            break;
         case 'O': out_path = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         default: return fail_usage("bad option");
