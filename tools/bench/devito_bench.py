@@ -44,6 +44,7 @@ Runs in build/devito-venv (tools/adapters/devito/setup-venv).
 import argparse
 import gc
 import os
+import resource
 import sys
 import time
 
@@ -129,9 +130,10 @@ def time_forward(solver, dt, repeat):
     return walls, timers, tuned, {'first_call_s': first, 'ops': {'forward': (op, perfs)}}
 
 
-def time_gradient(solver, dt, repeat):
+def time_gradient(solver, dt, repeat, autotune=True):
     """forward(save=True), residual and objective, jacobian_adjoint: tuned
-    once (both operators), then timed as one call."""
+    once (both operators; not with autotune=False: Devito's default block
+    sizes, as its checkpointed gradient runs), then timed as one call."""
     from devito import Function, TimeFunction
     grid, so, geometry = solver.model.grid, solver.space_order, solver.geometry
     u = TimeFunction(name='u', grid=grid, save=geometry.nt, time_order=2, space_order=so)
@@ -153,12 +155,12 @@ def time_gradient(solver, dt, repeat):
         return objective, operator_seconds(perf_fwd) + operator_seconds(perf_adj)
 
     t0 = time.perf_counter()
-    gradient(('aggressive', 'preemptive'), {}, {})
+    gradient(('aggressive', 'preemptive') if autotune else False, {}, {})
     first = time.perf_counter() - t0
     perfs['forward'].clear()
     perfs['adjoint'].clear()
     op_fwd, op_adj = solver.op_fwd(True), solver.op_grad()
-    tuned_fwd, tuned_adj = tuned_blocks(op_fwd), tuned_blocks(op_adj)
+    tuned_fwd, tuned_adj = (tuned_blocks(op_fwd), tuned_blocks(op_adj)) if autotune else ({}, {})
     walls, timers = [], []
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -167,6 +169,52 @@ def time_gradient(solver, dt, repeat):
         timers.append(seconds)
     return walls, timers, {'forward': tuned_fwd, 'adjoint': tuned_adj}, \
         {'first_call_s': first, 'ops': {'forward': (op_fwd, perfs['forward']), 'adjoint': (op_adj, perfs['adjoint'])}}
+
+
+def time_gradient_checkpointed(solver, dt, repeat, checkpoints):
+    """The gradient with Devito's checkpointing (make bench's budget curve):
+    pyrevolve's Revolver drives the forward operator without saving and the
+    imaging operator between `checkpoints` checkpoints of u, as Devito's
+    jacobian_adjoint(checkpointing=True) and OSIB's adapter under a budget
+    do; the receivers recorded on the first sweep give the residual. The
+    first call compiles (no auto-tuning: Revolver's many short applies
+    would each tune); the timed calls reuse everything."""
+    from devito import CheckpointOperator, DevitoCheckpoint, Function, Revolver, TimeFunction
+    grid, so, geometry = solver.model.grid, solver.space_order, solver.geometry
+    u = TimeFunction(name='u', grid=grid, time_order=2, space_order=so)
+    v = TimeFunction(name='v', grid=grid, time_order=2, space_order=so)
+    grad = Function(name='grad', grid=grid)
+    rec0 = geometry.new_rec(name='rec')
+    resid = geometry.new_rec(name='rec_r')
+    d_obs = np.zeros(resid.data.shape)
+    params = solver.model.physical_params()
+    nt = geometry.nt
+
+    def gradient():
+        u.data[:] = 0.0
+        v.data[:] = 0.0
+        grad.data[:] = 0.0
+        wrap_fw = CheckpointOperator(solver.op_fwd(False), src=geometry.src, rec=rec0, u=u, dt=dt, **params)
+        wrap_rev = CheckpointOperator(solver.op_grad(False), u=u, v=v, rec=resid, grad=grad, dt=dt, **params)
+        revolver = Revolver(DevitoCheckpoint([u]), wrap_fw, wrap_rev, checkpoints, nt - 2)
+        t0 = time.perf_counter()
+        revolver.apply_forward()
+        r = np.asarray(rec0.data, dtype=np.float64) - d_obs
+        objective = 0.5 * float(np.sum(r * r))
+        resid.data[:] = r
+        revolver.apply_reverse()
+        return objective, time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    gradient()
+    first = time.perf_counter() - t0
+    walls, timers = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        _, seconds = gradient()
+        walls.append(time.perf_counter() - t0)
+        timers.append(seconds)
+    return walls, timers, {}, {'first_call_s': first, 'ops': {}}
 
 
 def time_gradient_tti(solver, dt, repeat):
@@ -244,9 +292,15 @@ def main(argv):
     ap.add_argument('case')
     ap.add_argument('--op', choices=('forward', 'gradient'), default='forward')
     ap.add_argument('--repeat', type=int, default=1)
+    ap.add_argument('--checkpoints', type=int, default=None,
+                    help='the gradient with this many pyrevolve checkpoints (default: the whole history)')
+    ap.add_argument('--no-autotune', action='store_true',
+                    help="acoustic gradient: Devito's default block sizes, as with --checkpoints")
     args = ap.parse_args(argv)
     if args.repeat < 1:
         ap.error('--repeat must be at least 1')
+    if args.checkpoints is not None and (args.checkpoints < 1 or args.op != 'gradient'):
+        ap.error('--checkpoints wants a positive count, and --op gradient')
 
     from devito import configuration
     from examples.seismic import AcquisitionGeometry, demo_model
@@ -283,11 +337,16 @@ def main(argv):
     else:
         solver = AcousticWaveSolver(model, geometry, kernel='OT2', space_order=so, opt='advanced')
 
+    if args.checkpoints is not None and physics != 'acoustic-iso':
+        sys.exit('devito_bench: --checkpoints is for acoustic-iso cases')
     if args.op == 'forward':
-        run = time_forward
+        walls, timers, tuned, extra = time_forward(solver, dt, args.repeat)
+    elif args.checkpoints is not None:
+        walls, timers, tuned, extra = time_gradient_checkpointed(solver, dt, args.repeat, args.checkpoints)
+    elif physics == 'acoustic-tti':
+        walls, timers, tuned, extra = time_gradient_tti(solver, dt, args.repeat)
     else:
-        run = time_gradient_tti if physics == 'acoustic-tti' else time_gradient
-    walls, timers, tuned, extra = run(solver, dt, args.repeat)
+        walls, timers, tuned, extra = time_gradient(solver, dt, args.repeat, autotune=not args.no_autotune)
     padded = float(np.prod([n + 2 * grid['nbl'] for n in grid['shape']]))
     wall = float(np.median(walls))
     out = {
@@ -301,6 +360,9 @@ def main(argv):
         'seconds': walls,
         'operator_timer_seconds': timers,
         'gpts_per_s': padded * (nt - 2) / wall / 1e9,
+        'checkpoints': args.checkpoints,
+        # this process's peak resident memory (the kernel's high-water mark)
+        'peak_rss_bytes': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
     }
     perf = {}
     for name, (op, summaries) in extra['ops'].items():
