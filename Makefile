@@ -35,7 +35,7 @@ FPFLAGS := -ffp-contract=off -fno-fast-math
 OPT     ?= -O2 -g
 INCLUDES = -Iconformance/lib -Iconformance/runner -Ireference/simple -Ireference/driver -Ireference/cpu -Itools/bench -Itests/support -I$(BUILD)/gen
 CFLAGS_ALL = $(STD) $(OPT) $(FPFLAGS) $(WARN) $(INCLUDES) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS_ALL = $(PKG_LIBS) -lsegyio -lm $(EXTRA_LDFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) -lsegyio -lzfp -lm $(EXTRA_LDFLAGS)
 
 KIT_SRC  := $(wildcard conformance/lib/*.c) $(wildcard conformance/runner/*.c)
 REF_SRC  := $(filter-out reference/simple/main.c,$(wildcard reference/simple/*.c)) $(wildcard reference/driver/*.c)
@@ -288,7 +288,8 @@ certify-perf: $(PROGRAMS)
 
 # The cost table of the ladder and real-model cases (spec/ladder.md), from
 # `osib estimate`; tests/e2e/estimate.sh checks that the committed one is current.
-# The memory-budget ladder (spec/cases.md, "The budget ladder"): osib-cpu and
+# The memory-budget ladder (spec/cases.md, "The budget ladder"): osib-cpu,
+# osib-cpu with ZFP-compressed snapshots (lossy, judged by its class) and
 # Devito (OpenMP, float32) certified on the 2D and 3D rungs, each ladder
 # beside its oracle companion; one table of both programs
 # (build/certify/budget.md and .html). Not a test: about an hour on 2 cores.
@@ -297,6 +298,9 @@ certify-budget: $(PROGRAMS)
 	rm -rf $(BUILD)/certify/budget-osib-cpu
 	OMP_PROC_BIND=close $(BUILD)/bin/osib certify --impl reference/cpu/impl.yaml --suite budget \
 	   --out $(BUILD)/certify/budget-osib-cpu
+	rm -rf $(BUILD)/certify/budget-osib-cpu-zfp16
+	OMP_PROC_BIND=close $(BUILD)/bin/osib certify --impl reference/cpu/impl-zfp16.yaml --suite budget \
+	   --out $(BUILD)/certify/budget-osib-cpu-zfp16
 	@tools/adapters/devito/setup-venv; rc=$$?; \
 	 if [ $$rc -eq 77 ]; then echo "certify-budget: Devito SKIPPED, PyPI cannot be reached"; \
 	 elif [ $$rc -ne 0 ]; then exit $$rc; \
@@ -304,9 +308,9 @@ certify-budget: $(PROGRAMS)
 	   OMP_PROC_BIND=close $(BUILD)/bin/osib certify --impl tools/adapters/devito/impl-float32-openmp.yaml \
 	     --suite budget --out $(BUILD)/certify/budget-devito || exit $$?; fi
 	$(BUILD)/bin/osib summarize --verify --out $(BUILD)/certify/budget.md $(BUILD)/certify/budget-osib-cpu \
-	   $$(ls -d $(BUILD)/certify/budget-devito 2>/dev/null)
+	   $(BUILD)/certify/budget-osib-cpu-zfp16 $$(ls -d $(BUILD)/certify/budget-devito 2>/dev/null)
 	$(BUILD)/bin/osib summarize --verify --out $(BUILD)/certify/budget.html $(BUILD)/certify/budget-osib-cpu \
-	   $$(ls -d $(BUILD)/certify/budget-devito 2>/dev/null)
+	   $(BUILD)/certify/budget-osib-cpu-zfp16 $$(ls -d $(BUILD)/certify/budget-devito 2>/dev/null)
 	@echo "certify-budget: $(BUILD)/certify/budget.md"
 
 ladder-table: $(BUILD)/bin/osib

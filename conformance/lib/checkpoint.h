@@ -53,7 +53,7 @@ osib_checkpoint_plan osib_checkpoint_revolve(double steps, double snapshots);
  * With nslots + 1 >= nstates it stores every state and takes nstates - 1
  * steps; with fewer, it takes t(nslots + 1, nstates) steps, the minimum
  * any schedule with that many snapshots can take (Griewank and Walther's
- * theorem; tests/unit/test_dataset.c compares with an exhaustive search).
+ * theorem; tests/unit/test_checkpoint.c compares with an exhaustive search).
  * Recursion depth is at most nslots + r (r above): no allocation.
  * ------------------------------------------------------------------------- */
 typedef struct {

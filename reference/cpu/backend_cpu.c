@@ -35,6 +35,7 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
     o->checkpoints = -1;
     o->reverse_block = 0;
     o->history_levels = 0;
+    o->zfp_rate = 0;
     o->stream_dir = NULL;
     while (*argc >= 2) {
         int *out = NULL, lo = 1, hi = 0;
@@ -58,6 +59,9 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
             out = &o->history_levels;
             lo = 2;
             hi = 1 << 30;
+        } else if (strcmp(argv[1], "--zfp-rate") == 0) {
+            out = &o->zfp_rate;
+            hi = 8 * (int)sizeof(cpu_real);
         } else if (strcmp(argv[1], "--stream") == 0) {
             const char *v = *argc >= 3 ? argv[2] : NULL;
             if (!v || !*v || strlen(v) >= 256) {
@@ -109,12 +113,18 @@ static osib_status create(void **state, const osib_setup *s, const void *options
     p->snapshots = o->checkpoints;
     p->reverse_block = o->reverse_block;
     p->history_levels = (size_t)o->history_levels;
+    p->zfp_rate = o->zfp_rate;
     if (o->stream_dir)
         snprintf(p->stream_dir, sizeof p->stream_dir, "%s", o->stream_dir);
     if ((o->stream_dir != NULL) + (o->checkpoints >= 0) + (o->history_levels > 0) > 1) {
         cpu_problem_free(p);
         free(p);
         return osib_fail(err, OSIB_E_USAGE, "--stream, --checkpoints, --history-levels: one strategy at a time");
+    }
+    if (o->zfp_rate > 0 && (o->stream_dir || s->tti)) {
+        cpu_problem_free(p);
+        free(p);
+        return osib_fail(err, OSIB_E_USAGE, "--zfp-rate compresses a checkpointed acoustic gradient's snapshots");
     }
     if (o->reverse_block > 0 && o->checkpoints < 0) {
         cpu_problem_free(p);
@@ -234,6 +244,9 @@ const osib_backend osib_backend_cpu = {
                     "  --history-levels L  gradient and born_adjoint: keep at most L forward levels\n"
                     "                  (the whole history if L >= nt, else snapshots and a reversal\n"
                     "                  block, chosen as under a memory budget); the same bits\n"
+                    "  --zfp-rate R    when the gradient checkpoints: its snapshots compressed with\n"
+                    "                  ZFP at R bits per value (lossy: no longer the same bits, judged\n"
+                    "                  by the class tolerance), so that more of them fit\n"
                     "  --stream DIR    gradient and born_adjoint: write every level to an unnamed file\n"
                     "                  in DIR and read it back, with asynchronous I/O (O_DIRECT where\n"
                     "                  DIR allows); the same bits\n",

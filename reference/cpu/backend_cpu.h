@@ -21,6 +21,7 @@ typedef struct {
     int reverse_block;      /* with checkpoints: states reversed together (cpu_operators.c); 0: 1, or chosen */
     int history_levels;     /* gradient: keep at most this many forward levels, the reversal planned to fit;
                                0: no such limit */
+    int zfp_rate;           /* checkpointed gradient: snapshots compressed with ZFP, bits per value; 0: not */
     const char *stream_dir; /* gradient: stream the history to a file in this directory; NULL: do not */
     int float64; /* --precision float64: the program runs osib_backend_cpu64 (main.c; the backends ignore it) */
 } cpu_options;

@@ -8,6 +8,7 @@
 #include "checkpoint.h"
 #include "cpu_fpenv.h"
 #include "cpu_histfile.h"
+#include "cpu_zfp.h"
 #include "cpu_sweep.h"
 #include "cpu_tti.h"
 #include "sysinfo.h"
@@ -328,6 +329,9 @@ typedef struct {
     cpu_real *buffer;   /* W > 1: a block's recomputed levels, level t at buffer + (t % W) nstore */
     int turn_pending;   /* W > 1: the objective waits for the last block's forward */
     double steps;       /* forward steps taken */
+    cpu_zfp *zfp;       /* or NULL: the snapshots, compressed (slot s: levels 2 s + t % 2) */
+    osib_status st;     /* the first error (decompression), after which nothing more runs */
+    osib_err *err;
 } revolve_run;
 
 static cpu_real *snapshot(const cpu_problem *p, int slot, int level)
@@ -340,6 +344,18 @@ static void copy_field(const cpu_problem *p, cpu_real *dst, const cpu_real *src)
 #pragma omp parallel for schedule(static)
     for (size_t ix = 0; ix < p->ext[0]; ix++)
         memcpy(dst + ix * p->stride[0], src + ix * p->stride[0], p->stride[0] * sizeof(cpu_real));
+}
+
+/* With compressed snapshots, the held state is decompressed into the ring
+ * before anything reads it (level t % 2 into ring[t % 2], as a sweep
+ * keeps them); then it is the ring's. */
+static void materialize(revolve_run *v)
+{
+    if (!v->zfp || v->held < 0)
+        return;
+    for (int l = 0; l < 2 && v->st == OSIB_OK; l++)
+        v->st = cpu_zfp_load(v->zfp, 2 * (size_t)v->held + (size_t)l, v->fw.ring[l], v->err);
+    v->held = -1;
 }
 
 /* The forward sweep from state `from`, where it is held (a snapshot: the
@@ -368,6 +384,9 @@ static void rv_advance(void *ctx, size_t from_b, size_t to_b, int first, int slo
 {
     revolve_run *v = ctx;
     const size_t from = from_b * v->block, to = to_b * v->block;
+    materialize(v);
+    if (v->st != OSIB_OK)
+        return;
     cpu_sweep sw = advance_sweep(v, from, first);
     const cpu_real *start[2] = {v->fw.ring[0], v->fw.ring[1]};
     if (v->held >= 0) {
@@ -375,7 +394,7 @@ static void rv_advance(void *ctx, size_t from_b, size_t to_b, int first, int slo
         start[1] = sw.start_levels[1];
     }
     cpu_real *end[2] = {v->fw.ring[0], v->fw.ring[1]};
-    if (slot >= 0) {
+    if (slot >= 0 && !v->zfp) {
         end[0] = sw.end_levels[0] = snapshot(v->p, slot, 0);
         end[1] = sw.end_levels[1] = snapshot(v->p, slot, 1);
         sw.end_state = to;
@@ -385,7 +404,13 @@ static void rv_advance(void *ctx, size_t from_b, size_t to_b, int first, int slo
     if (to == from + 1 && end[carried] != start[carried])
         copy_field(v->p, end[carried], start[carried]);
     cpu_sweep_run_steps(v->p, &sw, from, to);
-    v->held = slot; /* the new state is in the ring, or in the snapshot */
+    v->held = slot;            /* the new state is in the ring, or in the snapshot */
+    if (slot >= 0 && v->zfp) { /* compressed from the ring, which keeps the exact state */
+        v->slot_state[slot] = to;
+        for (int l = 0; l < 2 && v->st == OSIB_OK; l++)
+            v->st = cpu_zfp_store(v->zfp, 2 * (size_t)slot + (size_t)l, v->fw.ring[l], v->err);
+        v->held = -1;
+    }
     v->state = to;
     v->steps += (double)(to - from);
     v->fw.progress_done += to - from;
@@ -431,6 +456,9 @@ static void rv_reverse(void *ctx, size_t b)
     revolve_run *v = ctx;
     cpu_problem *p = v->p;
     const size_t nt = p->nt;
+    materialize(v);
+    if (v->st != OSIB_OK)
+        return;
     if (v->block == 1) {
         const size_t j = nt - 3 - b;
         cpu_sweep sw = v->bw;
@@ -473,7 +501,9 @@ static double reversal_steps(size_t nstates, size_t W, int slots)
     return (double)W * revolve + (double)(nstates - B);
 }
 
-static void plan_reversal(size_t nstates, size_t levels, int *snapshots, size_t *block)
+/* The plan for at most `levels` forward levels in memory, a snapshot
+ * taking snapshot_levels of them (2, or less when compressed). */
+static void plan_reversal(size_t nstates, size_t levels, double snapshot_levels, int *snapshots, size_t *block)
 {
     /* What a plan costs, in blocked forward steps: its forward steps and
      * the adjoint's (about 1.5 forward steps each, measured), and for
@@ -484,8 +514,8 @@ static void plan_reversal(size_t nstates, size_t levels, int *snapshots, size_t 
     *snapshots = 0;
     *block = 1;
     for (size_t W = 1; W + 2 <= levels && W <= nstates; W++) {
-        const size_t spare = levels - 2 - (W > 1 ? W : 0);
-        const int slots = spare / 2 > (size_t)CPU_MAX_SNAPSHOTS ? CPU_MAX_SNAPSHOTS : (int)(spare / 2);
+        const double fit = floor((double)(levels - 2 - (W > 1 ? W : 0)) / snapshot_levels);
+        const int slots = fit > (double)CPU_MAX_SNAPSHOTS ? CPU_MAX_SNAPSHOTS : (int)fit;
         const double cost = (reversal_steps(nstates, W, slots) + 1.5 * (double)nstates) * (W == 1 ? 1.3 : 1.0);
         if (cost < best) {
             best = cost;
@@ -508,19 +538,35 @@ static osib_status checkpointed_core(cpu_problem *p, int snapshots, size_t W, co
      * uses them, so they are not allocated. */
     const int slots = (size_t)snapshots + 1 >= B ? (int)B - 1 : snapshots;
     const double steps = reversal_steps(nstates, W, slots);
+    cpu_zfp *zfp = NULL;
+    osib_status st = p->zfp_rate > 0 ? cpu_zfp_open(&zfp, p, p->zfp_rate, 2 * (size_t)slots, err) : OSIB_OK;
+    if (st != OSIB_OK)
+        return st;
+    /* Compressed snapshots live in the ZFP store, not in the history. */
+    const size_t snapshot_fields = zfp ? 0 : 2 * (size_t)slots;
     cpu_real *f[3];
-    osib_status st = work_history(p, 2 + 2 * (size_t)slots + (W > 1 ? W : 0), 0, err);
+    st = work_history(p, 2 + snapshot_fields + (W > 1 ? W : 0), 0, err);
     if (st == OSIB_OK)
         st = cpu_work_fields(p, 3, f, err); /* the adjoint's ring, the image */
     if (st == OSIB_OK && is_obs)
         st = cpu_work_residual(p, err);
-    if (st != OSIB_OK)
+    size_t *slot_state = st == OSIB_OK ? calloc((size_t)slots + 1, sizeof *slot_state) : NULL;
+    if (st == OSIB_OK && !slot_state)
+        st = osib_fail(err, OSIB_E_NOMEM, "out of memory");
+    if (st != OSIB_OK) {
+        cpu_zfp_close(zfp);
         return st;
-    size_t *slot_state = calloc((size_t)slots + 1, sizeof *slot_state);
-    if (!slot_state)
-        return osib_fail(err, OSIB_E_NOMEM, "out of memory");
-    revolve_run v = {.p = p, .d_obs = r_or_dobs, .phi = phi, .slot_state = slot_state, .block = W, .nstates = nstates};
-    v.buffer = W > 1 ? snapshot(p, slots, 0) : NULL; /* after the snapshots */
+    }
+    revolve_run v = {.p = p,
+                     .d_obs = r_or_dobs,
+                     .phi = phi,
+                     .slot_state = slot_state,
+                     .block = W,
+                     .nstates = nstates,
+                     .zfp = zfp,
+                     .st = OSIB_OK,
+                     .err = err};
+    v.buffer = W > 1 ? p->history + (2 + snapshot_fields) * p->nstore : NULL; /* after the snapshots */
     v.resid = is_obs ? p->residual : NULL;
     if (v.resid)
         memset(v.resid, 0, p->nt * p->rec.npoint * sizeof *v.resid);
@@ -549,17 +595,25 @@ static osib_status checkpointed_core(cpu_problem *p, int snapshots, size_t W, co
     osib_revolve_counts counts;
     osib_revolve_run(B, slots, &actions, &counts);
     free(slot_state);
+    char packed[160] = "";
+    if (zfp)
+        snprintf(packed, sizeof packed, ", compressed with ZFP at %g bits per value (%.2f MiB a level, %.2f MiB raw)",
+                 cpu_zfp_rate(zfp), (double)cpu_zfp_level_bytes(p, p->zfp_rate) / 1048576.0,
+                 (double)(p->nstore * sizeof(cpu_real)) / 1048576.0);
+    cpu_zfp_close(zfp);
+    if (v.st != OSIB_OK)
+        return v.st;
     if (W > 1)
         snprintf(p->notes, sizeof p->notes,
                  "forward history checkpointed (Revolve over %zu blocks of %zu steps, reversed a block at a time): "
-                 "%d snapshots of 2 levels and a block of %zu levels, %.0f forward steps taken for %zu states "
+                 "%d snapshots of 2 levels%s and a block of %zu levels, %.0f forward steps taken for %zu states "
                  "(%.0f predicted, %.2fx one forward sweep)",
-                 B, W, slots, W, v.steps, nstates, steps, v.steps / (double)(nstates - 1));
+                 B, W, slots, packed, W, v.steps, nstates, steps, v.steps / (double)(nstates - 1));
     else
         snprintf(p->notes, sizeof p->notes,
-                 "forward history checkpointed (Revolve): %d snapshots of 2 levels, %.0f forward steps taken for %zu "
+                 "forward history checkpointed (Revolve): %d snapshots of 2 levels%s, %.0f forward steps taken for %zu "
                  "states (%.0f predicted, %.2fx one forward sweep)",
-                 slots, v.steps, nstates, steps, v.steps / (double)(nstates - 1));
+                 slots, packed, v.steps, nstates, steps, v.steps / (double)(nstates - 1));
     cpu_fold_image(p, f[2], image);
     return OSIB_OK;
 }
@@ -706,6 +760,15 @@ static double added_bytes(const cpu_problem *p, size_t fields)
     return add + 8.0 * (double)(p->n[0] * p->n[1] * p->n[2]);
 }
 
+/* What a snapshot takes, in levels of the stored grid: 2, or two
+ * compressed levels. */
+static double snapshot_levels(const cpu_problem *p)
+{
+    if (p->zfp_rate <= 0)
+        return 2.0;
+    return 2.0 * (double)cpu_zfp_level_bytes(p, p->zfp_rate) / ((double)p->nstore * sizeof(cpu_real));
+}
+
 /* The gradient's strategy (spec/acoustic.md §12, "Gradients under a memory
  * budget"): --checkpoints when given (reversed a state at a time, or in
  * blocks of --reverse-block); under a budget, the whole history when it
@@ -720,7 +783,7 @@ static osib_status choose_strategy(const cpu_problem *p, int *snapshots, size_t 
         return OSIB_OK;
     if (p->history_levels > 0) {
         if (p->history_levels < p->nt)
-            plan_reversal(p->nt - 2, p->history_levels, snapshots, block);
+            plan_reversal(p->nt - 2, p->history_levels, snapshot_levels(p), snapshots, block);
         return OSIB_OK;
     }
     if (p->memory_budget_bytes <= 0)
@@ -749,10 +812,10 @@ static osib_status choose_strategy(const cpu_problem *p, int *snapshots, size_t 
             hi = mid - 1;
     }
     if (p->reverse_block > 0) {
-        const size_t spare = (lo - least) / 2;
-        *snapshots = spare > (size_t)CPU_MAX_SNAPSHOTS ? CPU_MAX_SNAPSHOTS : (int)spare;
+        const double spare = floor((double)(lo - least) / snapshot_levels(p));
+        *snapshots = spare > (double)CPU_MAX_SNAPSHOTS ? CPU_MAX_SNAPSHOTS : (int)spare;
     } else
-        plan_reversal(p->nt - 2, lo, snapshots, block);
+        plan_reversal(p->nt - 2, lo, snapshot_levels(p), snapshots, block);
     return OSIB_OK;
 }
 

@@ -113,6 +113,7 @@ typedef struct {
     int snapshots;              /* --checkpoints: -1 keep every level (or what the budget allows); s >= 0 Revolve */
     int reverse_block;          /* --reverse-block: W states recomputed and reversed together; 0: choose */
     size_t history_levels;      /* --history-levels: the most forward levels the gradient keeps; 0: no limit */
+    double zfp_rate;            /* --zfp-rate: snapshots compressed with ZFP at this many bits per value; 0: not */
     double memory_budget_bytes; /* the case's, for the gradient (0: none): cpu_operators.c chooses to fit it */
     char notes[512];            /* what the last gradient chose, for result.yaml (backend.h, notes) */
     char stream_dir[256];       /* --stream DIR: the gradient streams its history to a file there; "" not */
