@@ -34,9 +34,27 @@ for p in $peaks; do
 done
 if [ $n -ge 2 ] && [ $over -eq 0 ]; then ok "all $n budgeted tasks of osib-cpu peaked within $BUDGET bytes"
 else not_ok "budgeted tasks of osib-cpu within the budget: $n tasks, $over over"; fi
-if grep -lq "notes: \"forward history checkpointed (Revolve): [0-9]* snapshots" "$TMP"/cpu/tasks/t*/result.yaml; then
+if grep -lq "notes: \"forward history checkpointed (Revolve[^)]*): [0-9]* snapshots" "$TMP"/cpu/tasks/t*/result.yaml; then
     ok "osib-cpu's result.yaml says it checkpointed, and with how many snapshots"
 else not_ok "osib-cpu's result.yaml says it checkpointed"; fi
+# The report shows every budgeted operator beside its budget, with the
+# program's own first line of notes; report.yaml keeps the budget.
+rows=$(grep -c "^| budget-2d-layers-so4 | \(gradient\|born_adjoint\) | 0.0391 | .* | forward history checkpointed" "$TMP/cpu/report.md")
+if [ "$rows" -eq 2 ] && grep -q "^## Gradients under a memory budget" "$TMP/cpu/report.md" &&
+    awk -v b=$BUDGET '$1 == "memory_budget_bytes:" && $2 + 0 == b { found = 1 } END { exit !found }' \
+        "$TMP/cpu/report.yaml"; then
+    ok "report.md shows both budgeted operators with the budget (0.0391 GiB) and osib-cpu's note"
+else not_ok "report.md's budget table ($rows rows)"; sed -n '/^## Gradients under/,/^## /p' "$TMP/cpu/report.md" | sed 's/^/#   /'; fi
+# A report whose completed task is edited to have peaked over the budget
+# is refuted by osib verify, which checks every budgeted peak.
+cp -r "$TMP/cpu" "$TMP/cpu-edited"
+task=$(grep "case: budget-2d-layers-so4, operator: gradient" "$TMP/cpu-edited/report.yaml" | head -1 | sed 's/.*id: \(t[0-9]*\),.*/\1/')
+sed -i "/id: $task,/s/peak_memory_bytes: [0-9.e+]*/peak_memory_bytes: 50000000/" "$TMP/cpu-edited/report.yaml"
+"$OSIB" verify "$TMP/cpu-edited" >"$TMP/verify.out" 2>&1
+if grep -q "task $task: peak memory 50000000 bytes over the case's budget of $BUDGET" "$TMP/verify.out" &&
+    grep -q "^REFUTED" "$TMP/verify.out"; then
+    ok "osib verify refutes a report whose completed budgeted task peaked over the budget"
+else not_ok "osib verify on a task edited over its budget"; tail -5 "$TMP/verify.out" | sed 's/^/#   /'; fi
 
 "$OSIB" certify --impl "$TMP/osib-ref.yaml" --case acoustic-2d-layers-so4 --case $CASE --repeat 1 \
     --out "$TMP/ref" >"$TMP/ref.out" 2>&1
