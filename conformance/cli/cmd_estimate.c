@@ -10,14 +10,16 @@
 #include "estimate.h"
 
 static const char *const estimate_usage =
-    "usage: osib estimate CASE... [--op OP] [--bandwidth GB/s] [--precision f32|f64] [--markdown]\n"
+    "usage: osib estimate CASE... [--op OP] [--bandwidth GB/s] [--precision f32|f64] [--markdown | --budgets]\n"
     "Per case and operator, from the spec's cost model (spec/acoustic.md, \"Cost model\"):\n"
     "  memory: wavefields, model arrays, and for born_adjoint and gradient the forward history,\n"
     "          stored in full or checkpointed (s = ceil(sqrt(nt - 2)) leapfrog states, revolve);\n"
     "  flops and compulsory bytes per time step; the predicted time at --bandwidth (default\n"
     "  100 GB/s): total bytes / bandwidth, plus the recomputed forward steps when checkpointed.\n"
+    "  Under a case's memory_budget_bytes, the gradient's snapshots that fit and what they cost.\n"
     "OP: forward, adjoint, born, born_adjoint, gradient (default: all). --markdown prints one table\n"
-    "(the one in spec/ladder.md). Precision f32 (default) or f64 sets the bytes per value.";
+    "(the one in spec/ladder.md); --budgets one row per case with a memory budget (also there).\n"
+    "Precision f32 (default) or f64 sets the bytes per value.";
 
 static const char *bytes_text(double b, char *buf, size_t cap)
 {
@@ -97,6 +99,32 @@ static op_cost cost_of(const osib_case *c, osib_op op, int vb, double bw_gbs)
     return k;
 }
 
+/* Under the case's memory budget (spec/acoustic.md §12): the whole history
+ * when its footprint fits, else the snapshots of two levels that fit
+ * beside the least budget, and Revolve's recomputed steps with them (the
+ * initial state needs none: t(c + 1, l)). snapshots < 0: the whole history. */
+typedef struct {
+    double snapshots, recomputed_steps, time_s;
+} budget_cost;
+
+static budget_cost budget_of(const osib_case *c, int vb, double bw_gbs)
+{
+    const op_cost k = cost_of(c, OSIB_OP_GRADIENT, vb, bw_gbs);
+    budget_cost b = {-1.0, 0.0, k.time_full_s};
+    const double budget = (double)c->memory_budget_bytes, N = k.e.padded_points, l = k.e.time_steps;
+    if (budget >= k.mem_full)
+        return b;
+    const double least = 6.0 * vb * N + 8.0 * (double)c->nt * (double)(c->sources.count + 2 * c->receivers.count);
+    b.snapshots = floor((budget - least) / (2.0 * vb * N));
+    if (b.snapshots < 0)
+        b.snapshots = 0;
+    b.recomputed_steps =
+        b.snapshots + 1.0 >= l ? 0.0 : osib_checkpoint_revolve(l, b.snapshots + 1.0).forward_steps - (l - 1.0);
+    b.time_s = (k.e.total_bytes + b.recomputed_steps * N * osib_case_values_per_point_step(c, OSIB_OP_FORWARD) * vb) /
+               (bw_gbs * 1e9);
+    return b;
+}
+
 static void print_text(const osib_case *c, int only_op, int vb, double bw)
 {
     char a[32], b[32], d[32], e[32], f[32], g[32];
@@ -118,7 +146,33 @@ static void print_text(const osib_case *c, int only_op, int vb, double bw)
         if (k.mem_ckpt >= 0 && (only_op >= 0 || op == OSIB_OP_GRADIENT))
             printf("  %-13s checkpointed: %.0f snapshots, %.0f recomputed forward steps (%.2fx the forward sweep)\n",
                    "", k.plan.snapshots, k.plan.recomputed_steps, k.plan.recomputed_steps / k.e.time_steps);
+        if (k.mem_ckpt >= 0 && (only_op >= 0 || op == OSIB_OP_GRADIENT) && c->memory_budget_bytes > 0) {
+            const budget_cost bc = budget_of(c, vb, bw);
+            if (bc.snapshots < 0)
+                printf("  %-13s within the case's budget of %s: the whole history fits\n", "",
+                       bytes_text((double)c->memory_budget_bytes, a, sizeof a));
+            else
+                printf("  %-13s within the case's budget of %s: %.0f snapshots, %.0f recomputed forward steps "
+                       "(%.2fx the forward sweep), %s\n",
+                       "", bytes_text((double)c->memory_budget_bytes, a, sizeof a), bc.snapshots, bc.recomputed_steps,
+                       bc.recomputed_steps / k.e.time_steps, time_text(bc.time_s, f, sizeof f));
+        }
     }
+}
+
+static void print_budget_row(const osib_case *c, int vb, double bw)
+{
+    char a[32], b[32], d[32], e[32];
+    const op_cost k = cost_of(c, OSIB_OP_GRADIENT, vb, bw);
+    const budget_cost bc = budget_of(c, vb, bw);
+    printf("| %s | %s | %s | ", c->id, bytes_text((double)c->memory_budget_bytes, a, sizeof a),
+           bytes_text(k.mem_full, b, sizeof b));
+    if (bc.snapshots < 0)
+        printf("whole history | 0 | 1.00 | %s |\n", time_text(bc.time_s, d, sizeof d));
+    else
+        printf("%.0f | %.0f | %.2f | %s (full history: %s) |\n", bc.snapshots, bc.recomputed_steps,
+               1.0 + bc.recomputed_steps / k.e.time_steps, time_text(bc.time_s, d, sizeof d),
+               time_text(k.time_full_s, e, sizeof e));
 }
 
 static void print_markdown_row(const osib_case *c, int only_op, int vb, double bw)
@@ -145,9 +199,10 @@ int cmd_estimate(int argc, char **argv)
                                             {"bandwidth", required_argument, NULL, 'b'},
                                             {"precision", required_argument, NULL, 'p'},
                                             {"markdown", no_argument, NULL, 'm'},
+                                            {"budgets", no_argument, NULL, 'B'},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
-    int only_op = -1, vb = 4, markdown = 0, opt;
+    int only_op = -1, vb = 4, markdown = 0, budgets = 0, opt;
     double bw = 100.0;
     optind = 1;
     opterr = 0;
@@ -175,13 +230,17 @@ int cmd_estimate(int argc, char **argv)
                 return cli_error(OSIB_E_USAGE, "estimate: --precision f32 or f64");
             break;
         case 'm': markdown = 1; break;
+        case 'B': budgets = 1; break;
         case 'h': puts(estimate_usage); return 0;
         default: return cli_error(OSIB_E_USAGE, "estimate: unknown option or missing value (see osib estimate --help)");
         }
     }
     if (optind >= argc)
         return cli_error(OSIB_E_USAGE, "estimate needs at least one case (see osib estimate --help)");
-    if (markdown) {
+    if (budgets) {
+        printf("| case | memory budget | gradient, full history | snapshots | recomputed forward steps | forward "
+               "sweeps | time |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    } else if (markdown) {
         printf("| case | operator | padded points | steps | flop/step | bytes/step | memory, full history | "
                "memory, checkpointed | time, full | time, checkpointed |\n");
         printf("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -194,7 +253,10 @@ int cmd_estimate(int argc, char **argv)
             status = cli_report(&err);
             continue;
         }
-        if (markdown)
+        if (budgets) {
+            if (c.memory_budget_bytes > 0 && !osib_case_is_tti(&c))
+                print_budget_row(&c, vb, bw);
+        } else if (markdown)
             print_markdown_row(&c, only_op, vb, bw);
         else {
             if (i > optind)
