@@ -19,8 +19,8 @@
 
 struct cpu_zfp {
     const cpu_problem *p;
-    double rate;          /* bits per value, as ZFP took it */
-    size_t level_bytes;   /* the most one compressed level takes */
+    double rate;        /* bits per value, as ZFP took it */
+    size_t level_bytes; /* the most one compressed level takes */
     size_t nlevels;
     unsigned char *bytes; /* nlevels x level_bytes */
     zfp_stream *zs;
@@ -98,10 +98,7 @@ void cpu_zfp_close(cpu_zfp *z)
     free(z);
 }
 
-double cpu_zfp_rate(const cpu_zfp *z)
-{
-    return z->rate;
-}
+double cpu_zfp_rate(const cpu_zfp *z) { return z->rate; }
 
 /* Compress (store) or decompress slot k through level. */
 static osib_status code(cpu_zfp *z, size_t k, cpu_real *level, int store, osib_err *err)
@@ -133,7 +130,4 @@ osib_status cpu_zfp_store(cpu_zfp *z, size_t k, const cpu_real *level, osib_err 
     return code(z, k, (cpu_real *)level, 1, err);
 }
 
-osib_status cpu_zfp_load(cpu_zfp *z, size_t k, cpu_real *level, osib_err *err)
-{
-    return code(z, k, level, 0, err);
-}
+osib_status cpu_zfp_load(cpu_zfp *z, size_t k, cpu_real *level, osib_err *err) { return code(z, k, level, 0, err); }
