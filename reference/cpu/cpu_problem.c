@@ -1,4 +1,5 @@
 #include "cpu_problem.h"
+#include "cpu_histfile.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -382,6 +383,8 @@ void cpu_problem_free(cpu_problem *p)
         free(p->work[i]);
     free(p->history);
     free(p->residual);
+    cpu_histfile_close(p->stream_file);
+    p->stream_file = NULL;
     cpu_sparse *sets[2] = {&p->src, &p->rec};
     for (int i = 0; i < 2; i++) {
         cpu_sparse *sp = sets[i];

@@ -117,7 +117,11 @@ typedef struct {
     double memory_budget_bytes; /* the case's, for the gradient (0: none): cpu_operators.c chooses to fit it */
     char notes[512];            /* what the last gradient chose, for result.yaml (backend.h, notes) */
     char stream_dir[256];       /* --stream DIR: the gradient streams its history to a file there; "" not */
-    double *residual;           /* the gradient's F q - d_obs, nt x receivers */
+    struct cpu_histfile *stream_file; /* that file, kept open from one gradient to the next like the work arrays
+                                         (closed on an error, and by cpu_problem_free) */
+    size_t stream_level_bytes;        /* and its geometry */
+    int stream_slots;
+    double *residual; /* the gradient's F q - d_obs, nt x receivers */
     cpu_sparse src, rec;
     int time_block; /* steps per wavefront in 3D (cpu_sweep.h); 1: none */
     int tile_y;     /* rows per wavefront tile in 3D (cpu_sweep.h), or per TTI block; 0: the rule */
