@@ -169,12 +169,13 @@ void osib_report_markdown(const osib_report *r, osib_text *t)
                 double peak = osib_report_peak_memory(r, cr->id, name), rd, wr;
                 osib_report_io(r, cr->id, name, &rd, &wr);
                 const char *note = osib_report_note(r, cr->id, name);
-                osib_text_printf(t, "| %s | %s | %s | %s | %.0f%% | %s | %s / %s | %s |\n", cr->id, name,
+                osib_text_printf(t, "| %s | %s | %s | %s | %.0f%% | %s | %s / %s | %s%s%s |\n", cr->id, name,
                                  fmt_num(cr->memory_budget_bytes / 1073741824.0, a, sizeof a),
                                  fmt_num(peak / 1073741824.0, b, sizeof b), 100.0 * peak / cr->memory_budget_bytes,
                                  fmt_num(osib_report_median_wall(r, cr->id, name), c, sizeof c),
                                  rd >= 0 ? fmt_num(rd / 1073741824.0, d, sizeof d) : "—",
-                                 wr >= 0 ? fmt_num(wr / 1073741824.0, e, sizeof e) : "—", note[0] ? note : "—");
+                                 wr >= 0 ? fmt_num(wr / 1073741824.0, e, sizeof e) : "—", note[0] ? "`" : "",
+                                 note[0] ? note : "—", note[0] ? "`" : "");
             }
         osib_text_printf(t, "\n");
     }

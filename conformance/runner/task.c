@@ -82,7 +82,8 @@ static void last_line(const char *path, char *out, size_t cap)
 /* The first non-empty line of an implementation's notes, as something a
  * report can show whatever the implementation wrote: printable ASCII only
  * (anything else becomes '?'), no '|' that would split a Markdown table
- * cell, truncated to cap - 1 characters. */
+ * cell and no '`' that would end the code span report.md shows it in,
+ * truncated to cap - 1 characters. */
 static void first_line_printable(const char *notes, char *out, size_t cap)
 {
     while (*notes == '\n' || *notes == '\r' || *notes == ' ')
@@ -90,7 +91,7 @@ static void first_line_printable(const char *notes, char *out, size_t cap)
     size_t n = 0;
     for (; notes[n] && notes[n] != '\n' && notes[n] != '\r' && n + 1 < cap; n++) {
         const unsigned char ch = (unsigned char)notes[n];
-        out[n] = ch < 0x20 || ch > 0x7e ? '?' : ch == '|' ? '/' : (char)ch;
+        out[n] = ch < 0x20 || ch > 0x7e ? '?' : ch == '|' ? '/' : ch == '`' ? '\'' : (char)ch;
     }
     out[n] = '\0';
 }

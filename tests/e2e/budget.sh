@@ -39,7 +39,7 @@ if grep -lq "notes: \"forward history checkpointed (Revolve[^)]*): [0-9]* snapsh
 else not_ok "osib-cpu's result.yaml says it checkpointed"; fi
 # The report shows every budgeted operator beside its budget, with the
 # program's own first line of notes; report.yaml keeps the budget.
-rows=$(grep -c "^| budget-2d-layers-so4 | \(gradient\|born_adjoint\) | 0.0391 | .* | forward history checkpointed" "$TMP/cpu/report.md")
+rows=$(grep -c "^| budget-2d-layers-so4 | \(gradient\|born_adjoint\) | 0.0391 | .* | \`forward history checkpointed" "$TMP/cpu/report.md")
 if [ "$rows" -eq 2 ] && grep -q "^## Gradients under a memory budget" "$TMP/cpu/report.md" &&
     awk -v b=$BUDGET '$1 == "memory_budget_bytes:" && $2 + 0 == b { found = 1 } END { exit !found }' \
         "$TMP/cpu/report.yaml"; then
