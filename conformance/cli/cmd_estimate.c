@@ -99,10 +99,8 @@ static op_cost cost_of(const osib_case *c, osib_op op, int vb, double bw_gbs)
     return k;
 }
 
-/* Under the case's memory budget (spec/acoustic.md §12): the whole history
- * when its footprint fits, else the snapshots of two levels that fit
- * beside the least budget, and Revolve's recomputed steps with them (the
- * initial state needs none: t(c + 1, l)). snapshots < 0: the whole history. */
+/* Under the case's memory budget: the spec's plan (estimate.h) and its
+ * time. snapshots < 0: the whole history. */
 typedef struct {
     double snapshots, recomputed_steps, time_s;
 } budget_cost;
@@ -110,18 +108,13 @@ typedef struct {
 static budget_cost budget_of(const osib_case *c, int vb, double bw_gbs)
 {
     const op_cost k = cost_of(c, OSIB_OP_GRADIENT, vb, bw_gbs);
-    budget_cost b = {-1.0, 0.0, k.time_full_s};
-    const double budget = (double)c->memory_budget_bytes, N = k.e.padded_points, l = k.e.time_steps;
-    if (budget >= k.mem_full)
-        return b;
-    const double least = 6.0 * vb * N + 8.0 * (double)c->nt * (double)(c->sources.count + 2 * c->receivers.count);
-    b.snapshots = floor((budget - least) / (2.0 * vb * N));
-    if (b.snapshots < 0)
-        b.snapshots = 0;
-    b.recomputed_steps =
-        b.snapshots + 1.0 >= l ? 0.0 : osib_checkpoint_revolve(l, b.snapshots + 1.0).forward_steps - (l - 1.0);
-    b.time_s = (k.e.total_bytes + b.recomputed_steps * N * osib_case_values_per_point_step(c, OSIB_OP_FORWARD) * vb) /
-               (bw_gbs * 1e9);
+    const osib_budget_plan p = osib_budget_plan_of(c, vb);
+    const double N = k.e.padded_points;
+    budget_cost b = {p.snapshots, p.recomputed_steps, k.time_full_s};
+    if (p.snapshots >= 0)
+        b.time_s =
+            (k.e.total_bytes + p.recomputed_steps * N * osib_case_values_per_point_step(c, OSIB_OP_FORWARD) * vb) /
+            (bw_gbs * 1e9);
     return b;
 }
 

@@ -1,5 +1,9 @@
 #include "estimate.h"
 
+#include <math.h>
+
+#include "checkpoint.h"
+
 /* The TTI propagator (spec/tti.md, cost model), with G f computed once per
  * point: the Laplacian of u (3 D p + 1), Gzz of each field (D (6q + 2):
  * D staggered derivatives of 3q and D products for G, D products n_d G,
@@ -126,4 +130,20 @@ osib_estimate osib_estimate_op(const osib_case *c, osib_op op, int value_bytes)
 double osib_roofline_gpts(const osib_case *c, osib_op op, int value_bytes, double bandwidth_gbs)
 {
     return bandwidth_gbs / (osib_case_values_per_point_step(c, op) * value_bytes);
+}
+
+osib_budget_plan osib_budget_plan_of(const osib_case *c, int value_bytes)
+{
+    osib_budget_plan b = {-1.0, 0.0, 1.0};
+    const osib_estimate e = osib_estimate_op(c, OSIB_OP_GRADIENT, value_bytes);
+    const double budget = (double)c->memory_budget_bytes, N = e.padded_points, l = e.time_steps;
+    if (c->memory_budget_bytes <= 0 || budget >= e.footprint_bytes)
+        return b;
+    const double least =
+        6.0 * value_bytes * N + 8.0 * (double)c->nt * (double)(c->sources.count + 2 * c->receivers.count);
+    b.snapshots = fmax(0.0, floor((budget - least) / (2.0 * value_bytes * N)));
+    b.recomputed_steps =
+        b.snapshots + 1.0 >= l ? 0.0 : osib_checkpoint_revolve(l, b.snapshots + 1.0).forward_steps - (l - 1.0);
+    b.forward_sweeps = 1.0 + b.recomputed_steps / l;
+    return b;
 }

@@ -51,6 +51,22 @@ double osib_footprint_arrays(const osib_case *c, osib_op op);
 /* Everything for one case, operator and precision (4 or 8 bytes). */
 osib_estimate osib_estimate_op(const osib_case *c, osib_op op, int value_bytes);
 
+/* The spec's plan for a gradient (or born_adjoint) under the case's memory
+ * budget B (spec/acoustic.md §12), at a precision (4 or 8 bytes): the whole
+ * history when the operator's footprint fits in B; else as many snapshots
+ * of two levels as fit in B beside the least budget L (floor((B - L) /
+ * (2 N bytes)), at least none) and Revolve's recomputed forward steps with
+ * them (the initial state needs no snapshot: t(s + 1, l) - (l - 1)). A case
+ * without a budget has the whole history. forward_sweeps is the forward
+ * steps over l: 1 for the whole history. */
+typedef struct {
+    double snapshots; /* < 0: the whole history */
+    double recomputed_steps;
+    double forward_sweeps;
+} osib_budget_plan;
+
+osib_budget_plan osib_budget_plan_of(const osib_case *c, int value_bytes);
+
 /* GPts/s bound at a memory bandwidth (GB/s, 1e9 bytes/s). */
 double osib_roofline_gpts(const osib_case *c, osib_op op, int value_bytes, double bandwidth_gbs);
 

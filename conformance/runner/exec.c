@@ -163,8 +163,7 @@ static void reap(tree *t)
 
 static void sample(tree *t)
 {
-    double rss = 0.0;
-    osib_proctree_list(NULL, 0, &rss);
+    const double rss = osib_proctree_resident_bytes(t->main);
     if (rss > t->peak_rss)
         t->peak_rss = rss;
 }
@@ -181,7 +180,7 @@ static void end_tree(tree *t, capture *caps, int ncaps)
     double t0 = osib_now_seconds();
     for (;;) {
         pid_t pids[256];
-        size_t n = osib_proctree_list(pids, 256, NULL);
+        size_t n = osib_proctree_list(pids, 256);
         for (size_t i = 0; i < n && i < 256; i++) {
             size_t k = 0;
             while (k < t->nkilled && t->killed[k] != pids[i])

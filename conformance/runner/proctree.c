@@ -6,15 +6,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/kcmp.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+/* The kernel's flag of a process that has forked and not exec'd since
+ * (include/linux/sched.h), field 9 of /proc/PID/stat. */
+#define PF_FORKNOEXEC 0x00000040UL
 
 int osib_proctree_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : -1; }
 
-/* pid, parent and resident pages of one process, from /proc/PID/stat. The
- * command name (field 2) is in parentheses and may itself hold spaces and
- * parentheses, so the fields after it are found from the last ')'. */
-static int read_stat(pid_t pid, pid_t *ppid, char *state, long *rss_pages)
+/* Parent, state, kernel flags and resident pages of one process, from
+ * /proc/PID/stat. The command name (field 2) is in parentheses and may
+ * itself hold spaces and parentheses, so the fields after it are found from
+ * the last ')'. */
+static int read_stat(pid_t pid, pid_t *ppid, char *state, unsigned long *flags, long *rss_pages)
 {
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
@@ -47,12 +54,14 @@ static int read_stat(pid_t pid, pid_t *ppid, char *state, long *rss_pages)
     }
     *state = st;
     *ppid = (pid_t)fields[0];
+    *flags = (unsigned long)fields[5];
     *rss_pages = fields[20];
     return 0;
 }
 
 typedef struct {
     pid_t pid, ppid;
+    unsigned long flags;
     long rss_pages;
     char state;
     int mine;
@@ -74,7 +83,7 @@ static proc_entry *scan(size_t *count)
         if (*end || pid <= 0)
             continue;
         proc_entry pe = {.pid = (pid_t)pid};
-        if (read_stat(pe.pid, &pe.ppid, &pe.state, &pe.rss_pages) != 0)
+        if (read_stat(pe.pid, &pe.ppid, &pe.state, &pe.flags, &pe.rss_pages) != 0)
             continue; /* gone meanwhile */
         if (n == cap) {
             proc_entry *grown = realloc(v, 2 * cap * sizeof *v);
@@ -110,46 +119,79 @@ static proc_entry *scan(size_t *count)
     return v;
 }
 
-/* The peak resident memory of a process since it last called exec, in
- * bytes (VmHWM of /proc/PID/status), or -1 where it cannot be read. */
-static double peak_rss_bytes(pid_t pid)
+/* One "Key: N kB" figure of a /proc/PID file, in bytes, or -1 where it
+ * cannot be read. */
+static double proc_kib_field(pid_t pid, const char *file, const char *key)
 {
     char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
     FILE *f = fopen(path, "re");
     if (!f)
         return -1.0;
+    const size_t klen = strlen(key);
     double kib = -1.0;
     while (fgets(line, sizeof line, f))
-        if (strncmp(line, "VmHWM:", 6) == 0) {
-            kib = strtod(line + 6, NULL);
+        if (strncmp(line, key, klen) == 0) {
+            kib = strtod(line + klen, NULL);
             break;
         }
     fclose(f);
     return kib < 0.0 ? -1.0 : kib * 1024.0;
 }
 
-size_t osib_proctree_list(pid_t *pids, size_t cap, double *rss_bytes)
+/* Whether two processes share one address space (kcmp KCMP_VM): a vfork
+ * child until its exec, or a clone(CLONE_VM) without a thread group. */
+static int same_address_space(pid_t a, pid_t b)
+{
+#ifdef SYS_kcmp
+    return syscall(SYS_kcmp, a, b, KCMP_VM, 0, 0) == 0;
+#else
+    (void)a;
+    (void)b;
+    return 0;
+#endif
+}
+
+/* A process's part of the tree's resident memory (proctree.h). */
+static double resident_bytes(const proc_entry *p, pid_t main, double page)
+{
+    const double now = (double)p->rss_pages * page;
+    if (!(p->flags & PF_FORKNOEXEC)) {
+        const double peak = proc_kib_field(p->pid, "status", "VmHWM:");
+        return peak > now ? peak : now;
+    }
+    if (p->pid == main || same_address_space(p->pid, p->ppid))
+        return 0.0;
+    const double pss = proc_kib_field(p->pid, "smaps_rollup", "Pss:");
+    return pss >= 0.0 ? pss : now;
+}
+
+size_t osib_proctree_list(pid_t *pids, size_t cap)
 {
     size_t n, found = 0;
-    double rss = 0.0;
     proc_entry *v = scan(&n);
-    const double page = (double)sysconf(_SC_PAGESIZE);
     for (size_t i = 0; v && i < n; i++) {
         if (!v[i].mine || v[i].state == 'Z' || v[i].state == 'X')
             continue;
         if (found < cap)
             pids[found] = v[i].pid;
         found++;
-        if (rss_bytes) {
-            double now = (double)v[i].rss_pages * page, peak = peak_rss_bytes(v[i].pid);
-            rss += peak > now ? peak : now;
-        }
     }
     free(v);
-    if (rss_bytes)
-        *rss_bytes = rss;
     return found;
+}
+
+double osib_proctree_resident_bytes(pid_t main)
+{
+    size_t n;
+    double bytes = 0.0;
+    proc_entry *v = scan(&n);
+    const double page = (double)sysconf(_SC_PAGESIZE);
+    for (size_t i = 0; v && i < n; i++)
+        if (v[i].mine && v[i].state != 'Z' && v[i].state != 'X')
+            bytes += resident_bytes(&v[i], main, page);
+    free(v);
+    return bytes;
 }
 
 size_t osib_proctree_signal(int sig)

@@ -22,11 +22,24 @@
 int osib_proctree_subreaper(void);
 
 /* The runner's living descendants: at most cap pids in pids[], their
- * number (which may exceed cap) returned; *rss_bytes (optional) gets the
- * sum of their peak resident set sizes, each since its last exec (VmHWM:
- * sampled now and then, it still sees a peak between two samples), or of
- * the current sizes where the peak cannot be read. Zombies are not counted. */
-size_t osib_proctree_list(pid_t *pids, size_t cap, double *rss_bytes);
+ * number (which may exceed cap) returned. Zombies are not counted. */
+size_t osib_proctree_list(pid_t *pids, size_t cap);
+
+/* The resident memory of the runner's living descendants, in bytes: the
+ * sum of each process's peak since its last exec (VmHWM: sampled now and
+ * then, it still sees a peak between two samples), or of its current size
+ * where the peak cannot be read. A process that has forked and not exec'd
+ * since (the kernel's PF_FORKNOEXEC) is counted otherwise, because its
+ * resident pages are, until it writes them, the pages of the process it was
+ * forked from, counted there: counting them twice would reject a program
+ * for the instant between a fork and an exec (a Python program starting a
+ * compiler). Such a process counts nothing when it shares its parent's
+ * address space (a vfork child: kcmp), nothing when it is `main` before its
+ * exec (the pages are the runner's), else its proportional share of every
+ * page it maps now (Pss of /proc/PID/smaps_rollup): a page shared by k
+ * processes counts 1/k in each, so what the children of a process that has
+ * ended share still counts once. */
+double osib_proctree_resident_bytes(pid_t main);
 
 /* Send sig to every living descendant of the runner. Returns how many
  * were signalled. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "arrays.h"
+#include "estimate.h"
 #include "fileutil.h"
 #include "hash.h"
 #include "outputs.h"
@@ -26,6 +27,11 @@ double osib_task_time_limit(const osib_impl *impl, const osib_case *c, osib_op o
     if (impl->time_limit_s > 0.0)
         return impl->time_limit_s;
     double sweeps = op == OSIB_OP_BORN ? 2.0 : (op == OSIB_OP_BORN_ADJOINT || op == OSIB_OP_GRADIENT) ? 3.0 : 1.0;
+    /* Under a memory budget the forward history is recomputed: the adjoint
+     * sweep's two, and the forward sweeps of the spec's plan at that budget
+     * (spec/protocol.md §2.4). */
+    if (osib_task_memory_budget(c, op) > 0)
+        sweeps = 2.0 + osib_budget_plan_of(c, impl->dtype_bytes).forward_sweeps;
     /* A TTI point-update is two fields and three to four times the flops of
      * an acoustic one (spec/tti.md, cost model): a quarter of the rate. */
     double rate = osib_case_is_tti(c) ? 2.5e6 : 1e7;

@@ -17,9 +17,11 @@
 
 #include <cmocka.h>
 
+#include "estimate.h"
 #include "exec.h"
 #include "measures.h"
 #include "request.h"
+#include "runner.h"
 #include "sysinfo.h"
 #include "testutil.h"
 
@@ -272,6 +274,94 @@ static void test_exec_memory_not_the_runners(void **state)
     free(held);
 }
 
+/* A forked child's pages are its parent's until it writes them
+ * (proctree.h). Measured (MB): a parent of 167 with a child that writes
+ * nothing, 257 (half the shared pages added: the child's proportional
+ * share; the rule before counted 334); one that writes every page it
+ * inherited, 335 (a whole copy); orphans sharing 100 that hold 30 each
+ * beside a parent of 10, 190-250 (a sample is not one instant: a child
+ * forked during it may be counted beside its parent's whole share),
+ * where counting only unshared pages would give 130. */
+static const char *const fork_py = "import os, sys, time\n"
+                                   "def hold(mib):\n"
+                                   "    b = bytearray(mib << 20)\n"
+                                   "    b[::4096] = b'x' * len(b[::4096])\n"
+                                   "    return b\n"
+                                   "mode = sys.argv[1]\n"
+                                   "if mode in ('shared', 'copied'):\n"
+                                   "    b = hold(150)\n"
+                                   "    pid = os.fork()\n"
+                                   "    if pid == 0:\n"
+                                   "        if mode == 'copied':\n"
+                                   "            b[::4096] = b'y' * len(b[::4096])\n"
+                                   "        time.sleep(1.0)\n"
+                                   "        os._exit(0)\n"
+                                   "    os.waitpid(pid, 0)\n"
+                                   "else:\n"
+                                   "    if os.fork() == 0:\n"
+                                   "        b = hold(100)\n"
+                                   "        for _ in range(2):\n"
+                                   "            if os.fork() == 0:\n"
+                                   "                c = hold(30)\n"
+                                   "                time.sleep(1.5)\n"
+                                   "                os._exit(0)\n"
+                                   "        os._exit(0)\n"
+                                   "    time.sleep(2.5)\n";
+
+static void test_exec_memory_fork(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/fork.py", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(fork_py, f);
+    assert_int_equal(fclose(f), 0);
+    osib_exec_result r;
+    run("python3 fork.py shared", 30, &r);
+    print_message("  fork.py shared: peak %.1f MB\n", r.peak_memory_bytes / 1e6);
+    assert_true(r.exited && r.exit_code == 0);
+    assert_true(r.peak_memory_bytes > 150e6 && r.peak_memory_bytes < 295e6);
+    run("python3 fork.py copied", 30, &r);
+    print_message("  fork.py copied: peak %.1f MB\n", r.peak_memory_bytes / 1e6);
+    assert_true(r.exited && r.exit_code == 0);
+    assert_true(r.peak_memory_bytes > 310e6);
+    run("python3 fork.py orphans", 30, &r);
+    print_message("  fork.py orphans: peak %.1f MB\n", r.peak_memory_bytes / 1e6);
+    assert_true(r.exited && r.exit_code == 0);
+    assert_true(r.peak_memory_bytes > 150e6);
+}
+
+/* The time limit (spec/protocol.md §2.4) counts the forward sweeps the
+ * spec's plan recomputes under a memory budget: at the 3D ladder's least
+ * rung 33 snapshots and 1731 recomputed steps of 1198 (spec/ladder.md),
+ * 2 + 2.44 sweeps where the whole history would be 3; operators without a
+ * history, and a manifest's own limit, are as they were. */
+static void test_time_limit_under_budget(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/spec/cases/budget-3d-layers-so8-least.yaml", test_root());
+    osib_case c;
+    osib_err err = {0};
+    assert_int_equal(osib_case_load(path, &c, &err), OSIB_OK);
+    const osib_budget_plan p = osib_budget_plan_of(&c, 4);
+    assert_true(p.snapshots == 33.0 && p.recomputed_steps == 1731.0);
+    osib_impl impl = {.dtype_bytes = 4};
+    const double work = 1e6 * 1198.0 / 1e7;
+    assert_true(fabs(osib_task_time_limit(&impl, &c, OSIB_OP_GRADIENT) - (60.0 + work * (3.0 + 1731.0 / 1198.0))) <
+                1e-9);
+    assert_true(fabs(osib_task_time_limit(&impl, &c, OSIB_OP_FORWARD) - (60.0 + work)) < 1e-9);
+    const long long budget = c.memory_budget_bytes;
+    c.memory_budget_bytes = 0;
+    assert_true(osib_budget_plan_of(&c, 4).snapshots < 0);
+    assert_true(fabs(osib_task_time_limit(&impl, &c, OSIB_OP_GRADIENT) - (60.0 + 3.0 * work)) < 1e-9);
+    c.memory_budget_bytes = budget;
+    impl.time_limit_s = 99.0;
+    assert_true(osib_task_time_limit(&impl, &c, OSIB_OP_GRADIENT) == 99.0);
+    osib_case_free(&c);
+}
+
 /* A memory limit (a case's budget) stops a tree as soon as a sample sees it
  * passed: a program holding 200 MB for 20 s under a 50 MB limit is stopped
  * within a second, reported over memory with its peak; one under the limit
@@ -459,6 +549,8 @@ int main(void)
         cmocka_unit_test(test_exec_capture_cap),
         cmocka_unit_test(test_exec_memory),
         cmocka_unit_test(test_exec_memory_not_the_runners),
+        cmocka_unit_test(test_exec_memory_fork),
+        cmocka_unit_test(test_time_limit_under_budget),
         cmocka_unit_test(test_exec_memory_limit),
         cmocka_unit_test(test_exec_io),
         cmocka_unit_test(test_request_round_trip),
