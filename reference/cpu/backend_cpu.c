@@ -4,6 +4,7 @@
  * osib_backend_cpu64 in the float64 build (cpu_real.h).
  */
 #include "backend_cpu.h"
+#include "cpu_tune.h"
 
 #include <omp.h>
 #include <stdio.h>
@@ -37,6 +38,7 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
     o->history_levels = 0;
     o->zfp_rate = 0;
     o->stream_dir = NULL;
+    o->tune = CPU_TUNE_AUTO;
     while (*argc >= 2) {
         int *out = NULL, lo = 1, hi = 0;
         if (strcmp(argv[1], "--time-block") == 0) {
@@ -69,6 +71,14 @@ int cpu_options_parse(int *argc, char **argv, cpu_options *o, char *err, size_t 
                 return -1;
             }
             o->stream_dir = v;
+        } else if (strcmp(argv[1], "--tune") == 0) {
+            const char *v = *argc >= 3 ? argv[2] : NULL;
+            cpu_tune_mode mode;
+            if (!v || cpu_tune_mode_parse(v, &mode) != 0) {
+                snprintf(err, err_cap, "--tune %s: want auto, trial, rule or fixed", v ? v : "(missing)");
+                return -1;
+            }
+            o->tune = (int)mode;
         } else if (strcmp(argv[1], "--precision") == 0) {
             const char *v = *argc >= 3 ? argv[2] : NULL;
             if (!v || (strcmp(v, "float32") != 0 && strcmp(v, "float64") != 0)) {
@@ -110,6 +120,8 @@ static osib_status create(void **state, const osib_setup *s, const void *options
     const cpu_options *o = options ? options : &defaults;
     p->time_block = cpu_time_block(o, s->space_order);
     p->tile_y = o->tile_y;
+    p->tune_mode = o->tune;
+    p->tune_k_given = o->time_block;
     p->snapshots = o->checkpoints;
     p->reverse_block = o->reverse_block;
     p->history_levels = (size_t)o->history_levels;
@@ -158,9 +170,17 @@ static void destroy(void *state)
     }
 }
 
+/* The model set, the problem can run sweeps: the blocking is chosen now,
+ * before any operator's clock starts (cpu_tune.h). */
 static osib_status set_model(void *state, const double *vp, osib_err *err)
 {
-    return cpu_problem_set_model(state, vp, err);
+    cpu_problem *p = state;
+    osib_status st = cpu_problem_set_model(p, vp, err);
+    if (st == OSIB_OK && !p->tti && !p->tuned) {
+        cpu_tune_choose(p, (cpu_tune_mode)p->tune_mode, p->tune_k_given, p->tile_y);
+        p->tuned = 1;
+    }
+    return st;
 }
 
 static osib_status set_thomsen(void *state, const osib_thomsen *th, osib_err *err)
@@ -178,7 +198,7 @@ static void set_progress(void *state, osib_progress_fn fn, void *ctx)
 static void notes(const void *state, char *buf, size_t cap)
 {
     const cpu_problem *p = state;
-    snprintf(buf, cap, "%s", p->notes);
+    snprintf(buf, cap, "%s%s%s", p->notes, p->notes[0] && p->tune_note[0] ? "\n" : "", p->tune_note);
 }
 
 /* Each operator call starts with no notes (cpu_problem.h). */
@@ -228,10 +248,17 @@ const osib_backend osib_backend_cpu = {
                     "a bit of the results):\n"
                     "  --precision P   float32 (default) or float64: the same kernels with float64\n"
                     "                  fields, the float64 precision class\n"
-                    "  --time-block K  time steps fused per wavefront in 3D (default 16/(so/2),\n"
-                    "                  from 1 to 8: 4 at so 8; 1: none)\n"
+                    "  --time-block K  time steps fused per wavefront in 3D (default: as --tune\n"
+                    "                  chooses; its rule 16/(so/2), from 1 to 8: 4 at so 8; 1: none)\n"
                     "  --tile-y N      y rows per wavefront tile in 3D (default: the rows that keep a\n"
-                    "                  tile's window within 2.75 MiB, 33 at 256^3 so 8 in float32)\n"
+                    "                  tile's window within the size --tune chooses)\n"
+                    "  --tune MODE     3D acoustic: how K and the tile window are chosen: auto (this\n"
+                    "                  machine's tuning cache, else a timed trial when the run is\n"
+                    "                  long enough to pay for it, else the rule), trial (tune now and\n"
+                    "                  save), rule (from the caches sysfs reports: window 11/8 of\n"
+                    "                  L2), fixed (2.75 MiB whatever the machine). Cache:\n"
+                    "                  $OSIB_CPU_TUNE_CACHE, else ~/.cache/osib/cpu-tune.txt; delete\n"
+                    "                  it to tune again (reference/cpu/cpu_tune.h)\n"
                     "                  (reference/cpu/README.md); TTI: y rows per work item\n"
                     "                  (default: about 16, as many items per thread)\n"
                     "  --tile-x N      TTI: x planes per work item (default: all in 3D)\n"

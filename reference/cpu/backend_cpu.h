@@ -23,14 +23,16 @@ typedef struct {
                                0: no such limit */
     int zfp_rate;           /* checkpointed gradient: snapshots compressed with ZFP, bits per value; 0: not */
     const char *stream_dir; /* gradient: stream the history to a file in this directory; NULL: do not */
+    int tune;               /* cpu_tune_mode (cpu_tune.h): how K and the tile window are chosen in 3D */
     int float64; /* --precision float64: the program runs osib_backend_cpu64 (main.c; the backends ignore it) */
 } cpu_options;
 
-/* Defaults, measured best on the benchmark machine (reference/cpu/README.md):
- * time_block 0 means "by the rule" K = 16 / (so/2), between 1 and 8 (so 2
- * and 4: 8; so 8: 4; so 16: 2): the planes a wavefront keeps, (K + 1) so/2
- * + 1 per field, stay near 21, past which the working set leaves the cache
- * and K = 3 at so 16 ran slower than K = 1. */
+/* Defaults: time_block 0 means "as cpu_tune.h chooses" (the tuning cache,
+ * a trial, or the rule), whose rule is K = 16 / (so/2), between 1 and 8 (so
+ * 2 and 4: 8; so 8: 4; so 16: 2): the planes a wavefront keeps, (K + 1)
+ * so/2 + 1 per field, stay near 21, past which the working set left the
+ * cache of the machine it was measured on and K = 3 at so 16 ran slower
+ * than K = 1. */
 enum {
     CPU_DEFAULT_TIME_BLOCK = 0,
     CPU_MAX_TIME_BLOCK = 16,

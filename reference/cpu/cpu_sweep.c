@@ -294,13 +294,14 @@ static void wavefront_tiles(const cpu_problem *p, const cpu_sweep *sw, size_t j0
 /* The default tile height: the largest that keeps a tile's wavefront
  * window - the ring's two arrays (four with the Born operator's second
  * field), (K + 1) h + 1 planes each, of tile_y + (K + 1) h rows (the
- * tile's rows and what the skew and the stencil add) - within
- * CPU_WAVEFRONT_BYTES; at least CPU_MIN_TILE_Y rows. */
+ * tile's rows and what the skew and the stencil add) - within the window
+ * cpu_tune.h chose (CPU_WAVEFRONT_BYTES by default); at least
+ * CPU_MIN_TILE_Y rows. */
 static size_t rule_tile_y(const cpu_problem *p, const cpu_sweep *sw, size_t k)
 {
     const size_t h = (size_t)p->half, planes = (k + 1) * h + 1, row_bytes = p->ext[2] * sizeof(cpu_real);
-    const size_t arrays = sw->dm ? 4 : 2;
-    const size_t rows = CPU_WAVEFRONT_BYTES / (arrays * planes * row_bytes);
+    const size_t arrays = sw->dm ? 4 : 2, window = p->window_bytes ? p->window_bytes : CPU_WAVEFRONT_BYTES;
+    const size_t rows = window / (arrays * planes * row_bytes);
     return rows > (k + 1) * h + CPU_MIN_TILE_Y ? rows - (k + 1) * h : CPU_MIN_TILE_Y;
 }
 

@@ -5,6 +5,8 @@
 BIN=${OSIB_BIN:-build/bin}
 TMP=$(mktemp -d /tmp/osib-e2e.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
+# osib-cpu's tuning cache (reference/cpu/cpu_tune.h): the test's own, never the user's.
+export OSIB_CPU_TUNE_CACHE="$TMP/cpu-tune.txt"
 
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; }

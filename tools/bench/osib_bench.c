@@ -16,6 +16,7 @@
 #include "backend_cpu.h"
 #include "cpu_problem.h"
 #include "cpu_tti.h"
+#include "cpu_tune.h"
 #include "case.h"
 #include "case_setup.h"
 #include "estimate.h"
@@ -27,7 +28,7 @@
 #include "version.h"
 
 static const char *const usage =
-    "usage: osib-bench [--ops OP,...] [--repeat N] [--pairs N] [--time-block K] [--tile-y N]\n"
+    "usage: osib-bench [--ops OP,...] [--repeat N] [--pairs N] [--time-block K] [--tile-y N] [--tune MODE]\n"
     "                  [--checkpoints S [--reverse-block W] | --history-levels L | --stream DIR]\n"
     "                  [--out FILE.yaml] CASE...\n"
     "       osib-bench triad [--repeat N]\n"
@@ -47,8 +48,10 @@ static const char *const usage =
     "  --ops LIST       operators (default forward,gradient)\n"
     "  --repeat N       timed runs per case and operator (default 3)\n"
     "  --pairs N        alternated gradient / forward pairs (default 3; 0: none)\n"
-    "  --time-block K   osib-cpu's --time-block (default: its rule, 4 at so 8)\n"
-    "  --tile-y N       osib-cpu's --tile-y (default: its rule)\n"
+    "  --time-block K   osib-cpu's --time-block (default: as --tune chooses)\n"
+    "  --tile-y N       osib-cpu's --tile-y (default: as --tune chooses)\n"
+    "  --tune MODE      osib-cpu's --tune: auto, trial, rule or fixed (reference/cpu/cpu_tune.h);\n"
+    "                   trial tunes with the first case and operator, and the rest read the cache\n"
     "  --checkpoints S  osib-cpu's --checkpoints: the gradient with S Revolve snapshots\n"
     "                   (default: the whole history; tools/bench/bench-budget)\n"
     "  --reverse-block W  osib-cpu's --reverse-block: with --checkpoints, reversal in blocks of W\n"
@@ -68,7 +71,7 @@ typedef struct {
     double seconds, seconds_min, seconds_max, gpts, gflops, bytes_per_point;
     double exec_flops_per_point, gflops_exec, peak_gflops; /* executed flops: TTI (cpu_tti.h); 0 otherwise */
     double triad_before, triad_after, roofline_gpts, streaming_gpts;
-    char notes[256]; /* what the kernels chose (the gradient's checkpoints), or "" */
+    char notes[768]; /* what the kernels chose (blocking, the gradient's checkpoints), one line, or "" */
 } bench_row;
 
 static int cmp_double(const void *a, const void *b)
@@ -261,7 +264,8 @@ static osib_status bench_one(const char *path, osib_op op, const cpu_options *op
     row->space_order = c->space_order;
     row->op = op;
     row->tti = c->physics == OSIB_PHYSICS_ACOUSTIC_TTI;
-    row->time_block = c->ndim == 3 && !row->tti ? cpu_time_block(opt, c->space_order) : 1; /* TTI: none */
+    /* K as chosen for this machine (cpu_tune.h), when the model was set. */
+    row->time_block = c->ndim == 3 && !row->tti ? ((const cpu_problem *)b.state)->time_block : 1; /* TTI: none */
     row->threads = omp_get_max_threads();
     row->repeat = repeat;
     row->peak_gflops = peak;
@@ -276,8 +280,19 @@ static osib_status bench_one(const char *path, osib_op op, const cpu_options *op
     row->triad_after = osib_machine_triad_gbs(5);
     if (st != OSIB_OK)
         goto done;
-    if (b.backend.notes)
-        b.backend.notes(b.state, row->notes, sizeof row->notes);
+    if (b.backend.notes) {
+        /* one line: its lines joined by "; " */
+        char notes[sizeof row->notes];
+        b.backend.notes(b.state, notes, sizeof notes);
+        size_t n = 0;
+        for (const char *s = notes; *s && n + 3 < sizeof row->notes; s++)
+            if (*s == '\n') {
+                row->notes[n++] = ';';
+                row->notes[n++] = ' ';
+            } else
+                row->notes[n++] = *s;
+        row->notes[n] = '\0';
+    }
     row->seconds = median_of(times, repeat);
     row->seconds_min = times[0];
     row->seconds_max = times[repeat - 1];
@@ -481,7 +496,8 @@ static int fail_usage(const char *msg)
 int main(int argc, char **argv)
 {
     int repeat = 3, pairs = 3;
-    cpu_options opt = {.time_block = CPU_DEFAULT_TIME_BLOCK, .tile_y = CPU_DEFAULT_TILE_Y, .checkpoints = -1};
+    cpu_options opt = {
+        .time_block = CPU_DEFAULT_TIME_BLOCK, .tile_y = CPU_DEFAULT_TILE_Y, .checkpoints = -1, .tune = CPU_TUNE_AUTO};
     const char *out_path = NULL, *ops_arg = "forward,gradient";
     if (argc >= 2 && strcmp(argv[1], "triad") == 0) {
         int r = 5;
@@ -503,6 +519,7 @@ int main(int argc, char **argv)
                                              {"repeat", required_argument, NULL, 'r'},
                                              {"time-block", required_argument, NULL, 'k'},
                                              {"tile-y", required_argument, NULL, 'y'},
+                                             {"tune", required_argument, NULL, 't'},
                                              {"pairs", required_argument, NULL, 'p'},
                                              {"checkpoints", required_argument, NULL, 'c'},
                                              {"stream", required_argument, NULL, 's'},
@@ -527,6 +544,13 @@ int main(int argc, char **argv)
             if (parse_int(optarg, 1, CPU_MAX_TILE, &opt.tile_y) != 0)
                 return fail_usage("--tile-y wants a positive integer");
             break;
+        case 't': {
+            cpu_tune_mode mode;
+            if (cpu_tune_mode_parse(optarg, &mode) != 0)
+                return fail_usage("--tune wants auto, trial, rule or fixed");
+            opt.tune = (int)mode;
+            break;
+        }
         case 'p':
             if (parse_int(optarg, 0, 1000, &pairs) != 0)
                 return fail_usage("--pairs wants an integer from 0 to 1000");
@@ -583,6 +607,8 @@ int main(int argc, char **argv)
         for (int k = 0; k < nops; k++) {
             osib_err err = {0};
             osib_status st = bench_one(argv[i], ops[k], &opt, repeat, peak, &rows[n], &err);
+            if (opt.tune == CPU_TUNE_TRIAL)
+                opt.tune = CPU_TUNE_AUTO; /* tuned once: the rest read the cache */
             if (st != OSIB_OK) {
                 rc = osib_exit_code(st);
                 if (st == OSIB_E_IO || st == OSIB_E_CASE) { /* the case itself: once, not per operator */
