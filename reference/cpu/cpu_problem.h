@@ -127,7 +127,7 @@ typedef struct {
     int tile_y;          /* rows per wavefront tile in 3D (cpu_sweep.h), or per TTI block; 0: the rule */
     size_t window_bytes; /* the wavefront window tile rows are cut to (cpu_sweep.c); 0: CPU_WAVEFRONT_BYTES */
     int tune_mode, tune_k_given, tuned; /* cpu_tune.h: how K and the window are chosen, once the model is set */
-    char tune_note[256];                /* what was chosen and whence, for every operator's notes */
+    char tune_note[512];                /* what was chosen and whence, for every operator's notes */
     int tile_x;                         /* planes per TTI block (cpu_tti.h); 0: the rule */
     /* TTI (cpu_tti.h); tti = 0: the acoustic operators. */
     int tti, tti_q;                        /* tti_q: staggered half order ceil(so / 4) */

@@ -182,8 +182,9 @@ static double measure(cpu_problem *p, cpu_sweep *sw, int k, size_t w)
 }
 
 /* Measures every candidate TRIAL_ROUNDS times, alternated; returns the
- * index of the fastest. */
-static int race(cpu_problem *p, cpu_sweep *sw, candidate *c, int n)
+ * index of the fastest, and appends each one's time to log ("K 4 0.281 s"
+ * or "2.75 MiB 0.281 s", as what the race varies). */
+static int race(cpu_problem *p, cpu_sweep *sw, candidate *c, int n, int by_window, char *log, size_t cap)
 {
     for (int r = 0; r < TRIAL_ROUNDS; r++)
         for (int i = 0; i < n; i++) {
@@ -192,9 +193,15 @@ static int race(cpu_problem *p, cpu_sweep *sw, candidate *c, int n)
                 c[i].seconds = s;
         }
     int best = 0;
-    for (int i = 1; i < n; i++)
+    for (int i = 0; i < n; i++) {
         if (c[i].seconds < c[best].seconds)
             best = i;
+        const size_t used = strlen(log);
+        if (by_window)
+            snprintf(log + used, cap - used, "%s%.2f MiB %.3f s", used ? ", " : "", c[i].w / 1048576.0, c[i].seconds);
+        else
+            snprintf(log + used, cap - used, "%sK %d %.3f s", used ? ", " : "", c[i].k, c[i].seconds);
+    }
     return best;
 }
 
@@ -212,7 +219,7 @@ static int add_k(candidate *c, int n, int k, size_t w)
 /* Runs the trial; returns 0 with *k, *w and the rate measured, or -1
  * where its arrays cannot be had. */
 static int trial(cpu_problem *p, int k0, size_t w0, int k_given, int w_given, int *k, size_t *w, double *gpts,
-                 double *seconds)
+                 double *seconds, char *log, size_t cap)
 {
     const double t_start = osib_now_seconds();
     cpu_real *ring0 = cpu_field_alloc(p), *ring1 = cpu_field_alloc(p);
@@ -235,7 +242,7 @@ static int trial(cpu_problem *p, int k0, size_t w0, int k_given, int w_given, in
         n = add_k(c, n, 1, w0);
         n = add_k(c, n, k0 / 2, w0);
         n = add_k(c, n, 2 * k0, w0);
-        best = race(p, &sw, c, n);
+        best = race(p, &sw, c, n, 0, log, cap);
         *k = c[best].k;
     } else
         *k = k0;
@@ -246,7 +253,7 @@ static int trial(cpu_problem *p, int k0, size_t w0, int k_given, int w_given, in
         n = add_k(c, n, *k, w0 / 2);
         n = add_k(c, n, *k, 2 * w0);
         n = add_k(c, n, *k, CPU_WAVEFRONT_BYTES);
-        best = race(p, &sw, c, n);
+        best = race(p, &sw, c, n, 1, log, cap);
         *w = c[best].w;
     }
     /* The rate of the choice, for the cache line and the note. */
@@ -267,7 +274,7 @@ void cpu_tune_choose(cpu_problem *p, cpu_tune_mode mode, int k_given, int tile_g
     int k = k0;
     size_t w = mode == CPU_TUNE_FIXED ? fixed : rule;
     const char *whence = mode == CPU_TUNE_FIXED ? "the fixed rule" : "the rule from this machine's caches";
-    char extra[160] = "";
+    char extra[320] = "", log[256] = "";
     if (p->ndim == 3 && !p->tti && (mode == CPU_TUNE_AUTO || mode == CPU_TUNE_TRIAL) && !(k_given && tile_given)) {
         char path[512], key[512];
         const int have_path = cache_path(path, sizeof path) == 0;
@@ -282,12 +289,12 @@ void cpu_tune_choose(cpu_problem *p, cpu_tune_mode mode, int k_given, int tile_g
             whence = "this machine's tuning cache";
             snprintf(extra, sizeof extra, " (%s)", path);
         } else if ((mode == CPU_TUNE_TRIAL || long_run) &&
-                   trial(p, k0, rule, k_given, tile_given, &k, &w, &g, &secs) == 0) {
+                   trial(p, k0, rule, k_given, tile_given, &k, &w, &g, &secs, log, sizeof log) == 0) {
             whence = "a trial";
             const int saved = have_path && !k_given && !tile_given && cache_write(path, key, k, w, g, secs) == 0;
-            snprintf(extra, sizeof extra, " (%.2f s, %.3f GPts/s; %s%s)", secs, g,
+            snprintf(extra, sizeof extra, " (%.2f s, %.3f GPts/s; %s%s; %d steps each, fastest of %d: %s)", secs, g,
                      saved ? "saved to " : have_path && !k_given && !tile_given ? "not saved: cannot write " : "not saved",
-                     saved || (have_path && !k_given && !tile_given) ? path : "");
+                     saved || (have_path && !k_given && !tile_given) ? path : "", TRIAL_STEPS, TRIAL_ROUNDS, log);
         }
     }
     p->time_block = k_given ? k_given : k;

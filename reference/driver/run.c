@@ -137,7 +137,7 @@ static osib_status compute(osib_run_request *r, void *state, const osib_inputs *
     r->compute_seconds = osib_now_seconds() - t0;
     if (r->progress)
         osib_progress_end(r->progress);
-    char notes[1024] = "";
+    char notes[1536] = "";
     if (st == OSIB_OK && b->notes)
         b->notes(state, notes, sizeof notes);
     if (notes[0])

@@ -71,7 +71,7 @@ typedef struct {
     double seconds, seconds_min, seconds_max, gpts, gflops, bytes_per_point;
     double exec_flops_per_point, gflops_exec, peak_gflops; /* executed flops: TTI (cpu_tti.h); 0 otherwise */
     double triad_before, triad_after, roofline_gpts, streaming_gpts;
-    char notes[768]; /* what the kernels chose (blocking, the gradient's checkpoints), one line, or "" */
+    char notes[1024]; /* what the kernels chose (blocking, the gradient's checkpoints), one line, or "" */
 } bench_row;
 
 static int cmp_double(const void *a, const void *b)
