@@ -25,8 +25,8 @@ note_has() {
 
 run k1 --time-block 1
 run trial --tune trial
-note_has trial "a trial chooses K and the window and saves them to the cache (in a directory it makes)" \
-    "blocking: K [0-9]+, window [0-9.]+ MiB, from a trial \\([0-9.]+ s, [0-9.]+ GPts/s; saved to $OSIB_CPU_TUNE_CACHE\\)"
+note_has trial "a trial chooses K and the window, saves them to the cache (in a directory it makes), lists its races" \
+    "blocking: K [0-9]+, window [0-9.]+ MiB, from a trial \\([0-9.]+ s, [0-9.]+ GPts/s; saved to $OSIB_CPU_TUNE_CACHE; 8 steps each, fastest of 2: K 4 [0-9.]+ s, K 1 [0-9.]+ s, K 2 [0-9.]+ s, K 8 [0-9.]+ s"
 model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1 | tr ' \t|=' '____')
 if [ "$(grep -c "^key=.*|so=8|ext=" "$OSIB_CPU_TUNE_CACHE")" -eq 1 ] &&
     grep -qF "key=$model|" "$OSIB_CPU_TUNE_CACHE" && head -n 1 "$OSIB_CPU_TUNE_CACHE" | grep -q '^# '; then
@@ -65,7 +65,7 @@ OSIB_CPU_TUNE_CACHE=/proc/osib-no-such-dir/cpu-tune.txt run unwritable --tune tr
 note_has unwritable "a cache that cannot be written is no error, and the note says so" \
     "from a trial .*not saved: cannot write /proc/osib-no-such-dir/cpu-tune.txt"
 OSIB_CPU_TUNE_CACHE=off run off --tune trial
-note_has off "OSIB_CPU_TUNE_CACHE=off: a trial saves nothing" "from a trial .*; not saved\\)"
+note_has off "OSIB_CPU_TUNE_CACHE=off: a trial saves nothing" "from a trial .*; not saved;"
 head -c 3000 /dev/urandom >"$TMP/rubbish.txt"
 printf 'key=%s time_block=99 window_bytes=5 gpts=x\n' "$key" >>"$TMP/rubbish.txt"
 OSIB_CPU_TUNE_CACHE="$TMP/rubbish.txt" run rubbish
