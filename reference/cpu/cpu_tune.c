@@ -293,7 +293,9 @@ void cpu_tune_choose(cpu_problem *p, cpu_tune_mode mode, int k_given, int tile_g
             whence = "a trial";
             const int saved = have_path && !k_given && !tile_given && cache_write(path, key, k, w, g, secs) == 0;
             snprintf(extra, sizeof extra, " (%.2f s, %.3f GPts/s; %s%s; %d steps each, fastest of %d: %s)", secs, g,
-                     saved ? "saved to " : have_path && !k_given && !tile_given ? "not saved: cannot write " : "not saved",
+                     saved                                  ? "saved to "
+                     : have_path && !k_given && !tile_given ? "not saved: cannot write "
+                                                            : "not saved",
                      saved || (have_path && !k_given && !tile_given) ? path : "", TRIAL_STEPS, TRIAL_ROUNDS, log);
         }
     }
