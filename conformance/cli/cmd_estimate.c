@@ -10,7 +10,7 @@
 #include "estimate.h"
 
 static const char *const estimate_usage =
-    "usage: osib estimate CASE... [--op OP] [--bandwidth GB/s] [--precision f32|f64] [--markdown | --budgets]\n"
+    "usage: osib estimate CASE... [--op OP] [--bandwidth GB/s] [--precision float32|float64] [--markdown | --budgets]\n"
     "Per case and operator, from the spec's cost model (spec/acoustic.md, \"Cost model\"):\n"
     "  memory: wavefields, model arrays, and for born_adjoint and gradient the forward history,\n"
     "          stored in full or checkpointed (s = ceil(sqrt(nt - 2)) leapfrog states, revolve);\n"
@@ -19,7 +19,8 @@ static const char *const estimate_usage =
     "  Under a case's memory_budget_bytes, the gradient's snapshots that fit and what they cost.\n"
     "OP: forward, adjoint, born, born_adjoint, gradient (default: all). --markdown prints one table\n"
     "(the one in spec/ladder.md); --budgets one row per case with a memory budget (also there).\n"
-    "Precision f32 (default) or f64 sets the bytes per value.";
+    "Precision float32 (default) or float64 sets the bytes per value (f32 and f64 are\n"
+    "accepted too).";
 
 static const char *bytes_text(double b, char *buf, size_t cap)
 {
@@ -220,7 +221,7 @@ int cmd_estimate(int argc, char **argv)
             else if (strcmp(optarg, "f64") == 0 || strcmp(optarg, "float64") == 0)
                 vb = 8;
             else
-                return cli_error(OSIB_E_USAGE, "estimate: --precision f32 or f64");
+                return cli_error(OSIB_E_USAGE, "estimate: --precision float32 or float64");
             break;
         case 'm': markdown = 1; break;
         case 'B': budgets = 1; break;

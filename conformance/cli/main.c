@@ -71,15 +71,7 @@ const char *cli_kit_root(void)
 
 osib_status cli_load_case(const char *path_or_id, osib_case *c, osib_err *err)
 {
-    struct stat sb;
-    if (stat(path_or_id, &sb) == 0 || strchr(path_or_id, '/') || strstr(path_or_id, ".yaml"))
-        return osib_case_load(path_or_id, c, err);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/spec/cases/%s.yaml", cli_kit_root(), path_or_id);
-    if (stat(path, &sb) != 0)
-        return osib_fail(err, OSIB_E_IO, "%s: no such case file, and no case with that id in %s/spec/cases", path_or_id,
-                         cli_kit_root());
-    return osib_case_load(path, c, err);
+    return osib_case_load_file_or_id(path_or_id, c, err);
 }
 
 int main(int argc, char **argv)

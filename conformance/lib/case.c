@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "datadir.h"
 #include "fd_weights.h"
@@ -1141,4 +1142,18 @@ osib_status osib_case_hash(const osib_case *c, char hex[65], osib_err *err)
     if (st == OSIB_OK)
         st = osib_sha256_bytes(text, strlen(text), hex, err);
     return st;
+}
+
+osib_status osib_case_load_file_or_id(const char *path_or_id, osib_case *c, osib_err *err)
+{
+    struct stat sb;
+    if (stat(path_or_id, &sb) == 0 || strchr(path_or_id, '/') || strstr(path_or_id, ".yaml"))
+        return osib_case_load(path_or_id, c, err);
+    char root[OSIB_PATH_MAX], path[OSIB_PATH_MAX + 64];
+    osib_kit_root(root, sizeof root);
+    snprintf(path, sizeof path, "%s/spec/cases/%s.yaml", root, path_or_id);
+    if (stat(path, &sb) != 0)
+        return osib_fail(err, OSIB_E_IO, "%s: no such case file, and no case with that id in %s/spec/cases", path_or_id,
+                         root);
+    return osib_case_load(path, c, err);
 }

@@ -29,7 +29,7 @@ static const char *const usage_format = "usage: %1$s run --case CASE.yaml --op O
                                         "           and write the outputs in the same layout (for osib compare)\n"
                                         "\n"
                                         "options:\n"
-                                        "  --case FILE    case file (spec/cases.md)\n"
+                                        "  --case FILE    case file (spec/cases.md), or the id of one in spec/cases\n"
                                         "  --op OP        forward | adjoint | born | born_adjoint | gradient\n"
                                         "  --inputs FILE  HDF5 file with /inputs/... datasets (default: the\n"
                                         "                 spec's documented inputs, computed here)\n"
@@ -112,7 +112,7 @@ int osib_driver_main(int argc, char **argv, const osib_backend *b)
 
     osib_err err = {0};
     osib_case c;
-    osib_status st = osib_case_load(case_path, &c, &err);
+    osib_status st = osib_case_load_file_or_id(case_path, &c, &err);
     if (st != OSIB_OK)
         return report(b, st, &err);
 

@@ -8,6 +8,10 @@ for p in osib osib-ref osib-cpu; do
     expect_fail "$p with no arguments" 2 "$p" "$BIN/$p"
     expect_fail "$p with an unknown command" 2 "unknown" "$BIN/$p" frobnicate
 done
+check "osib-bench --help" "$BIN/osib-bench" --help
+check "osib-bench --version" "$BIN/osib-bench" --version
+expect_fail "osib-bench with an unknown option" 2 "unknown option, or one without its value: --frobnicate" \
+    "$BIN/osib-bench" --frobnicate
 for c in cases describe validate oracle plot compare certify verify summarize; do
     check "osib $c --help" "$BIN/osib" "$c" --help
 done
@@ -17,6 +21,13 @@ expect_fail "osib-ref run with a bad operator" 2 "--op must be" "$BIN/osib-ref" 
 expect_fail "osib-ref with an unknown option" 2 "unknown or incomplete option" "$BIN/osib-ref" run --bogus
 expect_fail "osib describe with no case" 2 "describe takes one case" "$BIN/osib" describe
 expect_fail "osib describe an unknown id" 4 "no such case" "$BIN/osib" describe no-such-case
+# A CASE may be a file or the id of one of the kit's cases, for every program.
+for p in osib-ref osib-cpu; do
+    check "$p run --case ID (an id, not a file)" "$BIN/$p" run --case acoustic-2d-layers-so4 --op forward \
+        --out "$TMP/$p-id.h5"
+    expect_fail "$p run with an unknown case id" 4 "no such case file, and no case with that id" \
+        "$BIN/$p" run --case no-such-case --op forward --out "$TMP/x.h5"
+done
 
 out=$("$BIN/osib" cases)
 case "$out" in *acoustic-2d-layers-so4*ladder-3d-seam-size*) ok "osib cases lists the cases" ;;
@@ -25,3 +36,10 @@ out=$("$BIN/osib" describe acoustic-3d-layers-so8)
 case "$out" in *"gradient"*"flop/pt"*) ok "osib describe prints the cost model" ;;
 *"flop/pt"*"gradient"*) ok "osib describe prints the cost model" ;;
 *) not_ok "osib describe prints the cost model" ;; esac
+# Precision is spelt as everywhere else (float32 | float64), the short forms accepted.
+if "$BIN/osib" estimate acoustic-2d-layers-so4 --precision float64 | grep -q "float64" &&
+    "$BIN/osib" estimate acoustic-2d-layers-so4 --precision f64 | grep -q "float64"; then
+    ok "osib estimate --precision float64 (and f64)"
+else not_ok "osib estimate --precision float64 (and f64)"; fi
+expect_fail "osib estimate with an unknown precision" 2 "--precision float32 or float64" \
+    "$BIN/osib" estimate acoustic-2d-layers-so4 --precision float16

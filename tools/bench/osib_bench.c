@@ -32,6 +32,7 @@ static const char *const usage =
     "                  [--checkpoints S [--reverse-block W] | --history-levels L | --stream DIR]\n"
     "                  [--out FILE.yaml] CASE...\n"
     "       osib-bench triad [--repeat N]\n"
+    "       osib-bench --help | --version\n"
     "\n"
     "Times osib-cpu's kernels (reference/cpu) on each case: one untimed run,\n"
     "STREAM triad, the operator N times (median), triad again, and prints GPts/s, GFlop/s, the\n"
@@ -527,8 +528,10 @@ int main(int argc, char **argv)
                                              {"history-levels", required_argument, NULL, 'L'},
                                              {"out", required_argument, NULL, 'O'},
                                              {"help", no_argument, NULL, 'h'},
+                                             {"version", no_argument, NULL, 'V'},
                                              {NULL, 0, NULL, 0}};
     int ch;
+    opterr = 0; /* one line of our own for a bad option, not getopt's as well */
     while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (ch) {
         case 'o': ops_arg = optarg; break;
@@ -570,7 +573,15 @@ int main(int argc, char **argv)
             break;
         case 'O': out_path = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
-        default: return fail_usage("bad option");
+        case 'V':
+            printf("osib-bench %s (reference/cpu, float32; spec %s, commit %s)\n", osib_kit_version(),
+                   osib_spec_version(), osib_git_commit());
+            return 0;
+        default: {
+            char msg[160];
+            snprintf(msg, sizeof msg, "unknown option, or one without its value: %s", argv[optind - 1]);
+            return fail_usage(msg);
+        }
         }
     }
     if (optind >= argc)
