@@ -71,7 +71,7 @@ const char *cli_kit_root(void)
 
 osib_status cli_load_case(const char *path_or_id, osib_case *c, osib_err *err)
 {
-    return osib_case_load_file_or_id(path_or_id, c, err);
+    return osib_case_load_file_or_id(path_or_id, cli_kit_root(), c, err);
 }
 
 int main(int argc, char **argv)

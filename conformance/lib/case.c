@@ -147,8 +147,8 @@ static osib_status parse_grid(const osib_ynode *root, osib_case *c, osib_err *er
     for (int d = 0; d < c->ndim; d++)
         padded *= (double)c->shape[d] + 2.0 * c->nbl;
     if (padded > (double)OSIB_MAX_PADDED_POINTS)
-        return osib_yfail(err, &g, "the padded grid has %.4g points, more than the %.0e any machine can hold", padded,
-                          (double)OSIB_MAX_PADDED_POINTS);
+        return osib_yfail(err, &g, "the padded grid has %.4g points; at most %.4g are allowed (no machine holds more)",
+                          padded, (double)OSIB_MAX_PADDED_POINTS);
     return OSIB_OK;
 }
 
@@ -1144,13 +1144,16 @@ osib_status osib_case_hash(const osib_case *c, char hex[65], osib_err *err)
     return st;
 }
 
-osib_status osib_case_load_file_or_id(const char *path_or_id, osib_case *c, osib_err *err)
+osib_status osib_case_load_file_or_id(const char *path_or_id, const char *kit_root, osib_case *c, osib_err *err)
 {
     struct stat sb;
     if (stat(path_or_id, &sb) == 0 || strchr(path_or_id, '/') || strstr(path_or_id, ".yaml"))
         return osib_case_load(path_or_id, c, err);
     char root[OSIB_PATH_MAX], path[OSIB_PATH_MAX + 64];
-    osib_kit_root(root, sizeof root);
+    if (kit_root)
+        snprintf(root, sizeof root, "%s", kit_root);
+    else
+        osib_kit_root(root, sizeof root);
     snprintf(path, sizeof path, "%s/spec/cases/%s.yaml", root, path_or_id);
     if (stat(path, &sb) != 0)
         return osib_fail(err, OSIB_E_IO, "%s: no such case file, and no case with that id in %s/spec/cases", path_or_id,

@@ -141,11 +141,13 @@ typedef struct {
  * and key, and *c holds nothing to free. */
 osib_status osib_case_load(const char *path, osib_case *c, osib_err *err);
 
-/* A case given as a file, or as the id of one of the kit's cases
- * (KIT/spec/cases/ID.yaml): a path that exists, or that holds a '/' or
- * ".yaml", is loaded as a file; anything else is looked up as an id. A
- * missing file or unknown id is OSIB_E_IO with one line saying both. */
-osib_status osib_case_load_file_or_id(const char *path_or_id, osib_case *c, osib_err *err);
+/* A case given as a file, or as the id of one of a kit's cases
+ * (KIT/spec/cases/ID.yaml, KIT the kit_root given, or NULL for this
+ * program's kit): a path that exists, or that holds a '/' or ".yaml", is
+ * loaded as a file; anything else is looked up as an id. A missing file or
+ * unknown id is OSIB_E_IO (exit 4 in every program) with one line saying
+ * both. */
+osib_status osib_case_load_file_or_id(const char *path_or_id, const char *kit_root, osib_case *c, osib_err *err);
 
 /* The same from an already parsed mapping (a case embedded in a request). */
 osib_status osib_case_from_node(const osib_ynode *root, osib_case *c, osib_err *err);

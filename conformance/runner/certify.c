@@ -31,18 +31,6 @@ enum { MAX_CASES = 32 };
 
 static int compare_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static osib_status load_case(const char *kit_root, const char *path_or_id, osib_case *c, osib_err *err)
-{
-    struct stat sb;
-    if (stat(path_or_id, &sb) == 0 || strchr(path_or_id, '/'))
-        return osib_case_load(path_or_id, c, err);
-    char path[OSIB_PATH_MAX];
-    snprintf(path, sizeof path, "%s/spec/cases/%s.yaml", kit_root, path_or_id);
-    if (stat(path, &sb) != 0)
-        return osib_fail(err, OSIB_E_USAGE, "no case \"%s\" in %s/spec/cases", path_or_id, kit_root);
-    return osib_case_load(path, c, err);
-}
-
 /* The selected cases, loaded and validated. A case without an oracle (a
  * benchmark case) is certified only beside a case with an oracle of the
  * same physics, dimensions and space order: what is timed at scale must
@@ -84,7 +72,7 @@ static osib_status select_cases(const osib_certify_options *o, osib_case *cases,
             st = osib_fail(err, OSIB_E_USAGE, "no case belongs to suite \"%s\"", o->suite);
     } else {
         for (int i = 0; st == OSIB_OK && i < o->ncases && i < MAX_CASES; i++) {
-            st = load_case(o->kit_root, o->case_ids[i], &cases[*ncases], err);
+            st = osib_case_load_file_or_id(o->case_ids[i], o->kit_root, &cases[*ncases], err);
             if (st == OSIB_OK)
                 (*ncases)++;
         }

@@ -112,7 +112,7 @@ int osib_driver_main(int argc, char **argv, const osib_backend *b)
 
     osib_err err = {0};
     osib_case c;
-    osib_status st = osib_case_load_file_or_id(case_path, &c, &err);
+    osib_status st = osib_case_load_file_or_id(case_path, NULL, &c, &err);
     if (st != OSIB_OK)
         return report(b, st, &err);
 

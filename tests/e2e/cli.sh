@@ -36,6 +36,9 @@ out=$("$BIN/osib" describe acoustic-3d-layers-so8)
 case "$out" in *"gradient"*"flop/pt"*) ok "osib describe prints the cost model" ;;
 *"flop/pt"*"gradient"*) ok "osib describe prints the cost model" ;;
 *) not_ok "osib describe prints the cost model" ;; esac
+expect_fail "osib certify with an unknown case id (exit 4, as everywhere)" 4 \
+    "no-such-case: no such case file, and no case with that id" \
+    "$BIN/osib" certify --impl reference/simple/impl.yaml --case no-such-case --out "$TMP/cert-x"
 # Precision is spelt as everywhere else (float32 | float64), the short forms accepted.
 if "$BIN/osib" estimate acoustic-2d-layers-so4 --precision float64 | grep -q "float64" &&
     "$BIN/osib" estimate acoustic-2d-layers-so4 --precision f64 | grep -q "float64"; then
