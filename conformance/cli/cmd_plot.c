@@ -43,6 +43,10 @@ int cmd_plot(int argc, char **argv)
     }
     if (!out)
         return cli_error(OSIB_E_USAGE, "plot shot: --out is required");
+    const char *dot = strrchr(out, '.');
+    if (!dot || (strcmp(dot, ".png") != 0 && strcmp(dot, ".svg") != 0))
+        return cli_error(OSIB_E_USAGE, "plot shot: --out %s: the file must end in .png or .svg (the format drawn)",
+                         out);
 
     osib_h5file f = {.id = -1};
     osib_err err = {0};

@@ -28,7 +28,7 @@ static const char *const usage_text =
     "  oracle check --manifest FILE H5...\n"
     "                                   compare oracle arrays with a manifest\n"
     "  compare ORACLE.h5 OTHER.h5       relative errors of every output against an oracle\n"
-    "  plot shot FILE.h5 --out PNG|SVG [--dataset PATH] [--case CASE]\n"
+    "  plot shot FILE.h5 --out PNG|SVG [--dataset PATH] [--clip C]\n"
     "                                   draw a shot record\n"
     "  dataset list|info|fetch|import|check\n"
     "                                   open velocity models: download, verify, import\n"

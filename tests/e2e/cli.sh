@@ -46,3 +46,15 @@ if "$BIN/osib" estimate acoustic-2d-layers-so4 --precision float64 | grep -q "fl
 else not_ok "osib estimate --precision float64 (and f64)"; fi
 expect_fail "osib estimate with an unknown precision" 2 "--precision float32 or float64" \
     "$BIN/osib" estimate acoustic-2d-layers-so4 --precision float16
+# osib compare against a run's file, which holds one operator's output: that
+# output is compared, the oracle's others are listed as absent; two files
+# with no output in common are an error (exit 6, one line).
+"$BIN/osib" compare oracles/acoustic-2d-layers-so4.h5 "$TMP/osib-cpu-id.h5" >"$TMP/cmp.out" 2>"$TMP/cmp.err"
+rc=$?
+if [ $rc -eq 0 ] && [ ! -s "$TMP/cmp.err" ] && grep -q "^/outputs/forward_data  *[0-9.e+-]*  *[0-9.e+-]*$" "$TMP/cmp.out" &&
+    grep -q "^/outputs/gradient .*(not in OTHER)" "$TMP/cmp.out"; then
+    ok "osib compare of an oracle and a one-operator file compares what both hold"
+else not_ok "osib compare of an oracle and a one-operator file (exit $rc)"; sed 's/^/#   /' "$TMP/cmp.out" "$TMP/cmp.err"; fi
+"$BIN/osib-cpu" run --case acoustic-2d-layers-so4 --op adjoint --out "$TMP/adj.h5" >/dev/null 2>&1
+expect_fail "osib compare of two files with no output in common" 6 "have no output dataset in common" \
+    "$BIN/osib" compare "$TMP/adj.h5" "$TMP/osib-cpu-id.h5"

@@ -14,3 +14,7 @@ if grep -q "<svg" "$TMP/shot.svg"; then ok "the SVG is SVG"; else not_ok "the SV
 expect_fail "a missing dataset is refused" 6 "missing" "$BIN/osib" plot shot "$TMP/o.h5" --out "$TMP/x.png" --dataset /outputs/nope
 expect_fail "a scalar is not a shot record" 6 "not a 2D (time x trace)" "$BIN/osib" plot shot "$TMP/o.h5" --out "$TMP/x.png" --dataset /outputs/objective
 if ls "$TMP"/x.png* >/dev/null 2>&1; then not_ok "nothing left behind by failed plots"; else ok "nothing left behind by failed plots"; fi
+expect_fail "an output that is neither .png nor .svg is refused, not drawn as PNG under its name" 2 \
+    "the file must end in .png or .svg" "$BIN/osib" plot shot "$TMP/o.h5" --out "$TMP/shot.jpg"
+if "$BIN/osib" --help | grep -q "plot shot .*--case"; then not_ok "osib --help offers plot shot no option it refuses"
+else ok "osib --help offers plot shot no option it refuses"; fi
