@@ -10,16 +10,23 @@
 #include "inputs.h"
 #include "measures.h"
 #include "refs.h"
+#include "sysinfo.h"
 
 /* ---------------------------------------------------------------------------
  * Shared
  * ------------------------------------------------------------------------- */
 
+/* On a terminal the phase goes into the progress line; otherwise (a pipe,
+ * a log, CI) each phase gets a line of its own, so that a long run is never
+ * silent for minutes. */
 void osib_gate_phase(osib_runner *rn, const char *gate, const osib_case *c, const char *what)
 {
     snprintf(rn->phase, sizeof rn->phase, "%s %s %s", c->id, gate, what);
     if (rn->progress.enabled)
         snprintf(rn->progress.label, sizeof rn->progress.label, "certify: %s", rn->phase);
+    else
+        fprintf(stderr, "certify: %s (task %zu of %zu, %.0f s)\n", rn->phase, rn->tasks_done + 1, rn->tasks_total,
+                osib_now_seconds() - rn->progress.t_start);
 }
 
 osib_status osib_check_task(osib_runner *rn, const char *gate, const osib_case *c, const osib_task *t,

@@ -12,6 +12,12 @@ rc=$?
 took=$(($(date +%s) - start))
 if [ $rc -eq 0 ] && grep -q "^CONFORMANT: report" "$TMP/ref.out"; then ok "osib-ref is CONFORMANT on the smoke suite (${took} s)"
 else not_ok "osib-ref is CONFORMANT on the smoke suite (exit $rc)"; sed 's/^/#   /' "$TMP/ref.out"; fi
+# Piped (not a terminal), certify says each phase on a line of its own, never
+# silent for long.
+if grep -q "^certify: [a-z0-9-]* oracle forward (task 1 of [0-9]*, [0-9]* s)$" "$TMP/ref.out" &&
+    grep -q "^certify: .* timing gradient (task [0-9]* of [0-9]*, [0-9]* s)$" "$TMP/ref.out"; then
+    ok "piped, certify prints a line per phase with the task count and the time so far"
+else not_ok "piped, certify prints a line per phase"; head -5 "$TMP/ref.out" | sed 's/^/#   /'; fi
 for f in report.yaml report.md; do
     if [ -s "$TMP/ref/$f" ]; then ok "the report has $f"; else not_ok "the report has $f"; fi
 done
