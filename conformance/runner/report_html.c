@@ -144,9 +144,12 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
     esc(t, r->impl_notes);
     osib_text_printf(t, "</td></tr>\n<tr><th>kit</th><td>OSIB %s (commit %s), spec %s, protocol 1</td></tr>\n",
                      r->kit_version, r->kit_commit, r->spec_version);
-    osib_text_printf(t, "<tr><th>run</th><td>%s to %s, seed %llu, %d timed repetitions%s</td></tr>\n</table>\n",
-                     r->started_utc, r->finished_utc, r->seed, r->repeat,
+    osib_text_printf(t, "<tr><th>run</th><td>%s to %s, seed %llu, %d timed repetitions%s</td></tr>\n", r->started_utc,
+                     r->finished_utc, r->seed, r->repeat,
                      r->forced ? ", <strong>forced</strong> past the memory estimate" : "");
+    osib_text_printf(t, "<tr><th>command line</th><td><code>");
+    esc(t, r->command_line);
+    osib_text_printf(t, "</code></td></tr>\n</table>\n");
     osib_text_printf(t, "<h2>Cases</h2>\n<table id=\"cases\">\n<tr><th>case</th><th>physics</th><th>kind</th>"
                         "<th>operators certified</th><th>judged beyond the oracle by</th></tr>\n");
     for (int i = 0; i < r->ncases; i++) {
@@ -174,7 +177,8 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
 
     if (r->ntimings) {
         osib_text_printf(t,
-                         "<h2>Performance</h2>\n<p class=\"muted\">Median of %d repetitions, each on fresh inputs and "
+                         "<h2>Performance</h2>\n<p class=\"muted\">Median of %d repetitions (their range in brackets), "
+                         "each on fresh inputs and "
                          "each validated. Wall time is measured by the runner around the process (start-up and I/O "
                          "included); compute time is reported by the implementation and shown only where it is "
                          "physically plausible. Throughput comes from the spec's cost model, never from figures of "
@@ -187,10 +191,19 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
                             "GiB</th><th>footprint GiB</th><th>cost per shot</th></tr>\n");
         for (int i = 0; i < r->ntimings; i++) {
             const osib_timing *tm = &r->timings[i];
+            char wr[96], cr[96], lo[32], hi[32];
+            if (r->repeat > 1) {
+                snprintf(wr, sizeof wr, "%s (%s–%s)", num(tm->wall_s[0], a, sizeof a),
+                         num(tm->wall_s[1], lo, sizeof lo), num(tm->wall_s[2], hi, sizeof hi));
+                snprintf(cr, sizeof cr, "%s (%s–%s)", num(tm->compute_s[0], b, sizeof b),
+                         num(tm->compute_s[1], lo, sizeof lo), num(tm->compute_s[2], hi, sizeof hi));
+            } else {
+                snprintf(wr, sizeof wr, "%s", num(tm->wall_s[0], a, sizeof a));
+                snprintf(cr, sizeof cr, "%s", num(tm->compute_s[0], b, sizeof b));
+            }
             osib_text_printf(t, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
-                             tm->case_id, tm->op, num(tm->wall_s[0], a, sizeof a), num(tm->compute_s[0], b, sizeof b),
-                             num(tm->gpts_wall, c, sizeof c), num(tm->gpts_compute, d, sizeof d),
-                             num(tm->gflops_compute, e, sizeof e));
+                             tm->case_id, tm->op, wr, cr, num(tm->gpts_wall, c, sizeof c),
+                             num(tm->gpts_compute, d, sizeof d), num(tm->gflops_compute, e, sizeof e));
             if (tm->roofline_pct_wall >= 0)
                 osib_text_printf(t, "<td>%s / %s</td>", num(tm->roofline_pct_wall, f, sizeof f),
                                  num(tm->roofline_pct, a, sizeof a));

@@ -23,6 +23,30 @@ static const char *fmt_num(double v, char *buf, size_t cap)
     return buf;
 }
 
+/* Text as a Markdown code span: backquotes become ' and bars / , so that
+ * nothing in it (a path, an implementation's words) can leave the span or
+ * the table cell. */
+static void code_span(osib_text *t, const char *s)
+{
+    osib_text_printf(t, "`");
+    for (; *s; s++)
+        osib_text_printf(t, "%c", *s == '`' ? '\'' : *s == '|' ? '/' : *s);
+    osib_text_printf(t, "`");
+}
+
+/* A timing's median, with its range when there was more than one
+ * repetition: "0.159 (0.150–0.509)". */
+static const char *median_range(const double v[3], int repeat, char *buf, size_t cap)
+{
+    char a[32], b[32], c[32];
+    if (repeat > 1)
+        snprintf(buf, cap, "%s (%s–%s)", fmt_num(v[0], a, sizeof a), fmt_num(v[1], b, sizeof b),
+                 fmt_num(v[2], c, sizeof c));
+    else
+        snprintf(buf, cap, "%s", fmt_num(v[0], a, sizeof a));
+    return buf;
+}
+
 static void limit(osib_text *t, const osib_check *k)
 {
     char b[32], c[32];
@@ -72,8 +96,11 @@ void osib_report_markdown(const osib_report *r, osib_text *t)
         osib_text_printf(t, "| GPU | %s |\n", r->gpu);
     osib_text_printf(t, "| kit | OSIB %s (commit %s), spec %s, protocol 1 |\n", r->kit_version, r->kit_commit,
                      r->spec_version);
-    osib_text_printf(t, "| run | %s to %s, seed %llu, %d timed repetitions%s |\n\n", r->started_utc, r->finished_utc,
+    osib_text_printf(t, "| run | %s to %s, seed %llu, %d timed repetitions%s |\n", r->started_utc, r->finished_utc,
                      r->seed, r->repeat, r->forced ? ", **forced** past the memory estimate" : "");
+    osib_text_printf(t, "| command line | ");
+    code_span(t, r->command_line);
+    osib_text_printf(t, " |\n\n");
 
     osib_text_printf(t, "## Cases\n\n| case | physics | kind | operators certified | judged beyond the oracle by |\n"
                         "|---|---|---|---|---|\n");
@@ -98,7 +125,8 @@ void osib_report_markdown(const osib_report *r, osib_text *t)
 
     if (r->ntimings > 0) {
         osib_text_printf(t,
-                         "## Performance\n\nMedian of %d repetitions, each on fresh inputs and each validated "
+                         "## Performance\n\nMedian of %d repetitions (their range in brackets), each on fresh "
+                         "inputs and each validated "
                          "(spec/protocol.md §3.2). Wall time is measured by the runner around the process (I/O "
                          "and start-up included); compute time is reported by the implementation and shown only "
                          "where it is physically plausible. Throughput uses the spec's cost model "
@@ -111,10 +139,11 @@ void osib_report_markdown(const osib_report *r, osib_text *t)
                             "shot |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (int i = 0; i < r->ntimings; i++) {
             const osib_timing *tm = &r->timings[i];
+            char wr[96], cr[96];
             osib_text_printf(t, "| %s | %s | %s | %s | %s | %s | %s | ", tm->case_id, tm->op,
-                             fmt_num(tm->wall_s[0], a, sizeof a), fmt_num(tm->compute_s[0], b, sizeof b),
-                             fmt_num(tm->gpts_wall, c, sizeof c), fmt_num(tm->gpts_compute, d, sizeof d),
-                             fmt_num(tm->gflops_compute, e, sizeof e));
+                             median_range(tm->wall_s, r->repeat, wr, sizeof wr),
+                             median_range(tm->compute_s, r->repeat, cr, sizeof cr), fmt_num(tm->gpts_wall, c, sizeof c),
+                             fmt_num(tm->gpts_compute, d, sizeof d), fmt_num(tm->gflops_compute, e, sizeof e));
             if (tm->roofline_pct_wall >= 0)
                 osib_text_printf(t, "%s / %s | ", fmt_num(tm->roofline_pct_wall, f, sizeof f),
                                  fmt_num(tm->roofline_pct, g, sizeof g));

@@ -26,6 +26,14 @@ if grep -q "^verdict: CONFORMANT" "$TMP/ref/report.yaml" && grep -q "gpts_comput
     ok "report.yaml records verdict, seed, executable hash and timings"
 else not_ok "report.yaml records verdict, seed, executable hash and timings"; fi
 
+# A reviewer sees the command line and every timing's range, not only its
+# median (5 repetitions by default), in both formats.
+if grep -q "^| command line | \`osib certify --impl reference/simple/impl.yaml --suite smoke --out [^|]*\` |$" "$TMP/ref/report.md" &&
+    grep -q "^| [a-z0-9-]* | forward | [0-9.e+-]* ([0-9.e+-]*–[0-9.e+-]*) | " "$TMP/ref/report.md" &&
+    grep -q "<th>command line</th><td><code>osib certify --impl" "$TMP/ref/report.html" &&
+    grep -q "<td>forward</td><td>[0-9.e+-]* ([0-9.e+-]*–[0-9.e+-]*)</td>" "$TMP/ref/report.html"; then
+    ok "report.md and report.html show the command line and each timing's min–max beside its median"
+else not_ok "the reports' command line and timing ranges"; grep -n "command line\|| forward |" "$TMP/ref/report.md" | sed 's/^/#   /'; fi
 check "osib verify confirms the report" "$OSIB" verify "$TMP/ref"
 
 # Nothing earlier is overwritten.

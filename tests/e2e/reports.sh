@@ -24,6 +24,9 @@ for id in verdict report-id summary performance dot-tests figures checks; do
 done
 if grep -q 'id="verdict"[^>]*>CONFORMANT<' "$TMP/dom.html"; then ok "the verdict reads CONFORMANT"
 else not_ok "the verdict reads CONFORMANT"; fi
+if grep -q '<th>command line</th><td><code>osib certify --impl reference/simple/impl.yaml --case acoustic-2d-layers-so4' "$TMP/dom.html"; then
+    ok "the rendered page shows the command line"
+else not_ok "the rendered page shows the command line"; fi
 images=$(grep -o '<img [^>]*src="data:image/png;base64,' "$TMP/dom.html" | wc -l)
 figures=$(grep -c '^  - {base:' "$TMP/ok/report.yaml")
 if [ "$images" -ge 5 ] && [ "$images" -eq "$figures" ]; then ok "every figure is embedded ($images)"
