@@ -293,8 +293,8 @@ certify-perf: $(PROGRAMS)
 # Devito (OpenMP, float32) certified on the 2D and 3D rungs, each ladder
 # beside its oracle companion; one table of both programs
 # (build/certify/budget.md and .html). Not a test: osib-cpu takes about 20
-# minutes on 2 cores, Devito hours (its 3D least rung recomputes ~30 sweeps
-# from Python: 7 minutes a task here, past the runner's default time limit).
+# minutes on 2 cores, Devito (--repeat 5) an hour or more (its 3D least rung
+# fits 3 pyrevolve checkpoints: about 50 s a task here).
 certify-budget: $(PROGRAMS)
 	@mkdir -p $(BUILD)/certify
 	rm -rf $(BUILD)/certify/budget-osib-cpu
