@@ -9,7 +9,8 @@
 #include "verify.h"
 
 typedef struct {
-    char report_id[17], impl[160], hardware[400], precision[16], verdict[24], case_id[64], physics[32], op[24];
+    char report_id[17], impl[160], hardware[400], precision[16], verdict[24], case_id[64], physics[32];
+    char op[64]; /* one operator, or every operator a non-conformant row's report certified */
     int has_numbers;
     double wall_s, spread_pct, gpts_wall, gpts_compute, roofline_wall, roofline_pct, peak_gib, cost_per_shot;
 } row;
