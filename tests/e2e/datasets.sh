@@ -1,7 +1,8 @@
 # Datasets end to end: the registry lists and describes; fetch downloads from
 # a local file:// copy, resumes, and refuses a wrong hash, a truncated source
 # and an unreachable server with the documented exit codes; import refuses
-# bad raw and SEG-Y input with one line each; and, where the shared copies of
+# bad raw and SEG-Y input with one line each; a dataset case certifies without
+# its model data (the oracle carries it); and, where the shared copies of
 # Marmousi2 and the overthrust slice exist (../shared/data), import turns
 # them into cases that validate and run through the simple reference.
 . tests/support/e2e-lib.sh
@@ -90,6 +91,19 @@ expect_fail "a missing input: exit 4" 4 "No such file" raw --input "$TMP/none.bi
 expect_fail "a crop outside the model: exit 6" 6 "outside" raw --input "$TMP/e.bin" --shape 50,20 --crop 40:20,0:20
 expect_fail "a malformed crop: exit 2" 2 "START:COUNT" raw --input "$TMP/e.bin" --shape 50,20 --crop 4
 if [ ! -e "$TMP/m.h5.tmp" ]; then ok "failed imports leave no partial file"; else not_ok "failed imports leave no partial file"; fi
+
+# --- certifying a dataset case needs no dataset ------------------------------
+# The oracle of acoustic-2d-marmousi2-so4 carries its inputs, vp included: a kit
+# whose data directories are empty certifies it (only make oracles and the
+# real-* cases read the model file).
+mkdir -p "$TMP/nodata" "$TMP/nodata-empty"
+ln -s "$PWD/spec" "$TMP/nodata/spec"
+ln -s "$PWD/oracles" "$TMP/nodata/oracles"
+OSIB_ROOT=$TMP/nodata OSIB_DATA=$TMP/nodata-empty expect_fail "without data directories the Marmousi2 window's model is absent" \
+    4 "model data absent" "$OSIB" dataset check acoustic-2d-marmousi2-so4
+OSIB_ROOT=$TMP/nodata OSIB_DATA=$TMP/nodata-empty check "acoustic-2d-marmousi2-so4 certifies all the same (its oracle carries vp)" \
+    "$OSIB" certify --impl reference/cpu/impl.yaml --case acoustic-2d-marmousi2-so4 --ops forward,adjoint \
+    --repeat 1 --out "$TMP/nodata-report"
 
 # --- the shared copies -------------------------------------------------------
 shared=../shared/data
