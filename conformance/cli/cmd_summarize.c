@@ -10,14 +10,16 @@
 static const char *const summarize_usage =
     "usage: osib summarize [--format md|csv|html] [--out FILE] [--verify] DIR...\n"
     "\n"
-    "One results table across certification reports: case, operator,\n"
+    "One results table across certification reports: case, physics, operator,\n"
     "implementation, hardware (with its caches and memory bandwidth), precision\n"
-    "class, verdict, median wall time and its spread, GPts/s and percent of the\n"
-    "roofline (from the wall time measured by the runner, and from the compute\n"
-    "time reported by the implementation), peak memory, cost per shot, report id. Only\n"
-    "conformant results carry numbers. --verify re-checks every report with\n"
-    "osib verify first; a refuted report keeps no numbers. The format defaults\n"
-    "to the extension of --out, else Markdown on stdout.\n";
+    "class, verdict, compliance (RULES.md §6: \"yes\", or \"no: \" and why), spec\n"
+    "version, repetitions, median wall time and its spread, GPts/s and percent\n"
+    "of the roofline (from the wall time measured by the runner, and from the\n"
+    "compute time reported by the implementation), peak memory, cost per shot,\n"
+    "report id. Only conformant results carry numbers; a non-compliant one\n"
+    "carries them marked. --verify re-checks every report with osib verify\n"
+    "first; a refuted report keeps no numbers and gives verify's first problem.\n"
+    "The format defaults to the extension of --out, else Markdown on stdout.\n";
 
 int cmd_summarize(int argc, char **argv)
 {

@@ -157,7 +157,8 @@ void osib_case_free(osib_case *c);
 /* A deep copy of src (its point lists duplicated); free with osib_case_free. */
 osib_status osib_case_copy(osib_case *dst, const osib_case *src, osib_err *err);
 
-/* Whether the case is tagged with a suite. */
+/* Whether the case is tagged with a suite; suite "oracle" holds every case
+ * with an oracle. */
 int osib_case_in_suite(const osib_case *c, const char *suite);
 
 /* The least memory_budget_bytes a case may carry: the arrays a gradient

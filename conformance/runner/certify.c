@@ -35,9 +35,13 @@ static int compare_names(const void *a, const void *b) { return strcmp(*(char *c
  * benchmark case) is certified only beside a case with an oracle of the
  * same physics, dimensions and space order: what is timed at scale must
  * have been shown right where the oracle can tell (spec/protocol.md §3). */
-static osib_status select_cases(const osib_certify_options *o, osib_case *cases, int *ncases, osib_err *err)
+static osib_status select_cases(const osib_certify_options *o, const osib_impl *impl, osib_case *cases, int *ncases,
+                                char *left_out, size_t left_cap, osib_err *err)
 {
     *ncases = 0;
+    left_out[0] = '\0';
+    size_t left_len = 0;
+    char why[OSIB_PATH_MAX + 128];
     osib_status st = OSIB_OK;
     if (o->suite) {
         char dir[OSIB_PATH_MAX];
@@ -61,7 +65,12 @@ static osib_status select_cases(const osib_certify_options *o, osib_case *cases,
                 snprintf(path, sizeof path, "%s/%s", dir, names[i]);
                 osib_case *c = &cases[*ncases];
                 st = osib_case_load(path, c, err);
-                if (st == OSIB_OK && osib_case_in_suite(c, o->suite))
+                int in = st == OSIB_OK && osib_case_in_suite(c, o->suite),
+                    can = in && osib_impl_can(impl, c, why, sizeof why);
+                if (in && !can && left_len < left_cap) /* outside what the manifest declares: recorded */
+                    left_len +=
+                        (size_t)snprintf(left_out + left_len, left_cap - left_len, "%s%s", left_len ? ", " : "", c->id);
+                if (can)
                     (*ncases)++;
                 else if (st == OSIB_OK)
                     osib_case_free(c);
@@ -69,10 +78,16 @@ static osib_status select_cases(const osib_certify_options *o, osib_case *cases,
             free(names[i]);
         }
         if (st == OSIB_OK && *ncases == 0)
-            st = osib_fail(err, OSIB_E_USAGE, "no case belongs to suite \"%s\"", o->suite);
+            st = osib_fail(err, OSIB_E_USAGE, "no case of suite \"%s\"%s", o->suite,
+                           left_len ? " is within what the manifest declares (physics, dimensions, space_orders)"
+                                    : " exists");
     } else {
         for (int i = 0; st == OSIB_OK && i < o->ncases && i < MAX_CASES; i++) {
             st = osib_case_load_file_or_id(o->case_ids[i], o->kit_root, &cases[*ncases], err);
+            if (st == OSIB_OK && !osib_impl_can(impl, &cases[*ncases], why, sizeof why)) {
+                st = osib_fail(err, OSIB_E_USAGE, "case %s is %s (spec/protocol.md §1)", cases[*ncases].id, why);
+                osib_case_free(&cases[*ncases]);
+            }
             if (st == OSIB_OK)
                 (*ncases)++;
         }
@@ -149,6 +164,13 @@ static void fill_meta(osib_report *r, const osib_impl *impl, const osib_certify_
     r->price_per_hour_usd = impl->price_per_hour_usd;
     snprintf(r->command_line, sizeof r->command_line, "%s", o->command_line ? o->command_line : "");
     r->repeat = o->repeat;
+    r->seed_chosen = o->have_seed;
+    int chosen = 0;
+    for (int op = 0; op < OSIB_OP_COUNT; op++)
+        chosen |= o->ops[op];
+    r->operators_chosen = chosen;
+    snprintf(r->suite, sizeof r->suite, "%s", o->suite ? o->suite : "");
+    osib_impl_capabilities(impl, r->capabilities, sizeof r->capabilities);
     osib_envinfo_fill(r);
 }
 
@@ -244,19 +266,22 @@ static void owned_free(owned_inputs *own)
         free(own->thomsen[k]);
 }
 
-static osib_status kit_check(osib_runner *rn, const osib_kit_snapshot *before, const osib_kit_snapshot *after,
-                             osib_err *err)
+/* kit/files/unchanged (whose = "kit") or kit/impl-files/unchanged (whose =
+ * "implementation"). */
+static osib_status files_check(osib_runner *rn, const char *whose, const osib_kit_snapshot *before,
+                               const osib_kit_snapshot *after, osib_err *err)
 {
     char what[512];
     osib_check k;
-    osib_check_init(&k, "kit", "", "files", NULL, "unchanged", "");
+    int kit = strcmp(whose, "kit") == 0;
+    osib_check_init(&k, "kit", "", kit ? "files" : "impl-files", NULL, "unchanged", "");
     int diffs = osib_kit_snapshot_diff(before, after, what, sizeof what);
     osib_check_within(&k, diffs == 0 ? 1.0 : 0.0, 1.0, 1.0);
     if (diffs)
-        snprintf(k.message, sizeof k.message,
-                 "%d of the kit's files changed while the implementation ran: %s. Restore the kit (git status) "
-                 "and certify again",
-                 diffs, what);
+        snprintf(k.message, sizeof k.message, "%d of the %s's files changed while the implementation ran: %s. %s",
+                 diffs, whose, what,
+                 kit ? "Restore the kit (git status) and certify again"
+                     : "An implementation must not rewrite itself during a run");
     return osib_report_add_check(rn->report, &k, err);
 }
 
@@ -283,7 +308,11 @@ osib_status osib_certify(const osib_certify_options *o, int *conformant, char re
     osib_report_init(&report);
     osib_runner rn;
     memset(&rn, 0, sizeof rn);
-    osib_kit_snapshot *kit_before = calloc(2, sizeof *kit_before), *kit_after = kit_before ? kit_before + 1 : NULL;
+    osib_kit_snapshot *kit_before = calloc(4, sizeof *kit_before), *kit_after = kit_before ? kit_before + 1 : NULL;
+    osib_kit_snapshot *impl_before = kit_before ? kit_before + 2 : NULL,
+                      *impl_after = kit_before ? kit_before + 3 : NULL;
+    const char *impl_paths[1 + OSIB_IMPL_MAX_FILES];
+    int nimpl_paths = 0;
     if (!impl || !kit_before) {
         free(impl);
         free(kit_before);
@@ -310,15 +339,9 @@ osib_status osib_certify(const osib_certify_options *o, int *conformant, char re
         st = osib_fail(err, OSIB_E_USAGE, "no operator to certify");
         goto done;
     }
-    if ((st = select_cases(o, cases, &ncases, err)) != OSIB_OK)
+    if ((st = select_cases(o, impl, cases, &ncases, report.cases_left_out, sizeof report.cases_left_out, err)) !=
+        OSIB_OK)
         goto done;
-    for (int i = 0; i < ncases; i++)
-        if (!impl->physics[cases[i].physics]) {
-            st = osib_fail(err, OSIB_E_USAGE,
-                           "case %s is %s, which %s does not list under physics (spec/protocol.md §1)", cases[i].id,
-                           osib_physics_name(cases[i].physics), impl->path);
-            goto done;
-        }
     /* The oracles: MANIFEST must be the one the kit was built with, and
      * every array is checked against it as it is read, once, here. */
     if ((st = osib_kit_manifest_check(o->kit_root, err)) != OSIB_OK)
@@ -425,6 +448,21 @@ osib_status osib_certify(const osib_certify_options *o, int *conformant, char re
     }
     if ((st = osib_kit_snapshot_take(kit_before, o->kit_root, cases, ncases, err)) != OSIB_OK)
         goto done;
+    /* The manifest's files first (recorded), then the executable, unless it
+     * is one of them (a script). */
+    for (int f = 0; f < impl->nfiles; f++)
+        impl_paths[nimpl_paths++] = impl->files[f];
+    impl_paths[nimpl_paths++] = impl->executable;
+    osib_files_snapshot_take(impl_before, impl_paths, nimpl_paths);
+    int exe_listed = 0;
+    for (int f = 0; f < impl->nfiles; f++)
+        exe_listed |= strcmp(impl->files[f], impl->executable) == 0;
+    for (int f = 0; f < impl_before->n - !exe_listed && report.nimpl_files < OSIB_REPORT_MAX_IMPL_FILES; f++) {
+        osib_kit_file_record *rf = &report.impl_files[report.nimpl_files];
+        snprintf(rf->path, sizeof rf->path, "%s", impl_before->files[f].path);
+        snprintf(rf->sha256, sizeof rf->sha256, "%s", impl_before->files[f].sha256);
+        report.nimpl_files++;
+    }
     snprintf(report.oracle_manifest_sha256, sizeof report.oracle_manifest_sha256, "%s", osib_oracle_manifest_sha256());
     rn.tasks_total = count_tasks(ctx, ncases, o->repeat);
     osib_progress_begin(&rn.progress, "certify");
@@ -452,8 +490,10 @@ osib_status osib_certify(const osib_certify_options *o, int *conformant, char re
     osib_progress_end(&rn.progress);
     if (st != OSIB_OK)
         goto done;
+    osib_files_snapshot_take(impl_after, impl_paths, nimpl_paths);
     if ((st = osib_kit_snapshot_take(kit_after, o->kit_root, cases, ncases, err)) != OSIB_OK ||
-        (st = kit_check(&rn, kit_before, kit_after, err)) != OSIB_OK)
+        (st = files_check(&rn, "kit", kit_before, kit_after, err)) != OSIB_OK ||
+        (st = files_check(&rn, "implementation", impl_before, impl_after, err)) != OSIB_OK)
         goto done;
     for (int f = 0; f < kit_before->n && f < 80; f++, report.nkit_files++) {
         osib_kit_file_record *kf = &report.kit_files[report.nkit_files];

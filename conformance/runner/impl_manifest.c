@@ -78,12 +78,71 @@ static int resolve_program(const char *prog, char *out, size_t cap)
     return 0;
 }
 
+/* An optional list of integers, each in [lo, hi] (and even when even is
+ * set), as a bit mask; all_mask when the key is absent. */
+static osib_status int_set(const osib_ynode *map, const char *key, long long lo, long long hi, int even,
+                           unsigned all_mask, unsigned *mask, osib_err *err)
+{
+    osib_ynode list, item;
+    size_t n;
+    *mask = all_mask;
+    osib_status st = osib_ymap_get(map, key, 0, &list, err);
+    if (st != OSIB_OK || !list.node)
+        return st;
+    if ((st = osib_yseq_len(&list, &n, err)) != OSIB_OK)
+        return st;
+    if (n == 0)
+        return osib_yfail(err, &list, "at least one value, or leave %s out (all)", key);
+    *mask = 0;
+    for (size_t i = 0; i < n; i++) {
+        long long v;
+        if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK || (st = osib_yget_int(&item, &v, err)) != OSIB_OK)
+            return st;
+        if (v < lo || v > hi || (even && v % 2))
+            return osib_yfail(err, &item, "%lld: %s are %s%lld to %lld", v, key, even ? "even, " : "", lo, hi);
+        *mask |= 1u << v;
+    }
+    return OSIB_OK;
+}
+
+/* files: paths relative to the manifest's directory (or absolute), each a
+ * regular file that can be read, resolved to an absolute path. */
+static osib_status file_list(const osib_ynode *map, osib_impl *m, osib_err *err)
+{
+    osib_ynode list, item;
+    size_t n;
+    osib_status st = osib_ymap_get(map, "files", 0, &list, err);
+    if (st != OSIB_OK || !list.node)
+        return st;
+    if ((st = osib_yseq_len(&list, &n, err)) != OSIB_OK)
+        return st;
+    if (n == 0 || n > OSIB_IMPL_MAX_FILES)
+        return osib_yfail(err, &list, "expected 1 to %d files, got %zu", OSIB_IMPL_MAX_FILES, n);
+    for (size_t i = 0; i < n; i++) {
+        char raw[OSIB_IMPL_ARG_MAX], joined[OSIB_PATH_MAX + OSIB_IMPL_ARG_MAX], real[PATH_MAX];
+        if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK ||
+            (st = osib_yget_string(&item, raw, sizeof raw, err)) != OSIB_OK)
+            return st;
+        if (raw[0] == '/')
+            snprintf(joined, sizeof joined, "%s", raw);
+        else
+            snprintf(joined, sizeof joined, "%s/%s", m->dir, raw);
+        struct stat sb;
+        if (!realpath(joined, real) || stat(real, &sb) != 0 || !S_ISREG(sb.st_mode) || access(real, R_OK) != 0)
+            return osib_yfail(err, &item, "\"%s\" is not a readable file (paths are relative to the manifest)", raw);
+        if (strlen(real) >= sizeof m->files[0])
+            return osib_yfail(err, &item, "\"%s\": path too long", raw);
+        snprintf(m->files[m->nfiles++], sizeof m->files[0], "%s", real);
+    }
+    return OSIB_OK;
+}
+
 osib_status osib_impl_load(const char *path, osib_impl *m, osib_err *err)
 {
     static const char *const keys[] = {
-        "osib_impl",    "name",           "version", "vendor",    "contact",      "command",
-        "launcher",     "operators",      "physics", "precision", "array_format", "price_per_hour_usd",
-        "time_limit_s", "hardware_notes", NULL};
+        "osib_impl",    "name",           "version",    "vendor",       "contact",      "command",
+        "launcher",     "operators",      "physics",    "precision",    "array_format", "price_per_hour_usd",
+        "time_limit_s", "hardware_notes", "dimensions", "space_orders", "files",        NULL};
     memset(m, 0, sizeof *m);
     m->price_per_hour_usd = -1.0;
     snprintf(m->path, sizeof m->path, "%s", path);
@@ -185,6 +244,11 @@ osib_status osib_impl_load(const char *path, osib_impl *m, osib_err *err)
             m->physics[ph] = 1;
         }
     }
+    /* dimensions: [2, 3] and space_orders: [4, 8, 16]; all when absent. */
+    if ((st = int_set(&root, "dimensions", 2, 3, 0, 1u << 2 | 1u << 3, &m->dimensions_mask, err)) != OSIB_OK ||
+        (st = int_set(&root, "space_orders", 2, 16, 1, 0x15554u, &m->space_orders_mask, err)) != OSIB_OK ||
+        (st = file_list(&root, m, err)) != OSIB_OK)
+        goto done;
     if ((st = osib_ymap_string(&root, "precision", 1, buf, sizeof buf, err)) != OSIB_OK)
         goto done;
     if (strcmp(buf, "float64") == 0 || strcmp(buf, "float32") == 0)
@@ -223,4 +287,38 @@ osib_status osib_impl_load(const char *path, osib_impl *m, osib_err *err)
 done:
     osib_yaml_free(&y);
     return st;
+}
+
+int osib_impl_can(const osib_impl *m, const osib_case *c, char *why, size_t cap)
+{
+    if (!m->physics[c->physics])
+        snprintf(why, cap, "%s, which %s does not list under physics", osib_physics_name(c->physics), m->path);
+    else if (!(m->dimensions_mask >> c->ndim & 1u))
+        snprintf(why, cap, "%dD, which %s does not list under dimensions", c->ndim, m->path);
+    else if (c->space_order > 16 || !(m->space_orders_mask >> c->space_order & 1u))
+        snprintf(why, cap, "of space order %d, which %s does not list under space_orders", c->space_order, m->path);
+    else
+        return 1;
+    return 0;
+}
+
+void osib_impl_capabilities(const osib_impl *m, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+#define PUT(...)                                                                                                       \
+    do {                                                                                                               \
+        int n_ = snprintf(out + len, len < cap ? cap - len : 0, __VA_ARGS__);                                          \
+        len += n_ > 0 ? (size_t)n_ : 0;                                                                                \
+    } while (0)
+    for (int p = 0, k = 0; p < OSIB_PHYSICS_COUNT; p++)
+        if (m->physics[p])
+            PUT("%s%s", k++ ? ", " : "", osib_physics_name((osib_physics)p));
+    for (int d = 2, k = 0; d <= 3; d++)
+        if (m->dimensions_mask >> d & 1u)
+            PUT("%s%dD", k++ ? ", " : "; ", d);
+    for (int so = 2, k = 0; so <= 16; so += 2)
+        if (m->space_orders_mask >> so & 1u)
+            PUT("%s%d", k++ ? ", " : "; space orders ", so);
+#undef PUT
 }

@@ -6,12 +6,13 @@
 #ifndef OSIB_IMPL_MANIFEST_H
 #define OSIB_IMPL_MANIFEST_H
 
+#include "case.h"
 #include "fileutil.h"
 #include "osib_err.h"
 #include "osib_ops.h"
 #include "request.h"
 
-enum { OSIB_IMPL_MAX_ARGS = 32, OSIB_IMPL_ARG_MAX = 512 };
+enum { OSIB_IMPL_MAX_ARGS = 32, OSIB_IMPL_ARG_MAX = 512, OSIB_IMPL_MAX_FILES = 32 };
 
 typedef struct {
     char path[OSIB_PATH_MAX]; /* the manifest file */
@@ -26,14 +27,32 @@ typedef struct {
     int nlauncher; /* how many of argv come from the launcher */
     int supports[OSIB_OP_COUNT];
     int physics[OSIB_PHYSICS_COUNT]; /* the physics it implements (key physics; acoustic-iso by default) */
-    int dtype_bytes;                 /* 8: float64 class, 4: float32 class */
+    /* The rest of what it can do (keys dimensions, space_orders; all by
+     * default): bit d of dimensions_mask for d = 2, 3, bit so of
+     * space_orders_mask for an even space order 2..16. */
+    unsigned dimensions_mask, space_orders_mask;
+    /* The files that make up the implementation (key files): its scripts,
+     * libraries, sources; absolute paths, hashed into the report beside the
+     * executable, which for a script is only its interpreter. */
+    char files[OSIB_IMPL_MAX_FILES][OSIB_PATH_MAX];
+    int nfiles;
+    int dtype_bytes; /* 8: float64 class, 4: float32 class */
     osib_array_format format;
     double price_per_hour_usd;      /* < 0: not given */
     double time_limit_s;            /* <= 0: the runner's rule */
     char executable[OSIB_PATH_MAX]; /* the resolved program, hashed in reports */
 } osib_impl;
 
-/* Load and validate; the program must exist and be executable. */
+/* Load and validate; the program must exist and be executable, and every
+ * file it lists must be a readable regular file. */
 osib_status osib_impl_load(const char *path, osib_impl *m, osib_err *err);
+
+/* Whether the manifest declares what case c needs (physics, dimensions,
+ * space order); if not, why not in words ("3D, which ... does not list
+ * under dimensions"). */
+int osib_impl_can(const osib_impl *m, const osib_case *c, char *why, size_t cap);
+
+/* "acoustic-iso, acoustic-tti; 2D, 3D; space orders 4, 8, 16", for reports. */
+void osib_impl_capabilities(const osib_impl *m, char *out, size_t cap);
 
 #endif

@@ -62,6 +62,13 @@ osib_status osib_kit_snapshot_take(osib_kit_snapshot *s, const char *kit_root, c
     return OSIB_OK;
 }
 
+void osib_files_snapshot_take(osib_kit_snapshot *s, const char *const *paths, int n)
+{
+    memset(s, 0, sizeof *s);
+    for (int i = 0; i < n; i++)
+        add(s, paths[i], paths[i]);
+}
+
 int osib_kit_snapshot_diff(const osib_kit_snapshot *before, const osib_kit_snapshot *after, char *what, size_t cap)
 {
     int diffs = 0;

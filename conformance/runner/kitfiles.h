@@ -12,6 +12,10 @@
  *     case files of its cases, and the runner's own executable - is taken
  *     before the first task and again after the last; any difference is a
  *     failed check (kit/files/unchanged), so the report is NON-CONFORMANT.
+ *
+ * The implementation's own executable and the files its manifest lists are
+ * snapshotted the same way (kit/impl-files/unchanged): a program that
+ * rewrites itself between tasks could tell them apart.
  */
 #ifndef OSIB_KITFILES_H
 #define OSIB_KITFILES_H
@@ -40,6 +44,11 @@ osib_status osib_kit_manifest_check(const char *kit_root, osib_err *err);
  * "unreadable". */
 osib_status osib_kit_snapshot_take(osib_kit_snapshot *s, const char *kit_root, const osib_case *cases, int ncases,
                                    osib_err *err);
+
+/* Hash the files named by absolute paths (an implementation's executable
+ * and the files its manifest lists), in that order: the same proof for
+ * the implementation, which must not rewrite itself between tasks. */
+void osib_files_snapshot_take(osib_kit_snapshot *s, const char *const *paths, int n);
 
 /* How many files differ between two snapshots; what gets the first. */
 int osib_kit_snapshot_diff(const osib_kit_snapshot *before, const osib_kit_snapshot *after, char *what, size_t cap);

@@ -138,6 +138,49 @@ double osib_report_median_wall(const osib_report *r, const char *case_id, const 
     return NAN;
 }
 
+int osib_compliant_suite(const char *suite)
+{
+    static const char *const scopes[] = {"oracle", "perf", "perf-tti", "budget", NULL};
+    for (int i = 0; scopes[i]; i++)
+        if (strcmp(suite, scopes[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int osib_report_compliant(const osib_report *r, char *why, size_t cap)
+{
+    size_t len = 0;
+    why[0] = '\0';
+#define WHY(...)                                                                                                       \
+    do {                                                                                                               \
+        if (len < cap) {                                                                                               \
+            int n_ = snprintf(why + len, cap - len, "%s", len ? "; " : "");                                            \
+            len += n_ > 0 ? (size_t)n_ : 0;                                                                            \
+        }                                                                                                              \
+        if (len < cap) {                                                                                               \
+            int n_ = snprintf(why + len, cap - len, __VA_ARGS__);                                                      \
+            len += n_ > 0 ? (size_t)n_ : 0;                                                                            \
+        }                                                                                                              \
+    } while (0)
+    if (!r->conformant)
+        WHY("NON-CONFORMANT");
+    size_t clen = strlen(r->kit_commit);
+    if (clen >= 6 && strcmp(r->kit_commit + clen - 6, "-dirty") == 0)
+        WHY("a modified kit (commit %s)", r->kit_commit);
+    if (r->seed_chosen)
+        WHY("--seed chose the inputs");
+    if (r->operators_chosen)
+        WHY("--ops chose the operators");
+    if (r->repeat < OSIB_COMPLIANT_REPEAT)
+        WHY("%d timed repetition%s (at least %d)", r->repeat, r->repeat == 1 ? "" : "s", OSIB_COMPLIANT_REPEAT);
+    if (!r->suite[0])
+        WHY("cases named one by one (a whole suite: oracle, perf, perf-tti or budget)");
+    else if (!osib_compliant_suite(r->suite))
+        WHY("suite %s (a whole suite: oracle, perf, perf-tti or budget)", r->suite);
+#undef WHY
+    return len == 0;
+}
+
 int osib_report_has_budgets(const osib_report *r)
 {
     for (int i = 0; i < r->ncases; i++)
@@ -184,6 +227,17 @@ static void ops_list(osib_text *t, const int *ops)
     osib_text_printf(t, "]");
 }
 
+/* "  files:" and a {path, sha256} line per file. */
+static void file_list(osib_text *t, const osib_kit_file_record *files, int n)
+{
+    osib_text_printf(t, n ? "  files:\n" : "  files: []\n");
+    for (int i = 0; i < n; i++) {
+        osib_text_printf(t, "    - {path: ");
+        osib_text_yaml_string(t, files[i].path);
+        osib_text_printf(t, ", sha256: %s}\n", files[i].sha256);
+    }
+}
+
 static void yaml_body(const osib_report *r, osib_text *t)
 {
     osib_text_printf(t, "osib_report: %d\n", OSIB_REPORT_VERSION);
@@ -195,12 +249,7 @@ static void yaml_body(const osib_report *r, osib_text *t)
     kv_str(t, "  ", "spec_version", r->spec_version);
     osib_text_printf(t, "  protocol: 1\n");
     kv_str(t, "  ", "oracle_manifest_sha256", r->oracle_manifest_sha256);
-    osib_text_printf(t, r->nkit_files ? "  files:\n" : "  files: []\n");
-    for (int i = 0; i < r->nkit_files; i++) {
-        osib_text_printf(t, "    - {path: ");
-        osib_text_yaml_string(t, r->kit_files[i].path);
-        osib_text_printf(t, ", sha256: %s}\n", r->kit_files[i].sha256);
-    }
+    file_list(t, r->kit_files, r->nkit_files);
     osib_text_printf(t, "implementation:\n");
     kv_str(t, "  ", "name", r->impl_name);
     kv_str(t, "  ", "version", r->impl_version);
@@ -215,11 +264,17 @@ static void yaml_body(const osib_report *r, osib_text *t)
     kv_str(t, "  ", "operators", r->operators);
     kv_num(t, "  ", "price_per_hour_usd", r->price_per_hour_usd);
     kv_str(t, "  ", "hardware_notes", r->impl_notes);
+    kv_str(t, "  ", "capabilities", r->capabilities);
+    file_list(t, r->impl_files, r->nimpl_files);
     osib_text_printf(t, "run:\n");
     kv_str(t, "  ", "started_utc", r->started_utc);
     kv_str(t, "  ", "finished_utc", r->finished_utc);
     kv_str(t, "  ", "command_line", r->command_line);
     osib_text_printf(t, "  seed: %llu\n", r->seed);
+    osib_text_printf(t, "  seed_chosen: %s\n", r->seed_chosen ? "true" : "false");
+    osib_text_printf(t, "  operators_chosen: %s\n", r->operators_chosen ? "true" : "false");
+    kv_str(t, "  ", "suite", r->suite);
+    kv_str(t, "  ", "cases_left_out", r->cases_left_out);
     osib_text_printf(t, "  repeat: %d\n", r->repeat);
     osib_text_printf(t, "  forced: %s\n", r->forced ? "true" : "false");
     kv_num(t, "  ", "bandwidth_gbs", r->bandwidth_gbs);
@@ -471,6 +526,23 @@ static osib_status read_ops(const osib_ynode *map, const char *key, int *ops, os
 }
 
 /* The whole file, a regular file of at most OSIB_YAML_MAX_BYTES. */
+/* A "files:" list of {path, sha256}; at most max are kept. */
+static osib_status read_files(const osib_ynode *sec, osib_kit_file_record *files, int max, int *count, osib_err *err)
+{
+    osib_ynode list, item;
+    size_t n;
+    osib_status st = osib_ymap_get(sec, "files", 1, &list, err);
+    if (st != OSIB_OK || (st = osib_yseq_len(&list, &n, err)) != OSIB_OK)
+        return st;
+    *count = 0;
+    for (size_t i = 0; i < n && i < (size_t)max; i++, (*count)++)
+        if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK ||
+            (st = get_str(&item, "path", files[i].path, sizeof files[i].path, err)) != OSIB_OK ||
+            (st = get_str(&item, "sha256", files[i].sha256, sizeof files[i].sha256, err)) != OSIB_OK)
+            return st;
+    return OSIB_OK;
+}
+
 static osib_status read_whole(const char *path, char **buf, size_t *len, osib_err *err)
 {
     *buf = NULL;
@@ -528,6 +600,7 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
     if (st != OSIB_OK)
         return st;
     osib_ynode root, sec, list, item;
+    size_t n;
     char verdict[32];
     int version = 0;
     if ((st = osib_yaml_root(&y, &root, err)) != OSIB_OK ||
@@ -551,16 +624,8 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
         (st = get_str(&sec, "spec_version", r->spec_version, sizeof r->spec_version, err)) != OSIB_OK ||
         (st = get_str(&sec, "oracle_manifest_sha256", r->oracle_manifest_sha256, sizeof r->oracle_manifest_sha256,
                       err)) != OSIB_OK ||
-        (st = osib_ymap_get(&sec, "files", 1, &list, err)) != OSIB_OK)
+        (st = read_files(&sec, r->kit_files, 80, &r->nkit_files, err)) != OSIB_OK)
         goto done;
-    size_t n;
-    if ((st = osib_yseq_len(&list, &n, err)) != OSIB_OK)
-        goto done;
-    for (size_t i = 0; i < n && i < 80; i++, r->nkit_files++)
-        if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK ||
-            (st = get_str(&item, "path", r->kit_files[i].path, sizeof r->kit_files[i].path, err)) != OSIB_OK ||
-            (st = get_str(&item, "sha256", r->kit_files[i].sha256, sizeof r->kit_files[i].sha256, err)) != OSIB_OK)
-            goto done;
 
     if ((st = osib_ymap_get(&root, "implementation", 1, &sec, err)) != OSIB_OK ||
         (st = get_str(&sec, "name", r->impl_name, sizeof r->impl_name, err)) != OSIB_OK ||
@@ -577,7 +642,9 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
         (st = get_str(&sec, "array_format", r->array_format, sizeof r->array_format, err)) != OSIB_OK ||
         (st = get_str(&sec, "operators", r->operators, sizeof r->operators, err)) != OSIB_OK ||
         (st = get_num(&sec, "price_per_hour_usd", 1, &r->price_per_hour_usd, err)) != OSIB_OK ||
-        (st = get_str(&sec, "hardware_notes", r->impl_notes, sizeof r->impl_notes, err)) != OSIB_OK)
+        (st = get_str(&sec, "hardware_notes", r->impl_notes, sizeof r->impl_notes, err)) != OSIB_OK ||
+        (st = get_str(&sec, "capabilities", r->capabilities, sizeof r->capabilities, err)) != OSIB_OK ||
+        (st = read_files(&sec, r->impl_files, OSIB_REPORT_MAX_IMPL_FILES, &r->nimpl_files, err)) != OSIB_OK)
         goto done;
     long long seed = 0;
     if ((st = osib_ymap_get(&root, "run", 1, &sec, err)) != OSIB_OK ||
@@ -585,6 +652,10 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
         (st = get_str(&sec, "finished_utc", r->finished_utc, sizeof r->finished_utc, err)) != OSIB_OK ||
         (st = get_str(&sec, "command_line", r->command_line, sizeof r->command_line, err)) != OSIB_OK ||
         (st = osib_ymap_int(&sec, "seed", 1, &seed, err)) != OSIB_OK ||
+        (st = osib_ymap_bool(&sec, "seed_chosen", 1, &r->seed_chosen, err)) != OSIB_OK ||
+        (st = osib_ymap_bool(&sec, "operators_chosen", 1, &r->operators_chosen, err)) != OSIB_OK ||
+        (st = get_str(&sec, "suite", r->suite, sizeof r->suite, err)) != OSIB_OK ||
+        (st = get_str(&sec, "cases_left_out", r->cases_left_out, sizeof r->cases_left_out, err)) != OSIB_OK ||
         (st = get_int(&sec, "repeat", &r->repeat, err)) != OSIB_OK ||
         (st = osib_ymap_bool(&sec, "forced", 1, &r->forced, err)) != OSIB_OK ||
         (st = get_num(&sec, "bandwidth_gbs", 1, &r->bandwidth_gbs, err)) != OSIB_OK ||

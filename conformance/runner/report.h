@@ -25,8 +25,10 @@
 #include "osib_ops.h"
 
 /* Version of report.yaml's layout: 2 added task records, the kit's files,
- * reference records, the bandwidth's source and memory. */
-enum { OSIB_CHECK_PARAMS = 24, OSIB_REPORT_VERSION = 2 };
+ * reference records, the bandwidth's source and memory; 3 the
+ * implementation's capabilities and files and how the run was chosen
+ * (seed, operators, suite), from which compliance follows. */
+enum { OSIB_CHECK_PARAMS = 24, OSIB_REPORT_VERSION = 3, OSIB_REPORT_MAX_IMPL_FILES = 32 };
 
 typedef struct {
     char id[160];  /* gate/case/operator[/output]/measure */
@@ -121,6 +123,9 @@ typedef struct {
     char impl_manifest[512], impl_manifest_sha256[65], impl_executable[512], impl_executable_sha256[65];
     char precision[16], array_format[8], operators[128];
     double price_per_hour_usd; /* < 0: none */
+    char capabilities[192];    /* physics; dimensions; space orders, as the manifest declares them */
+    osib_kit_file_record impl_files[OSIB_REPORT_MAX_IMPL_FILES]; /* the manifest's files, hashed as the run started */
+    int nimpl_files;
     /* the kit's oracles and files, as they were when the run started */
     char oracle_manifest_sha256[65];
     osib_kit_file_record kit_files[80];
@@ -128,6 +133,10 @@ typedef struct {
     /* how */
     char started_utc[32], finished_utc[32], command_line[1024];
     unsigned long long seed;
+    int seed_chosen;           /* --seed: the inputs were not fresh */
+    int operators_chosen;      /* --ops: a subset of the manifest's operators */
+    char suite[48];            /* --suite NAME, or "" for cases named one by one */
+    char cases_left_out[1024]; /* the suite's cases outside the declared capabilities, comma-separated */
     int repeat;
     int forced;                 /* --force: run although it does not fit */
     double bandwidth_gbs;       /* <= 0: none */
@@ -180,6 +189,17 @@ void osib_report_io(const osib_report *r, const char *case_id, const char *op, d
  * none). Used by the budget tables of report.md and report.html. */
 const char *osib_report_note(const osib_report *r, const char *case_id, const char *op);
 double osib_report_median_wall(const osib_report *r, const char *case_id, const char *op);
+
+/* Whether a run is compliant (RULES.md §6): a conformant verdict from an
+ * unmodified kit, fresh inputs, every operator the manifest lists, at
+ * least OSIB_COMPLIANT_REPEAT timed repetitions, and a compliant scope
+ * (osib_compliant_suite). Returns 1, or 0 with the reasons in why
+ * ("--seed chose the inputs; 1 timed repetition (at least 5)"). */
+enum { OSIB_COMPLIANT_REPEAT = 5 };
+int osib_report_compliant(const osib_report *r, char *why, size_t cap);
+/* The suites a compliant run may certify: oracle (every oracle case the
+ * implementation's capabilities admit) and the benchmark suites. */
+int osib_compliant_suite(const char *suite);
 
 /* Whether any case of the report carries a memory budget. */
 int osib_report_has_budgets(const osib_report *r);

@@ -101,6 +101,7 @@ static const char *const style =
     "h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.2em}"
     ".verdict{display:inline-block;padding:.35em .9em;border-radius:4px;font-weight:700;font-size:1.2em;color:#fff}"
     ".conformant{background:#1a7f37}.nonconformant{background:#c62828}"
+    ".noncompliant{border-left:4px solid #b26a00;background:#fff4e5;padding:.4em .8em}"
     "table{border-collapse:collapse;margin:.6em 0;font-size:.92em}"
     "th,td{border:1px solid #d0d7de;padding:.3em .6em;text-align:left;vertical-align:top}"
     "th{background:#f3f5f7}tr.fail td{background:#fdecea}code{font-size:.95em}"
@@ -117,6 +118,14 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
     osib_text_printf(t, "<p><span id=\"verdict\" class=\"verdict %s\">%s</span> &nbsp; %zu checks, %zu failed</p>\n",
                      r->conformant ? "conformant" : "nonconformant", r->conformant ? "CONFORMANT" : "NON-CONFORMANT",
                      r->nchecks, failed);
+    char why[1024];
+    int compliant = osib_report_compliant(r, why, sizeof why);
+    if (r->conformant && !compliant) {
+        osib_text_printf(t, "<p id=\"noncompliant\" class=\"noncompliant\"><strong>Not a compliant run</strong> "
+                            "(RULES.md §6): ");
+        esc(t, why);
+        osib_text_printf(t, ". Its figures are not an OSIB result to cite.</p>\n");
+    }
 
     osib_text_printf(t, "<table id=\"summary\">\n<tr><th>implementation</th><td>");
     esc(t, r->impl_name);
@@ -126,7 +135,13 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
     esc(t, r->impl_vendor);
     osib_text_printf(t, ")</td></tr>\n<tr><th>precision class</th><td>%s, arrays in %s</td></tr>\n", r->precision,
                      r->array_format);
-    osib_text_printf(t, "<tr><th>operators</th><td>%s</td></tr>\n<tr><th>machine</th><td>", r->operators);
+    osib_text_printf(t, "<tr><th>operators</th><td>%s</td></tr>\n<tr><th>declared capabilities</th><td>", r->operators);
+    esc(t, r->capabilities);
+    osib_text_printf(t, "</td></tr>\n<tr><th>executable</th><td><code>");
+    esc(t, r->impl_executable);
+    osib_text_printf(t, "</code>, SHA-256 %.16s…%s</td></tr>\n<tr><th>machine</th><td>", r->impl_executable_sha256,
+                     r->nimpl_files ? "; the manifest's files under Implementation files"
+                                    : "; the manifest lists no files");
     esc(t, r->cpu_model);
     osib_text_printf(t, ", %d cores, %.1f GiB; ", r->cores, r->memory_gib);
     esc(t, r->caches);
@@ -144,12 +159,36 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
     esc(t, r->impl_notes);
     osib_text_printf(t, "</td></tr>\n<tr><th>kit</th><td>OSIB %s (commit %s), spec %s, protocol 1</td></tr>\n",
                      r->kit_version, r->kit_commit, r->spec_version);
-    osib_text_printf(t, "<tr><th>run</th><td>%s to %s, seed %llu, %d timed repetitions%s</td></tr>\n", r->started_utc,
-                     r->finished_utc, r->seed, r->repeat,
-                     r->forced ? ", <strong>forced</strong> past the memory estimate" : "");
+    osib_text_printf(t, "<tr><th>run</th><td>%s to %s, seed %llu%s, %d timed repetition%s%s</td></tr>\n",
+                     r->started_utc, r->finished_utc, r->seed,
+                     r->seed_chosen ? " (<strong>chosen</strong> with --seed)" : " (fresh)", r->repeat,
+                     r->repeat == 1 ? "" : "s", r->forced ? ", <strong>forced</strong> past the memory estimate" : "");
+    osib_text_printf(t, "<tr><th>scope</th><td>%s", r->suite[0] ? "suite " : "cases named one by one");
+    esc(t, r->suite);
+    osib_text_printf(t, "%s%s", r->operators_chosen ? "; operators <strong>chosen</strong> with --ops" : "",
+                     r->cases_left_out[0] ? "; left out as outside the declared capabilities: " : "");
+    esc(t, r->cases_left_out);
+    osib_text_printf(t, "</td></tr>\n");
+    if (r->conformant) {
+        osib_text_printf(t, "<tr><th>compliance</th><td id=\"compliance\">%s",
+                         compliant ? "a compliant run (RULES.md §6)" : "<strong>not compliant</strong>: ");
+        esc(t, compliant ? "" : why);
+        osib_text_printf(t, "</td></tr>\n");
+    }
     osib_text_printf(t, "<tr><th>command line</th><td><code>");
     esc(t, r->command_line);
     osib_text_printf(t, "</code></td></tr>\n</table>\n");
+    if (r->nimpl_files) {
+        osib_text_printf(t, "<h2>Implementation files</h2>\n<p class=\"muted\">As the manifest lists them, hashed "
+                            "when the run started and checked unchanged when it ended.</p>\n<table id=\"impl-files\">"
+                            "\n<tr><th>file</th><th>SHA-256</th></tr>\n");
+        for (int i = 0; i < r->nimpl_files; i++) {
+            osib_text_printf(t, "<tr><td><code>");
+            esc(t, r->impl_files[i].path);
+            osib_text_printf(t, "</code></td><td><code>%s</code></td></tr>\n", r->impl_files[i].sha256);
+        }
+        osib_text_printf(t, "</table>\n");
+    }
     osib_text_printf(t, "<h2>Cases</h2>\n<table id=\"cases\">\n<tr><th>case</th><th>physics</th><th>kind</th>"
                         "<th>operators certified</th><th>judged beyond the oracle by</th></tr>\n");
     for (int i = 0; i < r->ncases; i++) {
@@ -269,9 +308,11 @@ osib_status osib_report_html(const osib_report *r, const char *dir, osib_text *t
     }
 
     osib_text_printf(t,
-                     "<h2>Adjointness, linearity and Taylor tests</h2>\n<p class=\"muted\">On fresh random inputs "
+                     "<h2>Adjointness, linearity and Taylor tests</h2>\n<p class=\"muted\">On %s "
                      "(seed %llu).</p>\n<table id=\"dot-tests\">\n<tr><th>check</th><th>value</th><th>limit</th>"
                      "<th>result</th><th>note</th></tr>\n",
+                     r->seed_chosen ? "random inputs from the seed chosen with --seed, not fresh ones"
+                                    : "fresh random inputs",
                      r->seed);
     for (size_t i = 0; i < r->nchecks; i++) {
         const char *g = r->checks[i].gate;

@@ -82,10 +82,21 @@ void osib_report_markdown(const osib_report *r, osib_text *t)
     osib_text_printf(t, "# OSIB certification report %s\n\n", r->report_id);
     osib_text_printf(t, "**Verdict: %s**", r->conformant ? "CONFORMANT" : "NON-CONFORMANT");
     osib_text_printf(t, " — %zu checks, %zu failed.\n\n", r->nchecks, osib_report_failures(r));
+    char why[1024];
+    int compliant = osib_report_compliant(r, why, sizeof why);
+    if (r->conformant && !compliant)
+        osib_text_printf(
+            t, "**Not a compliant run** (RULES.md §6): %s. Its figures are not an OSIB result to cite.\n\n", why);
     osib_text_printf(t, "| | |\n|---|---|\n");
     osib_text_printf(t, "| implementation | %s %s (%s) |\n", r->impl_name, r->impl_version, r->impl_vendor);
     osib_text_printf(t, "| precision class | %s, arrays in %s |\n", r->precision, r->array_format);
     osib_text_printf(t, "| operators | %s |\n", r->operators);
+    osib_text_printf(t, "| declared capabilities | %s |\n", r->capabilities);
+    osib_text_printf(t, "| executable | ");
+    code_span(t, r->impl_executable);
+    osib_text_printf(t, ", SHA-256 %.16s…%s |\n", r->impl_executable_sha256,
+                     r->nimpl_files ? "; the manifest's files under Implementation files"
+                                    : "; the manifest lists no files");
     osib_text_printf(t, "| machine | %s, %d cores, %.1f GiB; %s; %s |\n", r->cpu_model, r->cores, r->memory_gib,
                      r->caches, r->os);
     if (r->bandwidth_gbs > 0)
@@ -96,12 +107,31 @@ void osib_report_markdown(const osib_report *r, osib_text *t)
         osib_text_printf(t, "| GPU | %s |\n", r->gpu);
     osib_text_printf(t, "| kit | OSIB %s (commit %s), spec %s, protocol 1 |\n", r->kit_version, r->kit_commit,
                      r->spec_version);
-    osib_text_printf(t, "| run | %s to %s, seed %llu, %d timed repetitions%s |\n", r->started_utc, r->finished_utc,
-                     r->seed, r->repeat, r->forced ? ", **forced** past the memory estimate" : "");
+    osib_text_printf(t, "| run | %s to %s, seed %llu%s, %d timed repetition%s%s |\n", r->started_utc, r->finished_utc,
+                     r->seed, r->seed_chosen ? " (**chosen** with --seed)" : " (fresh)", r->repeat,
+                     r->repeat == 1 ? "" : "s", r->forced ? ", **forced** past the memory estimate" : "");
+    osib_text_printf(t, "| scope | %s%s%s%s%s |\n", r->suite[0] ? "suite " : "cases named one by one", r->suite,
+                     r->operators_chosen ? "; operators **chosen** with --ops" : "",
+                     r->cases_left_out[0] ? "; left out as outside the declared capabilities: " : "",
+                     r->cases_left_out);
+    if (r->conformant)
+        osib_text_printf(t, "| compliance | %s%s |\n",
+                         compliant ? "a compliant run (RULES.md §6)" : "**not compliant**: ", compliant ? "" : why);
     osib_text_printf(t, "| command line | ");
     code_span(t, r->command_line);
     osib_text_printf(t, " |\n\n");
 
+    if (r->nimpl_files) {
+        osib_text_printf(t, "## Implementation files\n\nAs the manifest lists them, hashed when the run started and "
+                            "checked unchanged when it ended (`kit/impl-files/unchanged`).\n\n| file | SHA-256 |\n"
+                            "|---|---|\n");
+        for (int i = 0; i < r->nimpl_files; i++) {
+            osib_text_printf(t, "| ");
+            code_span(t, r->impl_files[i].path);
+            osib_text_printf(t, " | `%s` |\n", r->impl_files[i].sha256);
+        }
+        osib_text_printf(t, "\n");
+    }
     osib_text_printf(t, "## Cases\n\n| case | physics | kind | operators certified | judged beyond the oracle by |\n"
                         "|---|---|---|---|---|\n");
     for (int i = 0; i < r->ncases; i++)
@@ -223,8 +253,10 @@ void osib_report_markdown(const osib_report *r, osib_text *t)
     }
 
     osib_text_printf(t,
-                     "## Adjointness, linearity and Taylor tests\n\nOn fresh random inputs (seed %llu).\n\n"
+                     "## Adjointness, linearity and Taylor tests\n\nOn %s (seed %llu).\n\n"
                      "| check | value | limit | result |\n|---|---|---|---|\n",
+                     r->seed_chosen ? "random inputs from the seed chosen with --seed, not fresh ones"
+                                    : "fresh random inputs",
                      r->seed);
     for (size_t i = 0; i < r->nchecks; i++) {
         const osib_check *k = &r->checks[i];

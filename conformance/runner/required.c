@@ -107,6 +107,8 @@ osib_status osib_required_checks(const osib_required_case *cases, int ncases, in
     }
     if (st == OSIB_OK)
         st = add(out, err, "kit/files/unchanged");
+    if (st == OSIB_OK)
+        st = add(out, err, "kit/impl-files/unchanged");
     if (st != OSIB_OK)
         osib_required_free(out);
     return st;

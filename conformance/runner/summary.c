@@ -10,7 +10,9 @@
 
 typedef struct {
     char report_id[17], impl[160], hardware[400], precision[16], verdict[24], case_id[64], physics[32];
-    char op[64]; /* one operator, or every operator a non-conformant row's report certified */
+    char spec_version[32], repetitions[16];
+    char compliance[1100]; /* "yes", "no: why" (RULES.md §6), or a refuted report's first problem */
+    char op[64];           /* one operator, or every operator a non-conformant row's report certified */
     int has_numbers;
     double wall_s, spread_pct, gpts_wall, gpts_compute, roofline_wall, roofline_pct, peak_gib, cost_per_shot;
 } row;
@@ -29,8 +31,17 @@ static int compare_rows(const void *a, const void *b)
     return (x->gpts_wall < y->gpts_wall) - (x->gpts_wall > y->gpts_wall);
 }
 
-static void fill_common(row *w, const osib_report *r, const char *verdict)
+static void fill_common(row *w, const osib_report *r, const char *verdict, const char *refuted_why)
 {
+    char why[1024];
+    snprintf(w->spec_version, sizeof w->spec_version, "%s", r->spec_version);
+    snprintf(w->repetitions, sizeof w->repetitions, "%d", r->repeat);
+    if (refuted_why)
+        snprintf(w->compliance, sizeof w->compliance, "refuted: %s", refuted_why);
+    else if (osib_report_compliant(r, why, sizeof why))
+        snprintf(w->compliance, sizeof w->compliance, "yes");
+    else
+        snprintf(w->compliance, sizeof w->compliance, "no: %s", why);
     snprintf(w->report_id, sizeof w->report_id, "%s", r->report_id);
     snprintf(w->impl, sizeof w->impl, "%s %s", r->impl_name, r->impl_version);
     snprintf(w->hardware, sizeof w->hardware, "%s, %d cores, %s, %.3g GB/s%s%s", r->cpu_model, r->cores, r->caches,
@@ -96,6 +107,9 @@ static void print_rows(const row *rows, size_t n, osib_summary_format format, FI
                                        "hardware",
                                        "precision",
                                        "verdict",
+                                       "compliance",
+                                       "spec",
+                                       "repetitions",
                                        "median wall s",
                                        "spread %",
                                        "GPts/s (wall)",
@@ -136,6 +150,9 @@ static void print_rows(const row *rows, size_t n, osib_summary_format format, FI
                                w->hardware,
                                w->precision,
                                w->verdict,
+                               w->compliance,
+                               w->spec_version,
+                               w->repetitions,
                                fmt(w->wall_s, w->has_numbers, format, a, sizeof a),
                                fmt(w->spread_pct, w->has_numbers, format, b, sizeof b),
                                fmt(w->gpts_wall, w->has_numbers, format, c, sizeof c),
@@ -146,8 +163,15 @@ static void print_rows(const row *rows, size_t n, osib_summary_format format, FI
                                fmt(w->cost_per_shot, w->has_numbers, format, h, sizeof h),
                                w->report_id};
         if (format == OSIB_SUMMARY_MARKDOWN) {
-            for (int i = 0; i < ncol; i++)
-                fprintf(out, "| %s ", cells[i]);
+            for (int i = 0; i < ncol; i++) {
+                fputs("| ", out);
+                for (const char *ch = cells[i]; *ch; ch++) /* a bar or a newline would end the cell */
+                    if (*ch == '|')
+                        fputs("\\|", out);
+                    else
+                        fputc(*ch == '\n' ? ' ' : *ch, out);
+                fputc(' ', out);
+            }
             fprintf(out, "|\n");
         } else if (format == OSIB_SUMMARY_CSV) {
             for (int i = 0; i < ncol; i++)
@@ -155,7 +179,7 @@ static void print_rows(const row *rows, size_t n, osib_summary_format format, FI
         } else {
             fprintf(out, "<tr>");
             for (int i = 0; i < ncol; i++) {
-                fprintf(out, i >= 7 && i <= 14 ? "<td class=\"num\">" : "<td>"); /* the numbers */
+                fprintf(out, i >= 9 && i <= 17 ? "<td class=\"num\">" : "<td>"); /* the numbers */
                 html_text(out, cells[i]);
                 fprintf(out, "</td>");
             }
@@ -166,7 +190,21 @@ static void print_rows(const row *rows, size_t n, osib_summary_format format, FI
         fprintf(out, "</table>\n<p>Only conformant results carry numbers, every timed repetition validated on fresh "
                      "inputs. GPts/s from the spec's cost model: wall time measured by the runner, compute time "
                      "reported by the implementation; spread: (slowest - fastest) / median wall time; peak memory of "
-                     "the implementation's whole process tree.</p>\n</body></html>\n");
+                     "the implementation's whole process tree. Compliance: whether the run is one RULES.md §6 lets "
+                     "you cite (no --seed, no --ops, at least 5 repetitions, a whole suite, an unmodified kit), and "
+                     "if not, why.</p>\n</body></html>\n");
+}
+
+/* The first "REFUTED ..." line of osib verify's output, without the word. */
+static void first_problem(const char *said, char *out, size_t cap)
+{
+    snprintf(out, cap, "osib verify found a problem");
+    const char *p = said ? strstr(said, "REFUTED ") : NULL;
+    if (!p)
+        return;
+    p += 8;
+    size_t n = strcspn(p, "\n");
+    snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), p);
 }
 
 osib_status osib_summarize(char *const *dirs, int ndirs, int verify, const char *kit_root, osib_summary_format format,
@@ -184,12 +222,18 @@ osib_status osib_summarize(char *const *dirs, int ndirs, int verify, const char 
             break;
         const char *verdict = r.conformant ? "CONFORMANT" : "NON-CONFORMANT";
         int numbers = r.conformant;
+        char refuted_why[1024] = "";
         if (verify) {
             osib_verify_result vr;
-            FILE *sink = fopen("/dev/null", "w");
+            char *said = NULL;
+            size_t said_len = 0;
+            FILE *sink = open_memstream(&said, &said_len);
             st = osib_verify(dirs[i], kit_root, sink ? sink : stderr, &vr, err);
             if (sink)
                 fclose(sink);
+            if (st == OSIB_OK && !vr.confirmed)
+                first_problem(said, refuted_why, sizeof refuted_why);
+            free(said);
             if (st != OSIB_OK) {
                 osib_report_free(&r);
                 break;
@@ -213,7 +257,7 @@ osib_status osib_summarize(char *const *dirs, int ndirs, int verify, const char 
             }
             row *w = &rows[n++];
             memset(w, 0, sizeof *w);
-            fill_common(w, &r, verdict);
+            fill_common(w, &r, verdict, refuted_why[0] ? refuted_why : NULL);
             if (numbers) {
                 const osib_timing *t = &r.timings[k];
                 snprintf(w->case_id, sizeof w->case_id, "%s", t->case_id);

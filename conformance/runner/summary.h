@@ -4,9 +4,12 @@
  *
  * One row per case and operator of each CONFORMANT report, with the
  * spec's throughput (GPts/s from the runner's wall time and from the
- * reported compute time), % of roofline and cost per shot; one row per
- * case of each NON-CONFORMANT (or, with verification, REFUTED) report,
- * without numbers. Rows are sorted by case, operator, then throughput.
+ * reported compute time), % of roofline, spread and cost per shot; one
+ * row per case of each NON-CONFORMANT (or, with verification, REFUTED)
+ * report, without numbers. Every row says its physics, spec version,
+ * repetitions and compliance (RULES.md §6: "yes", or "no: " and why; a
+ * refuted row gives verify's first problem). Rows are sorted by case,
+ * operator, then throughput.
  */
 #ifndef OSIB_SUMMARY_H
 #define OSIB_SUMMARY_H

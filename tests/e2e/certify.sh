@@ -99,3 +99,64 @@ check "osib verify confirms the raw report" "$OSIB" verify "$TMP/raw"
 check "osib-cpu is CONFORMANT (float32) on the smoke suite" "$OSIB" certify --impl reference/cpu/impl.yaml \
     --suite smoke --repeat 2 --out "$TMP/cpu"
 check "osib verify confirms the osib-cpu report" "$OSIB" verify "$TMP/cpu"
+
+# --- what the manifest declares: capabilities and files (protocol.md §1) -----
+# A 2D, space order 4, acoustic-only wrapper around osib-cpu that names its
+# script under files. --suite oracle runs the oracle cases it can and lists the
+# others; its script's hash is in the report; a compliant run when the kit is
+# unmodified (RULES.md §6), else one whose only fault is the modified kit.
+mkdir -p "$TMP/impl2d"
+cat >"$TMP/impl2d/run.sh" <<SH
+#!/bin/sh
+exec "$PWD/$BIN/osib-cpu" protocol "\$1"
+SH
+chmod +x "$TMP/impl2d/run.sh"
+cat >"$TMP/impl2d/impl.yaml" <<YAML
+osib_impl: 1
+name: osib-cpu-2d
+version: "1"
+vendor: test
+command: ["{impl_dir}/run.sh", "{request}"]
+files: [run.sh]
+operators: [forward, adjoint]
+physics: [acoustic-iso]
+dimensions: [2]
+space_orders: [4]
+precision: float32
+YAML
+check "a 2D so 4 implementation certifies --suite oracle within its capabilities" "$OSIB" certify \
+    --impl "$TMP/impl2d/impl.yaml" --suite oracle --out "$TMP/cap"
+ran=$(sed -n 's/^  - id: \(acoustic-.*\)/\1/p' "$TMP/cap/report.yaml" | tr '\n' ' ')
+if [ "$ran" = "acoustic-2d-layers-so4 acoustic-2d-marmousi2-so4 " ]; then ok "it ran the 2D so 4 oracle cases only"
+else not_ok "it ran the 2D so 4 oracle cases only ($ran)"; fi
+if grep -q '^  cases_left_out: "acoustic-2d-dipping-so8, acoustic-2d-layers-so8, acoustic-3d-layers-so16, .*tti-3d-layers-so8"' "$TMP/cap/report.yaml" &&
+    grep -q '| scope | suite oracle; left out as outside the declared capabilities: acoustic-2d-dipping-so8' "$TMP/cap/report.md"; then
+    ok "the report lists the suite's cases outside the capabilities"
+else not_ok "the report lists the suite's cases outside the capabilities"; fi
+sha=$(sha256sum "$TMP/impl2d/run.sh" | cut -d' ' -f1)
+if grep -q "path: \"$TMP/impl2d/run.sh\", sha256: $sha" "$TMP/cap/report.yaml" && grep -q "$sha" "$TMP/cap/report.md"; then
+    ok "the implementation's script is hashed into report.yaml and report.md"
+else not_ok "the implementation's script is hashed into the report"; fi
+if git diff --quiet HEAD -- 2>/dev/null; then
+    want='| compliance | a compliant run (RULES.md §6) |'
+else want='| compliance | **not compliant**: a modified kit (commit '; fi
+if grep -qF "$want" "$TMP/cap/report.md"; then ok "report.md judges compliance (kit $(git diff --quiet HEAD -- && echo clean || echo modified))"
+else not_ok "report.md judges compliance"; grep compliance "$TMP/cap/report.md" | sed 's/^/#   /'; fi
+check "osib verify confirms the report" "$OSIB" verify "$TMP/cap"
+expect_fail "a case named outside the capabilities is refused" 2 "is 3D, which $TMP/impl2d/impl.yaml does not list under dimensions" \
+    "$OSIB" certify --impl "$TMP/impl2d/impl.yaml" --case acoustic-3d-layers-so8 --out "$TMP/x4"
+expect_fail "a suite with nothing inside the capabilities is refused" 2 "no case of suite \"tti\" is within what the manifest declares" \
+    "$OSIB" certify --impl "$TMP/impl2d/impl.yaml" --suite tti --out "$TMP/x5"
+
+# An implementation that rewrites a file it is made of during the run fails
+# kit/impl-files/unchanged: it could tell its tasks apart.
+sed -i 's|^exec |echo x >>"$(dirname "$0")/state.txt"; exec |' "$TMP/impl2d/run.sh"
+echo start >"$TMP/impl2d/state.txt"
+sed -i 's/^files: \[run.sh\]/files: [run.sh, state.txt]/' "$TMP/impl2d/impl.yaml"
+"$OSIB" certify --impl "$TMP/impl2d/impl.yaml" --case acoustic-2d-layers-so4 --ops forward --repeat 1 \
+    --out "$TMP/selfmod" >/dev/null 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -A8 'id: kit/impl-files/unchanged' "$TMP/selfmod/report.yaml" | grep -q 'passed: false' &&
+    grep -q "state.txt changed during the run" "$TMP/selfmod/report.yaml"; then
+    ok "an implementation that rewrites its own files is NON-CONFORMANT (kit/impl-files/unchanged)"
+else not_ok "an implementation that rewrites its own files is NON-CONFORMANT (exit $rc)"; fi

@@ -27,6 +27,18 @@ else not_ok "the verdict reads CONFORMANT"; fi
 if grep -q '<th>command line</th><td><code>osib certify --impl reference/simple/impl.yaml --case acoustic-2d-layers-so4' "$TMP/dom.html"; then
     ok "the rendered page shows the command line"
 else not_ok "the rendered page shows the command line"; fi
+# A run with --ops and one repetition is not compliant (RULES.md §6): the page says so
+# under the verdict, with why, and shows what the manifest declares.
+if grep -q 'id="noncompliant"[^>]*><strong>Not a compliant run</strong>.*--ops chose the operators; 1 timed repetition (at least 5); cases named one by one' "$TMP/dom.html"; then
+    ok "the page marks a run with --ops, one repetition and named cases not compliant, and says why"
+else not_ok "the page marks the run not compliant, and says why"; grep -o 'id="noncompliant".\{0,300\}' "$TMP/dom.html" | sed 's/^/#   /'; fi
+if grep -q '<th>declared capabilities</th><td>acoustic-iso, acoustic-tti; 2D, 3D; space orders 2, 4, 6, 8, 10, 12, 14, 16</td>' "$TMP/dom.html"; then
+    ok "the page shows the declared capabilities"
+else not_ok "the page shows the declared capabilities"; fi
+browse --window-size=1280,700 --screenshot="$TMP/top.png" "file://$TMP/ok/report.html" >/dev/null
+banner=$(python3 tests/support/png_colour.py "$TMP/top.png" 255 244 229 2>&1)
+if [ "${banner:-0}" -gt 5000 ] 2>/dev/null; then ok "the screenshot paints the not-compliant banner ($banner pixels of its colour)"
+else not_ok "the screenshot paints the not-compliant banner ($banner)"; fi
 images=$(grep -o '<img [^>]*src="data:image/png;base64,' "$TMP/dom.html" | wc -l)
 figures=$(grep -c '^  - {base:' "$TMP/ok/report.yaml")
 if [ "$images" -ge 5 ] && [ "$images" -eq "$figures" ]; then ok "every figure is embedded ($images)"
@@ -51,11 +63,15 @@ else not_ok "a non-conformant page shows its failed checks and no timings"; fi
 check "summarize writes a CSV file" test -s "$TMP/all.csv"
 rows=$(grep -c '"CONFORMANT"' "$TMP/all.csv")
 check "one CONFORMANT row per timed operator (3)" test "$rows" -eq 3
-if grep '"CONFORMANT"' "$TMP/all.csv" | awk -F'","' '$10 + 0 <= 0 || $11 + 0 <= 0 || $14 + 0 <= 0 { bad = 1 } END { exit bad }'; then
+if grep '"CONFORMANT"' "$TMP/all.csv" | awk -F'","' '$13 + 0 <= 0 || $14 + 0 <= 0 || $17 + 0 <= 0 { bad = 1 } END { exit bad }'; then
     ok "conformant rows carry positive GPts/s and peak memory"
 else not_ok "conformant rows carry positive GPts/s and peak memory"; fi
-if grep -q '"NON-CONFORMANT","","","","",' "$TMP/all.csv"; then ok "the non-conformant row carries no numbers"
+if grep -q '"NON-CONFORMANT","no: NON-CONFORMANT[^"]*","[^"]*","1","","","",' "$TMP/all.csv"; then ok "the non-conformant row carries no numbers"
 else not_ok "the non-conformant row carries no numbers"; fi
+spec=$(cat spec/VERSION)
+if [ "$(grep -c "\"CONFORMANT\",\"no: [^\"]*--ops chose the operators; 1 timed repetition (at least 5)[^\"]*\",\"$spec\",\"1\"," "$TMP/all.csv")" -eq 3 ]; then
+    ok "each conformant row says it is not compliant and why, with the spec version ($spec) and repetitions"
+else not_ok "each conformant row gives compliance, spec version and repetitions"; sed 's/^/#   /' "$TMP/all.csv"; fi
 md=$("$OSIB" summarize "$TMP/ok" "$TMP/bad")
 case "$md" in "| case | physics | operator |"*"| acoustic-2d-layers-so4 | acoustic-iso | adjoint |"*) ok "Markdown table on stdout, sorted, with the physics" ;;
 *) not_ok "Markdown table on stdout, sorted, with the physics" ;; esac
@@ -71,9 +87,9 @@ cp -r "$TMP/ok" "$TMP/edited"
 sed -i 's/^\(    gpts_wall: \)[0-9.e+-]*/\1999/' "$TMP/edited/report.yaml"
 check "the edit changed the report" grep -q 'gpts_wall: 999' "$TMP/edited/report.yaml"
 v=$("$OSIB" summarize --verify --format csv "$TMP/ok" "$TMP/edited")
-if [ "$(printf '%s\n' "$v" | grep -c '"REFUTED","","","","",')" -ge 1 ] &&
+if [ "$(printf '%s\n' "$v" | grep -c '"REFUTED","refuted: report.yaml: its body hashes to [0-9a-f]*, not to its id[^"]*","[^"]*","1","","",')" -ge 1 ] &&
     [ "$(printf '%s\n' "$v" | grep -c '"CONFORMANT"')" -eq 3 ] && ! printf '%s' "$v" | grep -q '"999"'; then
-    ok "--verify keeps the honest report and strips the edited one's numbers"
-else not_ok "--verify keeps the honest report and strips the edited one's numbers"; fi
+    ok "--verify keeps the honest report, strips the edited one's numbers and says why it is refuted"
+else not_ok "--verify keeps the honest report, strips the edited one's numbers and says why"; printf '%s\n' "$v" | sed 's/^/#   /'; fi
 expect_fail "summarize a directory with no report" 4 "report.yaml" "$OSIB" summarize "$TMP"
 expect_fail "summarize with an unknown format" 2 "md, csv or html" "$OSIB" summarize --format xls "$TMP/ok"
