@@ -12,9 +12,26 @@ static const char *const plot_usage =
     "usage: osib plot shot FILE.h5 --out OUT.png|OUT.svg [--dataset PATH] [--clip C]\n"
     "\n"
     "Draw a shot record (time down, receivers across) from an oracle or output\n"
-    "file. PATH defaults to /outputs/forward_data; receiver positions come from\n"
-    "/inputs/rec_coords when present, dt from the file's dt_ms attribute.\n"
-    "C sets the colour scale to +-C (default: 99th percentile of |d|).\n";
+    "file. PATH defaults to /outputs/forward_data; any nt x nrec array will do\n"
+    "(born_data, adjoint_data, observed_data), not a model-shaped one such as\n"
+    "gradient or born_adjoint_image. Receivers along a line (2D cases) are drawn\n"
+    "at their x in metres from /inputs/rec_coords; a 3D carpet by receiver\n"
+    "number, row by row. dt comes from the file's dt_ms attribute. C sets the\n"
+    "colour scale to +-C (default: 99th percentile of |d|).\n";
+
+/* The arrays shaped like the model (acoustic.md §11): drawing one as a shot
+ * record would put depth on the time axis. */
+static int model_shaped(const char *dataset)
+{
+    static const char *const names[] = {"vp",    "dm",  "gradient", "born_adjoint_image", "epsilon", "delta",
+                                        "theta", "phi", NULL};
+    const char *base = strrchr(dataset, '/');
+    base = base ? base + 1 : dataset;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(base, names[i]) == 0)
+            return 1;
+    return 0;
+}
 
 int cmd_plot(int argc, char **argv)
 {
@@ -59,6 +76,9 @@ int cmd_plot(int argc, char **argv)
         st = osib_h5_shape(&f, dataset, &rank, dims, &err);
     if (st == OSIB_OK && rank != 2)
         st = osib_fail(&err, OSIB_E_DATA, "%s: %s is not a 2D (time x trace) array", file, dataset);
+    if (st == OSIB_OK && model_shaped(dataset))
+        st = osib_fail(&err, OSIB_E_DATA, "%s: %s is model-shaped (space, not time x receiver): not a shot record",
+                       file, dataset);
     if (st == OSIB_OK)
         st = osib_h5_read_alloc(&f, dataset, 2, dims, &data, &err);
     if (st == OSIB_OK && osib_h5_get_attr_double(&f, "/", "dt_ms", &dt_ms, NULL) != OSIB_OK)
@@ -68,10 +88,13 @@ int cmd_plot(int argc, char **argv)
         int crank;
         size_t cdims[OSIB_MAX_RANK];
         if (osib_h5_shape(&f, "/inputs/rec_coords", &crank, cdims, NULL) == OSIB_OK && crank == 2 &&
-            cdims[0] == dims[1] && osib_h5_read_alloc(&f, "/inputs/rec_coords", 2, cdims, &coords, NULL) == OSIB_OK) {
+            cdims[0] == dims[1] && cdims[1] >= 1 && cdims[1] <= 3 &&
+            osib_h5_read_alloc(&f, "/inputs/rec_coords", 2, cdims, &coords, NULL) == OSIB_OK) {
             x = malloc(dims[1] * sizeof *x);
-            for (size_t r = 0; x && r < dims[1]; r++)
-                x[r] = coords[r * cdims[1]];
+            if (x && !osib_receiver_line_x(coords, dims[1], (int)cdims[1], x)) {
+                free(x); /* a carpet: numbered */
+                x = NULL;
+            }
         }
     }
     osib_h5_close(&f, NULL);

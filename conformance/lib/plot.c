@@ -122,6 +122,8 @@ static osib_status render_both(const char *out_base, int width, int height, cons
  * Shot records
  * ------------------------------------------------------------------------- */
 
+static void trace_axis(const double *trace_x_m, size_t ntrace, double *x0, double *dx, const char **label);
+
 osib_status osib_plot_shot(const osib_shot_plot *p, osib_err *err)
 {
     if (p->nt == 0 || p->ntrace == 0)
@@ -136,15 +138,14 @@ osib_status osib_plot_shot(const osib_shot_plot *p, osib_err *err)
     double clip = p->clip > 0.0 ? p->clip : osib_abs_quantile(p->data, p->nt * p->ntrace, 0.99);
     if (!(clip > 0.0))
         clip = 1.0;
-    double x0 = p->trace_x_m ? p->trace_x_m[0] : 0.0;
-    double dx = (p->trace_x_m && p->ntrace > 1) ? (p->trace_x_m[p->ntrace - 1] - x0) / (double)(p->ntrace - 1) : 1.0;
-    if (dx == 0.0)
-        dx = 1.0;
+    double x0, dx;
+    const char *xlabel;
+    trace_axis(p->trace_x_m, p->ntrace, &x0, &dx, &xlabel);
 
     osib_text s;
     osib_text_init(&s);
     osib_text_printf(&s, "set title \"%s\" noenhanced\n", p->title ? p->title : "shot record");
-    osib_text_printf(&s, "set xlabel '%s'\nset ylabel 'time (ms)'\n", p->trace_x_m ? "receiver x (m)" : "trace");
+    osib_text_printf(&s, "set xlabel '%s'\nset ylabel 'time (ms)'\n", xlabel);
     /* time down: gnuplot ignores "reverse" on explicit ranges */
     osib_text_printf(&s, "set yrange [%.17g:%.17g]\n", ((double)p->nt - 0.5) * p->dt_ms, -0.5 * p->dt_ms);
     osib_text_printf(&s, "set xrange [%.17g:%.17g]\n", x0 - 0.5 * dx, x0 + ((double)p->ntrace - 0.5) * dx);
@@ -166,6 +167,37 @@ osib_status osib_plot_shot(const osib_shot_plot *p, osib_err *err)
     return st;
 }
 
+int osib_receiver_line_x(const double *coords_m, size_t nrec, int ndim, double *x_m)
+{
+    if (nrec < 2)
+        return 0;
+    double dx = coords_m[ndim] - coords_m[0];
+    if (!(fabs(dx) > 0.0))
+        return 0;
+    for (size_t r = 0; r < nrec; r++) {
+        double want = coords_m[0] + (double)r * dx;
+        if (fabs(coords_m[r * (size_t)ndim] - want) > 1e-6 * fabs(dx))
+            return 0;
+        for (int d = 1; d < ndim; d++)
+            if (coords_m[r * (size_t)ndim + d] != coords_m[d])
+                return 0;
+    }
+    for (size_t r = 0; r < nrec; r++)
+        x_m[r] = coords_m[r * (size_t)ndim];
+    return 1;
+}
+
+/* The x axis of a shot record: receivers' x in metres along a line, or
+ * their numbers. */
+static void trace_axis(const double *trace_x_m, size_t ntrace, double *x0, double *dx, const char **label)
+{
+    *x0 = trace_x_m ? trace_x_m[0] : 0.0;
+    *dx = (trace_x_m && ntrace > 1) ? (trace_x_m[ntrace - 1] - *x0) / (double)(ntrace - 1) : 1.0;
+    if (*dx == 0.0)
+        *dx = 1.0;
+    *label = trace_x_m ? "receiver x (m)" : "receiver number";
+}
+
 osib_status osib_plot_shot_panels(const osib_shot_panels *p, osib_err *err)
 {
     if (p->npanels < 1 || p->npanels > 3 || p->nt == 0 || p->ntrace == 0)
@@ -178,22 +210,43 @@ osib_status osib_plot_shot_panels(const osib_shot_panels *p, osib_err *err)
     double clip = p->clip > 0.0 ? p->clip : osib_abs_quantile(p->panels[0], p->nt * p->ntrace, 0.99);
     if (!(clip > 0.0))
         clip = 1.0;
+    const int own = p->last_own_scale && p->npanels > 1;
+    double own_clip = own ? osib_abs_quantile(p->panels[p->npanels - 1], p->nt * p->ntrace, 1.0) : 0.0;
+    if (!(own_clip > 0.0))
+        own_clip = clip; /* identical panels: nothing to scale */
+    double x0, dx;
+    const char *xlabel;
+    trace_axis(p->trace_x_m, p->ntrace, &x0, &dx, &xlabel);
     osib_text s;
     osib_text_init(&s);
-    osib_text_printf(&s, "%sset tics out\nset cbrange [%.17g:%.17g]\n", palette, -clip, clip);
+    osib_text_printf(&s, "%sset tics out\n", palette);
     osib_text_printf(&s, "set multiplot layout 1,%d title \"%s\" noenhanced\n", p->npanels, p->title ? p->title : "");
-    osib_text_printf(&s, "set yrange [%.17g:%.17g]\nset xrange [-0.5:%.17g]\n", ((double)p->nt - 0.5) * p->dt_ms,
-                     -0.5 * p->dt_ms, (double)p->ntrace - 0.5);
+    osib_text_printf(&s, "set yrange [%.17g:%.17g]\nset xrange [%.17g:%.17g]\n", ((double)p->nt - 0.5) * p->dt_ms,
+                     -0.5 * p->dt_ms, x0 - 0.5 * dx, x0 + ((double)p->ntrace - 0.5) * dx);
     for (int i = 0; i < p->npanels; i++) {
-        osib_text_printf(&s, "set title \"%s\" noenhanced\nset xlabel 'receiver'\n", p->titles[i] ? p->titles[i] : "");
+        const int last = i + 1 == p->npanels, mine = own && last;
+        /* a colour bar closes each run of panels that share a scale */
+        const int bar = last || (own && i + 2 == p->npanels);
+        osib_text_printf(&s, "set title \"%s\" noenhanced\nset xlabel '%s'\n", p->titles[i] ? p->titles[i] : "",
+                         xlabel);
         osib_text_printf(&s, i == 0 ? "set ylabel 'time (ms)'\n" : "unset ylabel\n");
-        osib_text_printf(&s, i + 1 == p->npanels ? "set colorbox\n" : "unset colorbox\n");
-        osib_text_printf(&s, "plot '%s' binary array=(%zu,%zu) format='%%float64' dx=1 dy=%.17g with image notitle\n",
-                         files[i], p->ntrace, p->nt, p->dt_ms);
+        osib_text_printf(&s, "set cbrange [%.17g:%.17g]\n", mine ? -own_clip : -clip, mine ? own_clip : clip);
+        /* a panel with a colour bar keeps room on its right for the bar's
+         * numbers and label */
+        if (bar)
+            osib_text_printf(&s, "set colorbox\nset rmargin 16\nset format cb '%s'\nset cblabel '%s'\n",
+                             mine ? "%.1e" : "%g",
+                             mine ? "difference (its own scale)" : "amplitude (clipped at 99th pct of |oracle|)");
+        else
+            osib_text_printf(&s, "unset colorbox\nset rmargin 3\nunset cblabel\n");
+        osib_text_printf(&s,
+                         "plot '%s' binary array=(%zu,%zu) format='%%float64' origin=(%.17g,0) dx=%.17g dy=%.17g "
+                         "with image notitle\n",
+                         files[i], p->ntrace, p->nt, x0, dx, p->dt_ms);
     }
     osib_text_printf(&s, "unset multiplot\n");
     if (st == OSIB_OK)
-        st = render_both(p->out_base, 400 * p->npanels + 120, 520, &s, err);
+        st = render_both(p->out_base, 430 * p->npanels + 160, 540, &s, err);
     osib_text_free(&s);
     data_files_remove(&d);
     return st;
@@ -281,6 +334,20 @@ osib_status osib_plot_taylor(const double *h, const double *e1, const double *e2
     return st;
 }
 
+/* "set xtics (1, 2, 5, 10, ...)" over [lo, hi]: every 1-2-5 value inside. */
+static void tics_125(osib_text *s, const char *which, double lo, double hi)
+{
+    osib_text_printf(s, "set %s (", which);
+    int n = 0;
+    for (int e = (int)floor(log10(lo)); e <= (int)ceil(log10(hi)) && n < 60; e++)
+        for (int k = 0; k < 3; k++) {
+            double v = (k == 0 ? 1.0 : k == 1 ? 2.0 : 5.0) * pow(10.0, e);
+            if (v >= lo && v <= hi)
+                osib_text_printf(s, "%s%.3g", n++ ? ", " : "", v);
+        }
+    osib_text_printf(s, ")\n");
+}
+
 osib_status osib_plot_roofline(const osib_roofline_point *pts, int n, double bandwidth_gbs, const char *title,
                                const char *out_base, osib_err *err)
 {
@@ -291,11 +358,12 @@ osib_status osib_plot_roofline(const osib_roofline_point *pts, int n, double ban
     FILE *f = data_file(&d, out_base, "w", &path, err);
     if (!f)
         return err ? err->status : OSIB_E_IO;
-    double lo = INFINITY, hi = 0, ymax = 0;
+    double lo = INFINITY, hi = 0, ymin = INFINITY, ymax = 0;
     for (int i = 0; i < n; i++) {
         fprintf(f, "%.9g %.9g \"%s\"\n", pts[i].intensity, pts[i].gflops, pts[i].label);
         lo = fmin(lo, pts[i].intensity);
         hi = fmax(hi, pts[i].intensity);
+        ymin = fmin(ymin, pts[i].gflops);
         ymax = fmax(ymax, pts[i].gflops);
     }
     int ok = fclose(f) == 0;
@@ -304,22 +372,30 @@ osib_status osib_plot_roofline(const osib_roofline_point *pts, int n, double ban
     osib_text_printf(&s, "set title \"%s\" noenhanced\nset logscale xy\nset grid\nset key outside right top\n",
                      title ? title : "roofline");
     osib_text_printf(&s, "set xlabel 'operational intensity (flop/byte, spec cost model)'\nset ylabel 'GFlop/s'\n");
-    osib_text_printf(&s, "set xrange [%.9g:%.9g]\n", lo / 3, hi * 3);
-    /* a decade or less of intensity: label 1-2-5 ticks, not only powers of ten */
-    osib_text_printf(&s, "set xtics (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)\n");
-    if (bandwidth_gbs > 0) {
-        osib_text_printf(&s, "set yrange [*:%.9g]\n", fmax(ymax, bandwidth_gbs * hi * 3) * 2);
+    /* Both axes span at least a decade and carry 1-2-5 ticks: a log axis
+     * over less than a decade would show one tick or none. */
+    double xlo = lo / 3, xhi = hi * 3;
+    double yhi = bandwidth_gbs > 0 ? fmax(ymax, bandwidth_gbs * hi * 3) * 2 : ymax * 3;
+    double ylo = fmin(ymin / 3, yhi / 10);
+    osib_text_printf(&s, "set xrange [%.9g:%.9g]\nset yrange [%.9g:%.9g]\n", xlo, xhi, ylo, yhi);
+    tics_125(&s, "xtics", xlo, xhi);
+    tics_125(&s, "ytics", ylo, yhi);
+    if (bandwidth_gbs > 0)
         osib_text_printf(&s, "plot %.9g*x with lines lw 2 lc rgb 'gray40' title 'memory roof (%.3g GB/s)', ",
                          bandwidth_gbs, bandwidth_gbs);
-    } else {
-        osib_text_printf(&s, "set yrange [*:%.9g]\n", ymax * 3);
+    else
         osib_text_printf(&s, "set label 1 'no bandwidth given (osib certify --bandwidth): no roof drawn' at graph "
                              "0.03, graph 0.92\nplot ");
-    }
-    /* one series per point, named in the key: labels on the chart overlap */
+    /* one series per point, named in the key (labels on the chart overlap);
+     * eight colours by eight marker shapes, so no two points look alike */
+    static const char *const colours[8] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
+                                           "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+    static const int shapes[8] = {7, 5, 9, 11, 13, 6, 4, 8};
     for (int i = 0; i < n; i++)
-        osib_text_printf(&s, "%s'%s' every ::%d::%d using 1:2 with points pt %d ps 1.6 title \"%s\" noenhanced",
-                         i ? ", " : "", path, i, i, 5 + 2 * (i % 4), pts[i].label);
+        osib_text_printf(&s,
+                         "%s'%s' every ::%d::%d using 1:2 with points pt %d ps 1.6 lc rgb '%s' title \"%s\" "
+                         "noenhanced",
+                         i ? ", " : "", path, i, i, shapes[(i / 8) % 8], colours[i % 8], pts[i].label);
     osib_text_printf(&s, "\n");
     osib_status st =
         ok ? render_both(out_base, 980, 520, &s, err) : osib_fail(err, OSIB_E_IO, "%s: write failed", path);

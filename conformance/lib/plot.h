@@ -19,7 +19,8 @@ typedef struct {
     const double *data; /* nt x ntrace, trace index fastest */
     size_t nt, ntrace;
     double dt_ms;
-    const double *trace_x_m; /* horizontal position of each trace, or NULL for the index */
+    const double *trace_x_m; /* x of each trace along a receiver line (osib_receiver_line_x), or NULL: the
+                                receiver's number (a 3D carpet, row by row) */
     const char *title;
     const char *out_path; /* .png or .svg */
     double clip;          /* colour scale +-clip; <= 0: the 99th percentile of |data| */
@@ -28,15 +29,19 @@ typedef struct {
 /* A shot record: traces across, time down, a symmetric blue-white-red scale. */
 osib_status osib_plot_shot(const osib_shot_plot *p, osib_err *err);
 
-/* Up to three shot records side by side on one colour scale (e.g. oracle,
- * implementation, difference). Writes out_base.png and out_base.svg. */
+/* Up to three shot records side by side (e.g. oracle, implementation,
+ * difference), on one colour scale, or the last on its own when
+ * last_own_scale is set (a difference a thousand times smaller than the data
+ * is blank on theirs). Writes out_base.png and out_base.svg. */
 typedef struct {
     const double *panels[3];
     const char *titles[3];
     int npanels;
     size_t nt, ntrace;
     double dt_ms;
-    double clip; /* <= 0: the 99th percentile of |panel 0| */
+    const double *trace_x_m; /* as in osib_shot_plot */
+    double clip;             /* <= 0: the 99th percentile of |panel 0| */
+    int last_own_scale;      /* the last panel scaled to its own largest |value| */
     const char *title;
     const char *out_base;
 } osib_shot_panels;
@@ -86,6 +91,11 @@ typedef struct {
 } osib_field_plot;
 
 osib_status osib_plot_field(const osib_field_plot *p, osib_err *err);
+
+/* Whether receivers (nrec x ndim coordinates, metres) lie on a line along x
+ * at even spacing, as on every 2D case; if so x_m[r] gets their x. A 3D
+ * carpet is not one: plots number its receivers instead. */
+int osib_receiver_line_x(const double *coords_m, size_t nrec, int ndim, double *x_m);
 
 /* The q-quantile (0..1) of |values|. */
 double osib_abs_quantile(const double *values, size_t count, double q);

@@ -9,7 +9,6 @@
 #include "estimate.h"
 #include "fileutil.h"
 #include "hash.h"
-#include "operators.h"
 #include "plot.h"
 
 /* Record a drawn figure (both files) in the report. */
@@ -83,8 +82,20 @@ static osib_status shot_figures(osib_report *r, const osib_oracle *o, const char
         dmax = fmax(dmax, fabs(diff[i]));
         wmax = fmax(wmax, fabs(want[i]));
     }
+    /* Receivers along a line (every 2D case) are drawn at their x in
+     * metres, as osib plot shot draws them; a 3D carpet by number. */
+    double *rec = malloc(nr * (size_t)c->ndim * sizeof *rec), *line_x = malloc(nr * sizeof *line_x);
+    if (!rec || !line_x) {
+        free(rec);
+        free(line_x);
+        free(diff);
+        free(impl);
+        return osib_fail(err, OSIB_E_NOMEM, "out of memory for the figures");
+    }
+    osib_points_expand(&c->receivers, c->ndim, rec);
+    int on_line = osib_receiver_line_x(rec, nr, c->ndim, line_x);
     char rel[320], path[OSIB_PATH_MAX], title[256], dtitle[128], caption[256];
-    snprintf(dtitle, sizeof dtitle, "difference (max %.2g of max |oracle|)", wmax > 0 ? dmax / wmax : dmax);
+    snprintf(dtitle, sizeof dtitle, "difference, own scale (max %.2g of max |oracle|)", wmax > 0 ? dmax / wmax : dmax);
     snprintf(rel, sizeof rel, "plots/shot-%s", c->id);
     snprintf(path, sizeof path, "%s/%s", out_dir, rel);
     snprintf(title, sizeof title, "%s: forward data", c->id);
@@ -94,11 +105,15 @@ static osib_status shot_figures(osib_report *r, const osib_oracle *o, const char
                            .nt = nt,
                            .ntrace = nr,
                            .dt_ms = c->dt_ms,
+                           .trace_x_m = on_line ? line_x : NULL,
+                           .last_own_scale = 1,
                            .title = title,
                            .out_base = path};
     osib_status st = osib_plot_shot_panels(&sp, err);
     snprintf(caption, sizeof caption,
-             "%s: shot record of the oracle, of the implementation and their difference, on one colour scale", c->id);
+             "%s: shot record of the oracle and of the implementation on one colour scale, and their difference on "
+             "its own (its colour bar says how large)%s",
+             c->id, on_line ? "" : "; receivers numbered row by row across the carpet");
     if (st == OSIB_OK)
         st = add_figure(r, out_dir, rel, caption, err);
 
@@ -124,6 +139,8 @@ static osib_status shot_figures(osib_report *r, const osib_oracle *o, const char
         if (st == OSIB_OK)
             st = add_figure(r, out_dir, rel, caption, err);
     }
+    free(rec);
+    free(line_x);
     free(diff);
     free(impl);
     return st;
@@ -148,98 +165,6 @@ static osib_status taylor_figure(osib_report *r, const osib_case *c, const char 
              "%s: first- and second-order Taylor remainders against h, with lines of slope 1 and 2", c->id);
     if (st == OSIB_OK)
         st = add_figure(r, out_dir, rel, caption, err);
-    return st;
-}
-
-/* The forward wavefield at 60% of the recording, from the simple reference
- * on the oracle's model; 3D cases show the x-z plane through the middle. */
-static osib_status snapshot_figure(osib_report *r, const osib_oracle *o, const char *out_dir, osib_err *err)
-{
-    const osib_case *c = o->c;
-    osib_setup s;
-    memset(&s, 0, sizeof s);
-    s.tti = osib_case_is_tti(c);
-    s.ndim = c->ndim;
-    for (int d = 0; d < c->ndim; d++) {
-        s.shape[d] = c->shape[d];
-        s.spacing_m[d] = c->spacing_m[d];
-        s.origin_m[d] = c->origin_m[d];
-    }
-    s.nbl = c->nbl;
-    s.space_order = c->space_order;
-    s.dt_ms = c->dt_ms;
-    s.nt = c->nt;
-    s.nsrc = c->sources.count;
-    s.nrec = c->receivers.count;
-    double *src = malloc(s.nsrc * (size_t)c->ndim * sizeof *src), *rec = malloc(s.nrec * (size_t)c->ndim * sizeof *rec);
-    if (!src || !rec) {
-        free(src);
-        free(rec);
-        return osib_fail(err, OSIB_E_NOMEM, "out of memory for the snapshot");
-    }
-    osib_points_expand(&c->sources, c->ndim, src);
-    osib_points_expand(&c->receivers, c->ndim, rec);
-    s.src_coords_m = src;
-    s.rec_coords_m = rec;
-
-    ref_problem p;
-    osib_status st = ref_problem_init(&p, &s, err);
-    if (st != OSIB_OK) {
-        free(src);
-        free(rec);
-        return st;
-    }
-    double *snap = ref_field_alloc(&p.grid), *data = malloc(c->nt * s.nrec * sizeof *data), *slice = NULL;
-    if (!snap || !data)
-        st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the snapshot");
-    if (st == OSIB_OK)
-        st = ref_problem_set_model(&p, osib_oracle_array(o, "vp"), err);
-    if (st == OSIB_OK && s.tti) { /* the oracle's medium */
-        osib_thomsen th = {osib_oracle_array(o, "epsilon"), osib_oracle_array(o, "delta"),
-                           osib_oracle_array(o, "theta"), c->ndim == 3 ? osib_oracle_array(o, "phi") : NULL};
-        st = ref_problem_set_thomsen(&p, &th, err);
-    }
-    p.snapshot = snap;
-    p.snapshot_step = (size_t)(0.6 * (double)(c->nt - 1));
-    if (st == OSIB_OK)
-        st = ref_forward(&p, osib_oracle_array(o, "src_wavelet"), data, err);
-    const ref_grid *g = &p.grid;
-    if (st == OSIB_OK && !(slice = malloc(g->N[0] * g->N[2] * sizeof *slice)))
-        st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the snapshot");
-    if (st == OSIB_OK) {
-        size_t iy = g->N[1] / 2;
-        for (size_t ix = 0; ix < g->N[0]; ix++)
-            for (size_t iz = 0; iz < g->N[2]; iz++)
-                slice[ix * g->N[2] + iz] = snap[ref_at(g, ix, iy, iz)];
-        char rel[320], path[OSIB_PATH_MAX], title[256], caption[256];
-        snprintf(rel, sizeof rel, "plots/snapshot-%s", c->id);
-        snprintf(path, sizeof path, "%s/%s", out_dir, rel);
-        snprintf(title, sizeof title, "%s: wavefield at t = %.0f ms (dashed: the physical grid%s)", c->id,
-                 (double)p.snapshot_step * c->dt_ms, c->ndim == 3 ? ", x-z plane through the middle" : "");
-        osib_field_plot fp = {.field = slice,
-                              .nx = g->N[0],
-                              .nz = g->N[2],
-                              .dx_m = g->spacing_m[0],
-                              .dz_m = g->spacing_m[2],
-                              .x0_m = g->origin_m[0] - g->nbl * g->spacing_m[0],
-                              .z0_m = g->origin_m[2] - g->nbl * g->spacing_m[2],
-                              .box = {g->origin_m[0], g->origin_m[0] + (double)(g->n[0] - 1) * g->spacing_m[0],
-                                      g->origin_m[2], g->origin_m[2] + (double)(g->n[2] - 1) * g->spacing_m[2]},
-                              .title = title,
-                              .out_base = path};
-        st = osib_plot_field(&fp, err);
-        snprintf(caption, sizeof caption,
-                 "%s: the forward wavefield at %.0f ms from the simple reference, absorbing layer included", c->id,
-                 (double)p.snapshot_step * c->dt_ms);
-        if (st == OSIB_OK)
-            st = add_figure(r, out_dir, rel, caption, err);
-    }
-    free(slice);
-    free(snap);
-    free(data);
-    ref_problem_free(&p);
-    free(src);
-    free(rec);
     return st;
 }
 
@@ -295,8 +220,7 @@ osib_status osib_figures_make(osib_report *r, const osib_case *cases, const osib
         if (!oracles[i].c)
             continue; /* a benchmark case: no oracle to draw against */
         if (shot_figures(r, &oracles[i], out_dir, &ferr) != OSIB_OK ||
-            taylor_figure(r, oracles[i].c, out_dir, &ferr) != OSIB_OK ||
-            snapshot_figure(r, &oracles[i], out_dir, &ferr) != OSIB_OK) {
+            taylor_figure(r, oracles[i].c, out_dir, &ferr) != OSIB_OK) {
             if (warn)
                 fprintf(warn, "osib: warning: figures for %s: %s\n", oracles[i].c->id, ferr.msg);
             if (ferr.status == OSIB_E_NOMEM || ferr.status == OSIB_E_INTERNAL) {

@@ -2,14 +2,20 @@
  * figures.h - the figures of a certification report (spec/protocol.md,
  * "The report"), drawn with gnuplot into DIR/plots/ as PNG and SVG:
  *
- *   shot-<case>      the oracle's forward data, the implementation's and
- *                    their difference, side by side on one colour scale
+ *   shot-<case>      the oracle's forward data and the implementation's on
+ *                    one colour scale, their difference on its own (on
+ *                    theirs a 1e-6 difference is blank); receivers at their
+ *                    x in metres on a line (2D), by number on a 3D carpet
  *   traces-<case>    oracle and implementation traces at four receivers
  *   taylor-<case>    the Taylor remainders on log-log axes, slopes 1 and 2
- *   snapshot-<case>  the forward wavefield of the case at 60% of the
- *                    recording, computed with the simple reference
  *   roofline         measured GFlop/s against the spec's operational
  *                    intensity, under the bandwidth roof when one is given
+ *
+ * Every figure shows what the implementation and the oracle gave: the
+ * runner computes nothing with the kit's reference to decorate a report (a
+ * wavefield snapshot drawn from the simple reference, as earlier reports
+ * had, showed the reference, not the implementation under test; no
+ * operator outputs a wavefield).
  *
  * Figures are informative: when gnuplot is missing or fails, a one-line
  * warning goes to stderr and the report goes on without them.
