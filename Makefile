@@ -43,12 +43,16 @@ CLI_SRC  := $(wildcard conformance/cli/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-# One static library holds the kit (conformance/lib: cases, files, hashes,
-# cost model, plots) and the simple reference (reference/simple): the kit's
-# case validator uses the reference's exact FD weights, and the reference's
-# driver reads cases and writes HDF5 through the kit.
+# Two static libraries. libosib.a is the kit (conformance/lib: cases, files,
+# hashes, the spec's formulas, cost model, plots; conformance/runner: the
+# runner), and holds no implementation: tests/e2e/style.sh checks that it
+# needs nothing from the other. libosibref.a is the simple reference
+# (reference/simple) and the references' driver (reference/driver), which
+# read cases and write HDF5 through the kit; osib links it as its yardstick
+# (conformance/runner/reference.h), handed to the runner, not called by it.
 LIB      := $(BUILD)/lib/libosib.a
-LIBS     := $(LIB)
+REFLIB   := $(BUILD)/lib/libosibref.a
+LIBS     := $(REFLIB) $(LIB)
 
 # The float32 CPU kernels are built for this machine's instruction set with
 # OpenMP; they are judged by tolerances, not bits, so FMA contraction is fine.
@@ -112,7 +116,12 @@ $(BUILD)/obj/%.o: %.c
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
-$(LIB): $(call obj,$(KIT_SRC) $(REF_SRC))
+$(LIB): $(call obj,$(KIT_SRC))
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(REFLIB): $(call obj,$(REF_SRC))
 	@mkdir -p $(@D)
 	@rm -f $@
 	$(Q)$(AR) rcs $@ $^

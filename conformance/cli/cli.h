@@ -8,6 +8,7 @@
 
 #include "case.h"
 #include "osib_err.h"
+#include "reference.h"
 
 int cmd_cases(int argc, char **argv);
 int cmd_describe(int argc, char **argv);
@@ -29,6 +30,12 @@ int cli_report(const osib_err *err);
 /* The kit's root directory: $OSIB_ROOT, or the first ancestor of the
  * running executable that holds spec/cases. */
 const char *cli_kit_root(void);
+
+/* What osib judges with beyond the oracles (conformance/runner/reference.h):
+ * the simple reference, the float64 CPU kernels for benchmark cases, and
+ * the driver that runs them in this process. The kit's library holds
+ * neither: this program links them, and hands them to the runner. */
+const osib_yardstick *cli_yardstick(void);
 
 /* Load a case given as a path, or as an id looked up in <root>/spec/cases. */
 osib_status cli_load_case(const char *path_or_id, osib_case *c, osib_err *err);

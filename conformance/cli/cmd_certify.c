@@ -57,7 +57,7 @@ int cmd_certify(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.repeat = 5;
     o.kit_root = cli_kit_root();
-    o.fast_reference = &osib_backend_cpu64;
+    o.yardstick = cli_yardstick();
     char command_line[1024] = "osib";
     for (int i = 0; i < argc; i++)
         strncat(command_line, " ", sizeof command_line - strlen(command_line) - 1),

@@ -90,7 +90,7 @@ int cmd_reproduce(int argc, char **argv)
     o.out_dir = out ? out : default_out;
     o.kit_root = cli_kit_root();
     o.repeat = old.repeat;
-    o.fast_reference = &osib_backend_cpu64;
+    o.yardstick = cli_yardstick();
     o.force = old.forced;
     char command_line[1024];
     snprintf(command_line, sizeof command_line, "osib reproduce %s", dir);

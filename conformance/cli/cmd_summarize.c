@@ -59,7 +59,8 @@ int cmd_summarize(int argc, char **argv)
 
     osib_err err = {0};
     if (!out_path) {
-        osib_status st = osib_summarize(argv + optind, argc - optind, verify, cli_kit_root(), f, stdout, &err);
+        osib_status st =
+            osib_summarize(argv + optind, argc - optind, verify, cli_kit_root(), cli_yardstick(), f, stdout, &err);
         return st == OSIB_OK ? 0 : cli_report(&err);
     }
     char tmp[OSIB_PATH_MAX];
@@ -68,7 +69,8 @@ int cmd_summarize(int argc, char **argv)
     FILE *out = fopen(tmp, "w");
     if (!out)
         return cli_error(OSIB_E_IO, "%s: cannot create", tmp);
-    osib_status st = osib_summarize(argv + optind, argc - optind, verify, cli_kit_root(), f, out, &err);
+    osib_status st =
+        osib_summarize(argv + optind, argc - optind, verify, cli_kit_root(), cli_yardstick(), f, out, &err);
     int ok = fclose(out) == 0;
     if (st == OSIB_OK && !ok)
         st = osib_fail(&err, OSIB_E_IO, "%s: write failed", out_path);

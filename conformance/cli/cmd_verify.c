@@ -24,7 +24,7 @@ int cmd_verify(int argc, char **argv)
         return cli_error(OSIB_E_USAGE, "verify takes one report directory (see osib verify --help)");
     osib_verify_result res;
     osib_err err = {0};
-    if (osib_verify(argv[1], cli_kit_root(), stdout, &res, &err) != OSIB_OK)
+    if (osib_verify(argv[1], cli_kit_root(), cli_yardstick(), stdout, &res, &err) != OSIB_OK)
         return cli_report(&err);
     printf("%s: report %s (%s): %zu checks recomputed, %zu measured only, %zu files verified, %zu problem(s), %zu "
            "note(s)\n",

@@ -7,9 +7,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "backend_cpu.h"
+#include "backend_simple.h"
 #include "cli.h"
 #include "datadir.h"
 #include "version.h"
+#include "yardstick.h"
 
 static const char *const usage_text =
     "usage: osib COMMAND [ARGS...]\n"
@@ -67,6 +70,13 @@ const char *cli_kit_root(void)
     static char root[OSIB_PATH_MAX];
     osib_kit_root(root, sizeof root);
     return root;
+}
+
+const osib_yardstick *cli_yardstick(void)
+{
+    static const osib_yardstick yardstick = {&osib_backend_simple, &osib_backend_cpu64, osib_yardstick_run,
+                                             osib_yardstick_bytes};
+    return &yardstick;
 }
 
 osib_status cli_load_case(const char *path_or_id, osib_case *c, osib_err *err)

@@ -16,7 +16,7 @@
 #include "figures.h"
 #include "gates.h"
 #include "hash.h"
-#include "inputs.h"
+#include "spec_inputs.h"
 #include "kitfiles.h"
 #include "machine.h"
 #include "required.h"
@@ -95,7 +95,7 @@ static osib_status select_cases(const osib_certify_options *o, const osib_impl *
     for (int i = 0; st == OSIB_OK && i < *ncases; i++) {
         if (cases[i].oracle)
             continue;
-        if (!o->fast_reference) {
+        if (!osib_reference_available(o->yardstick, OSIB_REF_FAST)) {
             st = osib_fail(err, OSIB_E_USAGE,
                            "case %s has no oracle, and this program has no benchmark-size "
                            "reference to judge it by",
@@ -195,10 +195,10 @@ static size_t count_tasks(const osib_case_ctx *cx, int ncases, int repeat)
  * implementation's minimal footprint (spec §12), or the kit's reference
  * with the runner's own arrays, whichever is more (they never run
  * together). */
-static double run_bytes(const osib_case *c, osib_op op, int dtype_bytes, const osib_backend *fast)
+static double run_bytes(const osib_case *c, osib_op op, int dtype_bytes, const osib_yardstick *y)
 {
     osib_estimate e = osib_estimate_op(c, op, dtype_bytes);
-    double ref = osib_reference_bytes(osib_reference_for(c), fast, c, op);
+    double ref = osib_reference_bytes(osib_reference_for(c), y, c, op);
     double mine = 8.0 * (4.0 * (double)osib_case_physical_points(c) +
                          6.0 * (double)c->nt * (double)(c->sources.count + c->receivers.count));
     return fmax(e.footprint_bytes, ref + mine);
@@ -369,7 +369,7 @@ osib_status osib_certify(const osib_certify_options *o, int *conformant, char re
         for (int op = 0; op < OSIB_OP_COUNT; op++) {
             if (!ops[op] || !cases[i].operators[op])
                 continue;
-            double need = run_bytes(&cases[i], (osib_op)op, impl->dtype_bytes, o->fast_reference);
+            double need = run_bytes(&cases[i], (osib_op)op, impl->dtype_bytes, o->yardstick);
             if (mem > 0 && need > 0.9 * mem) {
                 if (!o->force) {
                     st = osib_fail(err, OSIB_E_NOMEM,
@@ -400,7 +400,7 @@ osib_status osib_certify(const osib_certify_options *o, int *conformant, char re
 
     /* The run */
     rn.impl = impl;
-    rn.fast_reference = o->fast_reference;
+    rn.yardstick = o->yardstick;
     snprintf(rn.out_dir, sizeof rn.out_dir, "%s", real);
     rn.report = &report;
     rn.rng = gsl_rng_alloc(gsl_rng_mt19937);

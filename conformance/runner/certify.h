@@ -10,7 +10,7 @@
 #ifndef OSIB_CERTIFY_H
 #define OSIB_CERTIFY_H
 
-#include "backend.h"
+#include "reference.h"
 #include "osib_err.h"
 #include "osib_ops.h"
 
@@ -25,9 +25,9 @@ typedef struct {
     int repeat;             /* timed repetitions per case and operator */
     int have_seed;
     unsigned long long seed;
-    double bandwidth_gbs;               /* <= 0: measure it (STREAM triad) */
-    int force;                          /* run cases that do not fit in memory */
-    const osib_backend *fast_reference; /* the kit's benchmark-size reference (reference.h), or NULL */
+    double bandwidth_gbs;            /* <= 0: measure it (STREAM triad) */
+    int force;                       /* run cases that do not fit in memory */
+    const osib_yardstick *yardstick; /* the kit's references (reference.h), or NULL */
     const char *command_line;
 } osib_certify_options;
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inputs.h"
+#include "spec_inputs.h"
 #include "measures.h"
 #include "refs.h"
 #include "sysinfo.h"
@@ -316,7 +316,7 @@ osib_status osib_gate_challenge(osib_runner *rn, const osib_case_ctx *cx, osib_e
             st = osib_check_task(rn, "challenge", c, &t, "completed", err);
         char rel[128] = "", name[128];
         if (st == OSIB_OK)
-            st = osib_reference_run(cx->ref, rn->fast_reference, &cc, (osib_op)op, inputs, want, err);
+            st = osib_reference_run(cx->ref, rn->yardstick, &cc, (osib_op)op, inputs, want, err);
         if (st == OSIB_OK) {
             osib_ref_record rec = {.op = (osib_op)op, .kind = cx->ref, .c = &cc};
             for (int i = 0; i < OSIB_REQ_MAX_INPUTS; i++)
@@ -372,7 +372,7 @@ static osib_status dot_side_run(osib_runner *rn, const osib_case_ctx *cx, osib_o
         return st;
     }
     s->from_reference = 1;
-    osib_status st = osib_reference_run(cx->ref, rn->fast_reference, cx->c, op, inputs, s->ref_out, err);
+    osib_status st = osib_reference_run(cx->ref, rn->yardstick, cx->c, op, inputs, s->ref_out, err);
     if (st != OSIB_OK)
         return st;
     osib_ref_record rec = {.op = op, .kind = cx->ref, .c = cx->c};

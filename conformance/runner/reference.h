@@ -17,10 +17,12 @@
  *
  * Running in-process means nothing the implementation can touch (a kit
  * binary it could replace mid-run) stands between the runner and its
- * reference. The fast reference lives in reference/cpu, which the kit's
- * library does not depend on: the program that runs certifications
- * (osib) passes its backend in (osib_backend_cpu64); without one, a
- * benchmark case cannot be certified.
+ * reference. The kit's library holds no implementation: the program that
+ * runs certifications (osib) hands in an osib_yardstick, the references'
+ * backends and the driver that runs one in process
+ * (reference/driver/yardstick.h). Without one a case cannot be judged
+ * beyond its oracle, and without its fast backend a benchmark case cannot
+ * be certified.
  */
 #ifndef OSIB_REFERENCE_H
 #define OSIB_REFERENCE_H
@@ -32,6 +34,18 @@
 
 typedef enum { OSIB_REF_SIMPLE, OSIB_REF_FAST } osib_reference_kind;
 
+/* What the runner computes with. run computes op on c with backend b (the
+ * inputs in the order of osib_case_input_names; out[i] a new array for
+ * each output, in the order of osib_op_output_names); bytes says what b
+ * needs for it. */
+typedef struct osib_yardstick {
+    const osib_backend *simple; /* reference/simple */
+    const osib_backend *fast;   /* reference/cpu in float64, or NULL */
+    osib_status (*run)(const osib_backend *b, const osib_case *c, osib_op op, const double *const *inputs, double **out,
+                       osib_err *err);
+    double (*bytes)(const osib_backend *b, const osib_case *c, osib_op op);
+} osib_yardstick;
+
 /* "osib-ref (float64)" / "osib-cpu float64" for reports. */
 const char *osib_reference_name(osib_reference_kind kind);
 
@@ -39,15 +53,19 @@ const char *osib_reference_name(osib_reference_kind kind);
  * the others. */
 osib_reference_kind osib_reference_for(const osib_case *c);
 
-/* Compute op on case c from inputs, with the simple reference or the fast
- * backend given (OSIB_E_USAGE when there is none) (in the order of osib_op_input_names);
- * out[i] receives a new array (free()) for each output, in the order of
- * osib_op_output_names. Refused with OSIB_E_NOMEM when it cannot fit. */
-osib_status osib_reference_run(osib_reference_kind kind, const osib_backend *fast, const osib_case *c, osib_op op,
+/* Whether y can compute with kind (y may be NULL). */
+int osib_reference_available(const osib_yardstick *y, osib_reference_kind kind);
+
+/* Compute op on case c from inputs with the yardstick's reference of that
+ * kind (OSIB_E_USAGE when there is none); out[i] receives a new array
+ * (free()) for each output, in the order of osib_op_output_names. The
+ * case's memory budget binds the implementation, not the reference.
+ * Refused with OSIB_E_NOMEM when it cannot fit. */
+osib_status osib_reference_run(osib_reference_kind kind, const osib_yardstick *y, const osib_case *c, osib_op op,
                                const double *const *inputs, double **out, osib_err *err);
 
 /* Bytes the reference needs for op on c (its own arrays, not the
- * caller's inputs and outputs). */
-double osib_reference_bytes(osib_reference_kind kind, const osib_backend *fast, const osib_case *c, osib_op op);
+ * caller's inputs and outputs); 0 when y has none of that kind. */
+double osib_reference_bytes(osib_reference_kind kind, const osib_yardstick *y, const osib_case *c, osib_op op);
 
 #endif

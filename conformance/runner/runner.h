@@ -72,8 +72,8 @@ typedef struct {
     osib_progress progress;
     size_t tasks_done, tasks_total;
     char phase[128];
-    double bandwidth_gbs;               /* the roofline's bandwidth: given, or measured (triad) */
-    const osib_backend *fast_reference; /* reference.h; NULL: benchmark cases cannot be judged */
+    double bandwidth_gbs;            /* the roofline's bandwidth: given, or measured (triad) */
+    const osib_yardstick *yardstick; /* reference.h; NULL: nothing beyond the oracles can be judged */
 } osib_runner;
 
 /* One case as the gates see it: its published inputs (from the oracle, or

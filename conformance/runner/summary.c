@@ -207,8 +207,8 @@ static void first_problem(const char *said, char *out, size_t cap)
     snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), p);
 }
 
-osib_status osib_summarize(char *const *dirs, int ndirs, int verify, const char *kit_root, osib_summary_format format,
-                           FILE *out, osib_err *err)
+osib_status osib_summarize(char *const *dirs, int ndirs, int verify, const char *kit_root,
+                           const osib_yardstick *yardstick, osib_summary_format format, FILE *out, osib_err *err)
 {
     size_t n = 0, cap = 64;
     row *rows = malloc(cap * sizeof *rows);
@@ -228,7 +228,7 @@ osib_status osib_summarize(char *const *dirs, int ndirs, int verify, const char 
             char *said = NULL;
             size_t said_len = 0;
             FILE *sink = open_memstream(&said, &said_len);
-            st = osib_verify(dirs[i], kit_root, sink ? sink : stderr, &vr, err);
+            st = osib_verify(dirs[i], kit_root, yardstick, sink ? sink : stderr, &vr, err);
             if (sink)
                 fclose(sink);
             if (st == OSIB_OK && !vr.confirmed)

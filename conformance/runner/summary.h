@@ -17,13 +17,14 @@
 #include <stdio.h>
 
 #include "osib_err.h"
+#include "reference.h"
 
 typedef enum { OSIB_SUMMARY_MARKDOWN, OSIB_SUMMARY_CSV, OSIB_SUMMARY_HTML } osib_summary_format;
 
 /* Summarise the reports in dirs. With verify, each report is first
  * re-checked with osib verify (kit_root's oracles); a refuted report keeps
  * no numbers. */
-osib_status osib_summarize(char *const *dirs, int ndirs, int verify, const char *kit_root, osib_summary_format format,
-                           FILE *out, osib_err *err);
+osib_status osib_summarize(char *const *dirs, int ndirs, int verify, const char *kit_root,
+                           const osib_yardstick *yardstick, osib_summary_format format, FILE *out, osib_err *err);
 
 #endif

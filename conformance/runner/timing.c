@@ -143,7 +143,7 @@ osib_status osib_gate_timing(osib_runner *rn, const osib_case_ctx *cx, osib_op o
             else
                 st = osib_fail(err, OSIB_E_NOMEM, "out of memory");
         } else
-            st = osib_reference_run(cx->ref, rn->fast_reference, c, OSIB_OP_FORWARD, fin, fq0, err);
+            st = osib_reference_run(cx->ref, rn->yardstick, c, OSIB_OP_FORWARD, fin, fq0, err);
         if (st != OSIB_OK)
             goto done;
         S.rho0 = fq0[0];
@@ -290,7 +290,7 @@ osib_status osib_gate_timing(osib_runner *rn, const osib_case_ctx *cx, osib_op o
         osib_inputs_with_medium(c, cx->thomsen, rin, ref_op == OSIB_OP_FORWARD || ref_op == OSIB_OP_ADJOINT ? 2 : 3);
         double *ref_out[OSIB_REQ_MAX_OUTPUTS] = {0};
         if (all_ok)
-            st = osib_reference_run(cx->ref, rn->fast_reference, c, ref_op, rin, ref_out, err);
+            st = osib_reference_run(cx->ref, rn->yardstick, c, ref_op, rin, ref_out, err);
         char rel[128] = "", name[128];
         if (st == OSIB_OK && all_ok) {
             /* the gradient's image is the implementation's "gradient" (its

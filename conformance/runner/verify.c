@@ -38,6 +38,7 @@ typedef struct {
 
 typedef struct {
     const char *dir, *kit_root;
+    const osib_yardstick *yardstick; /* recomputes the simple reference's records */
     FILE *out;
     osib_verify_result *res;
     osib_case cases[MAX_ORACLES];
@@ -173,7 +174,7 @@ static const ref_entry *ref_for(verifier *v, const char *rel)
             problem(v, "%s: input %s is missing", rel, names[i]);
             return NULL;
         }
-    if (osib_reference_run(OSIB_REF_SIMPLE, NULL, &e->rec.c, e->rec.op, in, again, &err) != OSIB_OK) {
+    if (osib_reference_run(OSIB_REF_SIMPLE, v->yardstick, &e->rec.c, e->rec.op, in, again, &err) != OSIB_OK) {
         problem(v, "%s: cannot recompute: %s", rel, err.msg);
         return NULL;
     }
@@ -609,13 +610,15 @@ static void check_rendered(verifier *v, const osib_report *r)
     osib_text_free(&html);
 }
 
-osib_status osib_verify(const char *dir, const char *kit_root, FILE *out, osib_verify_result *res, osib_err *err)
+osib_status osib_verify(const char *dir, const char *kit_root, const osib_yardstick *yardstick, FILE *out,
+                        osib_verify_result *res, osib_err *err)
 {
     memset(res, 0, sizeof *res);
     verifier v;
     memset(&v, 0, sizeof v);
     v.dir = dir;
     v.kit_root = kit_root;
+    v.yardstick = yardstick;
     v.out = out;
     v.res = res;
     v.refs = calloc(MAX_REFS, sizeof *v.refs);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "osib_err.h"
+#include "reference.h"
 
 typedef struct {
     int confirmed;
@@ -33,6 +34,7 @@ typedef struct {
  * version than this kit's, or with a modified ("-dirty") kit, is re-checked
  * all the same, but a reader citing it should know (RULES.md §6, §9). Returns an error only when verification could not
  * be done at all. */
-osib_status osib_verify(const char *dir, const char *kit_root, FILE *out, osib_verify_result *res, osib_err *err);
+osib_status osib_verify(const char *dir, const char *kit_root, const osib_yardstick *yardstick, FILE *out,
+                        osib_verify_result *res, osib_err *err);
 
 #endif

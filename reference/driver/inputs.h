@@ -21,6 +21,7 @@
 #include "case.h"
 #include "case_setup.h"
 #include "progress.h"
+#include "spec_inputs.h"
 
 enum {
     OSIB_IN_VP = 1,
@@ -60,22 +61,7 @@ osib_status osib_inputs_documented(osib_inputs *in, const osib_case *c, const os
 
 void osib_inputs_free(osib_inputs *in);
 
-/* The documented inputs one by one, into caller-provided arrays:
- *   wavelets        nt x nsrc   the case's Ricker wavelet at every source
- *   adjoint data    nt x nrec   the same wavelet reversed in time at every receiver
- *   dm              physical    OSIB_DM_AMPLITUDE inside the middle third of
- *                               every axis, 0 elsewhere
- *   observed model  physical    vp_obs(x, y, z) = 0.9 vp(x, y, top row): a near
- *                               surface 10% slower and no structure below it, so
- *                               that the residual is as large as the data */
-void osib_input_wavelets(const osib_case *c, double *q);
-void osib_input_adjoint_data(const osib_case *c, double *d);
-void osib_input_dm(const osib_case *c, double *dm);
-void osib_input_observed_model(const osib_case *c, const double *vp, double *vp_obs);
-
-/* Amplitude of the documented perturbation, s^2/km^2. */
-#define OSIB_DM_AMPLITUDE 0.01
-/* Velocity factor of the observed-data model (slower: always stable). */
-#define OSIB_OBSERVED_VP_FACTOR 0.9
+/* The documented inputs one by one (osib_input_wavelets, ...) are the
+ * kit's: spec_inputs.h. */
 
 #endif

@@ -18,3 +18,17 @@ done
 n=$(git ls-files '*.c' '*.h' '*.cu' '*.cuh' | wc -l)
 if [ "$n" -gt 50 ] && [ "$bad" -eq 0 ]; then ok "all $n C and CUDA files are clang-format clean"
 elif [ "$n" -le 50 ]; then not_ok "git lists the C and CUDA files ($n found)"; fi
+
+# The kit's library holds no implementation (Makefile, conformance/runner/
+# reference.h): nothing libosib.a needs is defined in libosibref.a, the
+# simple reference and its driver, which osib links and hands to the runner.
+lib=${BIN%/bin}/lib
+if [ -f "$lib/libosib.a" ] && [ -f "$lib/libosibref.a" ]; then
+    nm -u "$lib/libosib.a" | awk 'NF == 2 { print $2 }' | sort -u >"$TMP/kit-needs"
+    nm --defined-only "$lib/libosib.a" | awk 'NF == 3 { print $3 }' | sort -u >"$TMP/kit-has"
+    nm --defined-only "$lib/libosibref.a" | awk 'NF == 3 && $2 ~ /[TDBR]/ { print $3 }' | sort -u >"$TMP/ref-has"
+    comm -23 "$TMP/kit-needs" "$TMP/kit-has" | comm -12 - "$TMP/ref-has" >"$TMP/kit-from-ref"
+    if [ ! -s "$TMP/kit-from-ref" ] && [ -s "$TMP/ref-has" ]; then
+        ok "the kit's library needs nothing from the reference's ($(wc -l <"$TMP/ref-has") symbols there)"
+    else not_ok "the kit's library needs nothing from the reference's"; sed 's/^/#   needs /' "$TMP/kit-from-ref"; fi
+else not_ok "the kit's libraries are built ($lib/libosib.a, libosibref.a)"; fi

@@ -1,5 +1,5 @@
 /*
- * repro_exp, repro_sin and repro_cos (reference/simple/repro_math.h): within two ulps
+ * repro_exp, repro_sin and repro_cos (conformance/lib/repro_math.h): within two ulps
  * of the C library on the ranges the reference uses, exact where the
  * answer is exact, and sensible at the edges.
  */
