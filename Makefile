@@ -255,14 +255,10 @@ certify-devito: $(PROGRAMS)
 	@tools/adapters/devito/setup-venv; rc=$$?; \
 	 if [ $$rc -eq 77 ]; then echo "certify-devito: SKIPPED, PyPI cannot be reached"; exit 0; fi; \
 	 [ $$rc -eq 0 ] || exit $$rc; \
-	 cases=; for id in $(ORACLE_IDS); do \
-	   if $(BUILD)/bin/osib dataset check spec/cases/$$id.yaml >/dev/null 2>&1; then cases="$$cases --case $$id"; \
-	   else echo "certify-devito: skipping $$id, its model data is absent (osib dataset check)"; fi; \
-	 done; \
 	 for class in float64 float32; do \
 	   rm -rf $(BUILD)/certify/devito-$$class; \
 	   $(BUILD)/bin/osib certify --impl tools/adapters/devito/impl-$$class.yaml \
-	     $$cases --out $(BUILD)/certify/devito-$$class || exit $$?; \
+	     --suite oracle --out $(BUILD)/certify/devito-$$class || exit $$?; \
 	 done; \
 	 $(BUILD)/bin/osib summarize $(BUILD)/certify/devito-float64 $(BUILD)/certify/devito-float32
 

@@ -35,6 +35,17 @@ else not_ok "the page marks the run not compliant, and says why"; grep -o 'id="n
 if grep -q '<th>declared capabilities</th><td>acoustic-iso, acoustic-tti; 2D, 3D; space orders 2, 4, 6, 8, 10, 12, 14, 16</td>' "$TMP/dom.html"; then
     ok "the page shows the declared capabilities"
 else not_ok "the page shows the declared capabilities"; fi
+# A manifest that names its files: the page lists each with its SHA-256.
+mkdir -p "$TMP/named"
+echo "the implementation's own notes" >"$TMP/named/notes.txt"
+sed -e "s|{impl_dir}/../../build/bin/osib-ref|$PWD/$(dirname "$OSIB")/osib-ref|" \
+    -e 's/^operators: .*/operators: [forward, adjoint]\nfiles: [notes.txt]/' reference/simple/impl.yaml >"$TMP/named/impl.yaml"
+"$OSIB" certify --impl "$TMP/named/impl.yaml" --case acoustic-2d-layers-so4 --repeat 1 --out "$TMP/named/r" >/dev/null 2>&1
+browse --dump-dom "file://$TMP/named/r/report.html" >"$TMP/named.html"
+sha=$(sha256sum "$TMP/named/notes.txt" | cut -d' ' -f1)
+if grep -q "id=\"impl-files\"" "$TMP/named.html" && grep -q "<code>$TMP/named/notes.txt</code></td><td><code>$sha</code>" "$TMP/named.html"; then
+    ok "the rendered page lists the manifest's files with their SHA-256"
+else not_ok "the rendered page lists the manifest's files with their SHA-256"; fi
 browse --window-size=1280,700 --screenshot="$TMP/top.png" "file://$TMP/ok/report.html" >/dev/null
 banner=$(python3 tests/support/png_colour.py "$TMP/top.png" 255 244 229 2>&1)
 if [ "${banner:-0}" -gt 5000 ] 2>/dev/null; then ok "the screenshot paints the not-compliant banner ($banner pixels of its colour)"
