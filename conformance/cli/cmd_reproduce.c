@@ -28,7 +28,8 @@ static const char *const reproduce_usage =
     "DIR-reproduced-<UTC time>). Then compare each median wall time with the report's.\n"
     "REPRODUCED when the new run is CONFORMANT and no median is more than 1.5 times\n"
     "the reported one; NOT REPRODUCED otherwise. The manifest is the report's own\n"
-    "(its SHA-256 must match) unless --impl names another.\n"
+    "(its SHA-256 and those of the files it lists must match) unless --impl names\n"
+    "another.\n"
     "\n"
     "Exit codes: 0 REPRODUCED, 1 NOT REPRODUCED, 2 or more: could not run.\n";
 
@@ -75,6 +76,19 @@ int cmd_reproduce(int argc, char **argv)
                                impl, err.msg[0] ? err.msg : "differs");
             osib_report_free(&old);
             return st;
+        }
+        /* and the files it says it is made of must be those it was run with */
+        for (int f = 0; f < old.nimpl_files; f++) {
+            osib_err ferr = {0};
+            if (osib_sha256_file(old.impl_files[f].path, hex, &ferr) != OSIB_OK ||
+                strcmp(hex, old.impl_files[f].sha256) != 0) {
+                int st = cli_error(OSIB_E_MISMATCH,
+                                   "reproduce: %s is not the file the report's implementation was made of (%s): give "
+                                   "the implementation with --impl",
+                                   old.impl_files[f].path, ferr.msg[0] ? ferr.msg : "SHA-256 differs");
+                osib_report_free(&old);
+                return st;
+            }
         }
     }
 

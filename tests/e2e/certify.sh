@@ -148,6 +148,13 @@ expect_fail "a case named outside the capabilities is refused" 2 "is 3D, which $
 expect_fail "a suite with nothing inside the capabilities is refused" 2 "no case of suite \"tti\" is within what the manifest declares" \
     "$OSIB" certify --impl "$TMP/impl2d/impl.yaml" --suite tti --out "$TMP/x5"
 
+# osib reproduce runs the report's implementation only if its files are the
+# ones it was made of.
+echo "# edited after the run" >>"$TMP/impl2d/run.sh"
+code=7 # OSIB_E_MISMATCH (conformance/lib/osib_err.h)
+expect_fail "osib reproduce refuses an implementation whose listed file changed since the report" "$code" \
+    "is not the file the report's implementation was made of" "$OSIB" reproduce "$TMP/cap" --out "$TMP/x6"
+
 # An implementation that rewrites a file it is made of during the run fails
 # kit/impl-files/unchanged: it could tell its tasks apart.
 sed -i 's|^exec |echo x >>"$(dirname "$0")/state.txt"; exec |' "$TMP/impl2d/run.sh"
