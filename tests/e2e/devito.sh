@@ -38,13 +38,16 @@ if [ "${OSIB_LONG:-0}" = 1 ]; then
         else skip "Devito on $(basename "$c" .yaml): its model data is absent"; fi
     done
 fi
-# In float32, also the budget test case under 200 MiB: more than Devito's
-# process holds (about 165 MiB), less than that and the whole history (62
-# MiB), so the adapter must checkpoint with pyrevolve, and its JIT compile
-# (vfork and exec from the Python process) must not be counted twice.
-BUDGET=209715200
-sed "s/^memory_budget_bytes: .*/memory_budget_bytes: $BUDGET/" tests/data/budget-2d-layers-so4.yaml \
-    >"$TMP/budget-2d-layers-so4.yaml"
+# In float32, also the budget test case on a 251 x 251 grid under 320 MiB:
+# more than Devito's process needs (158 MiB held after compiling, about 205
+# MiB while its compiler runs, on an EPYC VM), less than that and the whole
+# history (208 MiB), so the adapter must checkpoint with pyrevolve, and its
+# JIT compile (vfork and exec from the Python process) must not be counted
+# twice. On the 101 x 101 grid under 200 MiB the compile alone went over on
+# that VM: the margins were one machine's.
+BUDGET=335544320
+sed -e "s/^memory_budget_bytes: .*/memory_budget_bytes: $BUDGET/" -e 's/^  shape: \[101, 101\]/  shape: [251, 251]/' \
+    tests/data/budget-2d-layers-so4.yaml >"$TMP/budget-2d-layers-so4.yaml"
 for class in float64 float32; do
     extra=
     [ $class = float32 ] && extra="--case $TMP/budget-2d-layers-so4.yaml"
@@ -77,7 +80,7 @@ done
 if [ $n -ge 2 ] && [ $over -eq 0 ] &&
     [ "$(grep -l '^notes: "forward history checkpointed (Revolve, pyrevolve): [0-9]* checkpoints' \
         "$TMP"/float32/tasks/t*/result.yaml | wc -l)" -ge 2 ]; then
-    ok "Devito checkpoints with pyrevolve under a budget of 200 MiB, its $n budgeted tasks within it"
+    ok "Devito checkpoints with pyrevolve under a budget of 320 MiB, its $n budgeted tasks within it"
 else
     not_ok "Devito under a budget: $n budgeted tasks, $over over it, notes:"
     grep -h '^notes' "$TMP"/float32/tasks/t*/result.yaml | grep -v '^notes: "devito' | sed 's/^/#   /'

@@ -578,6 +578,7 @@ class Problem:
         # history when it fits, else Devito's checkpointing (pyrevolve).
         self.budget = int(case.get('memory_budget_bytes', 0))
         self.checkpoints = None                 # None: the whole history
+        self.held = 0                           # bytes this process held when the plan was made
         self.dtype = dtype
         self.dt = dtype(float(case['time']['dt_ms']))
         # The medium: vp, and for TTI the Thomsen parameters and angles, each on
@@ -649,6 +650,7 @@ class Problem:
         level = int(np.prod([n + 2 * self.so for n in self.model.grid.shape])) * item
         traces = self.nt * self.geometry.nrec
         held = psutil.Process().memory_info().rss
+        self.held = held
         room = self.budget - held - (16 << 20)
         if self.nt * level + 4 * level + 2 * traces * item <= room:
             return
@@ -665,6 +667,19 @@ class Problem:
         ops = self.operators(op)
         for o in ops:
             o.cfunction                              # JIT compile or cache load
+        # Building and compiling the operators grows this process (symbolic
+        # trees, generated code, the loaded library) by an amount that
+        # differs between machines: plan again from what it holds now, so
+        # that the plan never counts on memory the compile has taken (16 KiB
+        # over a 200 MiB budget on an EPYC VM when it did). The checkpoint
+        # count is a run-time argument; only leaving the whole history for
+        # checkpoints needs other operators.
+        whole = self.checkpoints is None
+        self.choose_strategy(op)
+        if whole and self.checkpoints is not None:
+            ops = self.operators(op)
+            for o in ops:
+                o.cfunction
         return ops
 
     def src(self, wavelet):
@@ -808,6 +823,27 @@ def settings_note(dtype, ops, tti=False):
             f"generated C in {make_jitdir()}: {files}")
 
 
+def private_codepy_cache():
+    """Give this process its own codepy cache directory, removed at exit.
+
+    On a miss in Devito's JIT cache (the compiled .so files, shared by every
+    task and kept), Devito compiles through codepy, which guards its own
+    cache with a lock file created with O_EXCL and waits for it forever. A
+    task the runner kills while compiling (over its time limit or memory
+    budget) leaves that lock behind, and every later compile of the same
+    operator hung until its time limit: seen in CI after a killed task. A
+    private directory has no other owner; the .so files still land in and
+    load from Devito's shared JIT cache."""
+    import atexit
+    import shutil
+    import tempfile
+    from pathlib import Path
+    from devito.arch.compiler import Compiler
+    private = Path(tempfile.mkdtemp(prefix='osib-devito-codepy-'))
+    Compiler.get_codepy_dir = lambda self: private
+    atexit.register(shutil.rmtree, private, True)
+
+
 def protocol(request_path):
     req, case, task_dir = load_request(request_path)
     inputs = read_inputs(req, task_dir)
@@ -821,6 +857,7 @@ def protocol(request_path):
     stream_handler.setStream(sys.stdout)
     logger.setLevel(os.environ['DEVITO_LOGGING'])
 
+    private_codepy_cache()
     dtype = np.float64 if req['precision'] == 'float64' else np.float32
     op = req['operator']
     problem = Problem(case, inputs, dtype)
@@ -846,7 +883,8 @@ def protocol(request_path):
         # the strategy first: a report shows the first line beside the task (spec/protocol.md §2.3)
         if problem.checkpoints is not None:
             strategy = (f"forward history checkpointed (Revolve, pyrevolve): {problem.checkpoints} checkpoints of "
-                        f"2 levels for {problem.nt - 2} steps under a budget of {problem.budget} bytes")
+                        f"2 levels for {problem.nt - 2} steps under a budget of {problem.budget} bytes "
+                        f"({problem.held / 2**20:.1f} MiB held after compiling)")
         else:
             strategy = f"forward history kept whole ({problem.nt} levels, save=True): it fits the budget"
         notes = strategy + "\n" + notes
