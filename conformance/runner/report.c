@@ -279,6 +279,12 @@ static void yaml_body(const osib_report *r, osib_text *t)
     osib_text_printf(t, "  forced: %s\n", r->forced ? "true" : "false");
     kv_num(t, "  ", "bandwidth_gbs", r->bandwidth_gbs);
     kv_str(t, "  ", "bandwidth_source", r->bandwidth_source);
+    char why[1024], compliance[1100];
+    if (osib_report_compliant(r, why, sizeof why))
+        snprintf(compliance, sizeof compliance, "yes");
+    else
+        snprintf(compliance, sizeof compliance, "no: %s", why);
+    kv_str(t, "  ", "compliance", compliance); /* RULES.md §6: derived from the fields above, for readers */
     osib_text_printf(t, "environment:\n");
     kv_str(t, "  ", "cpu_model", r->cpu_model);
     osib_text_printf(t, "  cores: %d\n", r->cores);
@@ -659,7 +665,8 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
         (st = get_int(&sec, "repeat", &r->repeat, err)) != OSIB_OK ||
         (st = osib_ymap_bool(&sec, "forced", 1, &r->forced, err)) != OSIB_OK ||
         (st = get_num(&sec, "bandwidth_gbs", 1, &r->bandwidth_gbs, err)) != OSIB_OK ||
-        (st = get_str(&sec, "bandwidth_source", r->bandwidth_source, sizeof r->bandwidth_source, err)) != OSIB_OK)
+        (st = get_str(&sec, "bandwidth_source", r->bandwidth_source, sizeof r->bandwidth_source, err)) != OSIB_OK ||
+        (st = get_str(&sec, "compliance", r->compliance, sizeof r->compliance, err)) != OSIB_OK)
         goto done;
     r->seed = (unsigned long long)seed;
     if ((st = osib_ymap_get(&root, "environment", 1, &sec, err)) != OSIB_OK ||

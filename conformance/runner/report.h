@@ -137,6 +137,7 @@ typedef struct {
     int operators_chosen;      /* --ops: a subset of the manifest's operators */
     char suite[48];            /* --suite NAME, or "" for cases named one by one */
     char cases_left_out[1024]; /* the suite's cases outside the declared capabilities, comma-separated */
+    char compliance[1100];     /* as read back: "yes" or "no: why" (osib_report_compliant's judgement when written) */
     int repeat;
     int forced;                 /* --force: run although it does not fit */
     double bandwidth_gbs;       /* <= 0: none */

@@ -649,6 +649,17 @@ osib_status osib_verify(const char *dir, const char *kit_root, const osib_yardst
     if (osib_kit_manifest_check(kit_root, &kerr) != OSIB_OK)
         problem(&v, "this kit's own oracles cannot be trusted: %s", kerr.msg);
 
+    /* 0b. the compliance it states is the one its record implies (RULES.md §6) */
+    {
+        char why[1024], want[1100];
+        if (osib_report_compliant(&r, why, sizeof why))
+            snprintf(want, sizeof want, "yes");
+        else
+            snprintf(want, sizeof want, "no: %s", why);
+        if (strcmp(want, r.compliance) != 0)
+            problem(&v, "report.yaml: run.compliance says \"%s\", its record says \"%s\"", r.compliance, want);
+    }
+
     /* 1. the id is the hash of the body */
     if (strncmp(r.report_id, body, 16) != 0)
         problem(&v, "report.yaml: its body hashes to %.16s, not to its id %s: it was edited after it was written", body,

@@ -104,3 +104,20 @@ if [ "$(printf '%s\n' "$v" | grep -c '"REFUTED","refuted: report.yaml: its body 
 else not_ok "--verify keeps the honest report, strips the edited one's numbers and says why"; printf '%s\n' "$v" | sed 's/^/#   /'; fi
 expect_fail "summarize a directory with no report" 4 "report.yaml" "$OSIB" summarize "$TMP"
 expect_fail "summarize with an unknown format" 2 "md, csv or html" "$OSIB" summarize --format xls "$TMP/ok"
+
+# report.yaml states the compliance its record implies, and osib verify holds
+# it to that: a forger who calls the run compliant and recomputes the id is
+# refuted all the same.
+if grep -q '^  compliance: "no: .*--ops chose the operators; 1 timed repetition (at least 5)' "$TMP/ok/report.yaml"; then
+    ok "report.yaml says the run is not compliant, and why"
+else not_ok "report.yaml says the run is not compliant, and why"; grep compliance "$TMP/ok/report.yaml" | sed 's/^/#   /'; fi
+cp -r "$TMP/ok" "$TMP/forged"
+sed -i 's/^  compliance: .*/  compliance: "yes"/' "$TMP/forged/report.yaml"
+tail -n +2 "$TMP/forged/report.yaml" >"$TMP/body"
+id=$(sha256sum "$TMP/body" | cut -c1-16)
+{ echo "report_id: $id"; cat "$TMP/body"; } >"$TMP/forged/report.yaml"
+"$OSIB" verify "$TMP/forged" >"$TMP/forged.out" 2>&1
+rc=$?
+if [ $rc -ne 0 ] && grep -q 'REFUTED report.yaml: run.compliance says "yes", its record says "no: ' "$TMP/forged.out"; then
+    ok "osib verify refutes a report that calls itself compliant against its own record"
+else not_ok "osib verify refutes a forged compliance (exit $rc)"; sed 's/^/#   /' "$TMP/forged.out" | head -5; fi
