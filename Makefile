@@ -33,7 +33,8 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 STD     := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 FPFLAGS := -ffp-contract=off -fno-fast-math
 OPT     ?= -O2 -g
-INCLUDES = -Iconformance/lib -Iconformance/runner -Ireference/simple -Ireference/driver -Ireference/cpu -Itools/bench -Itests/support -I$(BUILD)/gen
+INCLUDES = -Iconformance/lib -Iconformance/runner -Ireference/simple -Ireference/driver -Ireference/cpu -Ireference/cuda \
+           -Itools/bench -Itests/support -I$(BUILD)/gen
 CFLAGS_ALL = $(STD) $(OPT) $(FPFLAGS) $(WARN) $(INCLUDES) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lsegyio -lzfp -lm $(EXTRA_LDFLAGS)
 
@@ -69,7 +70,22 @@ CPU64_OBJ  := $(patsubst reference/cpu/%.c,$(BUILD)/obj/reference/cpu64/%.o,$(CP
 $(BUILD)/obj/reference/cpu64/%.o: OPT := $(CPU_CFLAGS) -g
 $(BUILD)/obj/reference/cpu64/%.o: FPFLAGS := -fno-fast-math
 
-PROGRAMS := $(BUILD)/bin/osib-ref $(BUILD)/bin/osib $(BUILD)/bin/osib-cpu $(BUILD)/bin/osib-bench
+PROGRAMS := $(BUILD)/bin/osib-ref $(BUILD)/bin/osib $(BUILD)/bin/osib-cpu $(BUILD)/bin/osib-bench \
+            $(BUILD)/bin/osib-cuda-host
+
+# osib-cuda (reference/cuda): its kernels (cuda_kernels.cu) built twice.
+# osib-cuda-host runs them thread by thread on the CPU (cuda_compat.h) and is
+# part of every build, so that `make test` certifies them without a GPU;
+# `make cuda` builds osib-cuda with nvcc for Hopper (sm_90, and PTX that
+# later GPUs compile), linking the CUDA runtime statically.
+CUDA_HOST_OBJ := $(BUILD)/obj/reference/cuda-host/cuda_kernels.o $(BUILD)/obj/reference/cuda-host/backend_cuda.o \
+                 $(BUILD)/obj/reference/cuda-host/main.o
+NVCC       ?= $(or $(shell command -v nvcc 2>/dev/null),$(wildcard /usr/local/cuda/bin/nvcc))
+CUDA_HOME  ?= $(if $(NVCC),$(patsubst %/bin/nvcc,%,$(NVCC)))
+NVCC_FLAGS ?= -O3 -std=c++17 -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90 \
+              -Xcompiler -Wall,-Wextra,-Werror -Ireference/cuda
+CUDA_OBJ   := $(BUILD)/obj/reference/cuda/cuda_kernels.o $(BUILD)/obj/reference/cuda/backend_cuda.o \
+              $(BUILD)/obj/reference/cuda/main.o
 
 # The benchmark (tools/bench): osib-cpu's kernels against STREAM triad.
 BENCH_SRC := $(wildcard tools/bench/*.c)
@@ -84,7 +100,7 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BUILD_INFO := $(BUILD)/gen/osib_build_info.h
 
 .SECONDARY:
-.PHONY: all deps demo test sanitize oracles verify-oracles check-long format clean FORCE ladder-table \
+.PHONY: all deps demo test sanitize cuda oracles verify-oracles check-long format clean FORCE ladder-table \
         devito-venv certify-devito certify-perf certify-budget bench bench-devito
 all: $(PROGRAMS) $(UNIT_BINS) $(FAULTY)
 
@@ -155,6 +171,47 @@ $(BUILD)/bin/osib-bench: $(call obj,$(BENCH_SRC)) $(CPU_LIB) $(LIBS)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS_ALL) -fopenmp -o $@ $(call obj,$(BENCH_SRC)) $(CPU_LIB) $(LIBS) $(LDLIBS_ALL)
+
+$(BUILD)/obj/reference/cuda-host/cuda_kernels.o: reference/cuda/cuda_kernels.cu
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $< (host)")
+	$(Q)$(CC) $(CFLAGS_ALL) -DOSIB_CUDA_HOST -x c -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/reference/cuda-host/%.o: reference/cuda/%.c
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $< (host)")
+	$(Q)$(CC) $(CFLAGS_ALL) -DOSIB_CUDA_HOST -MMD -MP -c $< -o $@
+
+$(BUILD)/bin/osib-cuda-host: $(CUDA_HOST_OBJ) $(LIBS)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $(CUDA_HOST_OBJ) $(LIBS) $(LDLIBS_ALL)
+
+$(BUILD)/obj/reference/cuda/cuda_kernels.o: reference/cuda/cuda_kernels.cu reference/cuda/cuda_kernels.h \
+                                            reference/cuda/cuda_compat.h
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  NVCC    $<")
+	$(Q)$(NVCC) $(NVCC_FLAGS) -c $< -o $@
+
+$(BUILD)/obj/reference/cuda/%.o: reference/cuda/%.c
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/bin/osib-cuda: $(CUDA_OBJ) $(LIBS)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $(CUDA_OBJ) $(LIBS) $(LDLIBS_ALL) -L$(CUDA_HOME)/lib64 -lcudart_static -ldl -lrt \
+	    -lpthread -lstdc++
+
+$(BUILD)/bin/osib-cuda-bandwidth: reference/cuda/cuda_bandwidth.cu
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  NVCC    $<")
+	$(Q)$(NVCC) $(NVCC_FLAGS) -cudart static -o $@ $<
+
+cuda:
+	@if [ -z "$(NVCC)" ]; then echo "cuda: SKIPPED, nvcc not found (osib-cuda needs the CUDA Toolkit)"; \
+	 else $(MAKE) --no-print-directory $(BUILD)/bin/osib-cuda $(BUILD)/bin/osib-cuda-bandwidth; fi
 
 # osib links the float64 CPU kernels: the in-process reference that judges
 # benchmark cases (conformance/runner/reference.h).
@@ -325,7 +382,7 @@ ladder-table: $(BUILD)/bin/osib
 	@echo "ladder-table: spec/ladder.md"
 
 format:
-	clang-format -i $$(git ls-files '*.c' '*.h')
+	clang-format -i $$(git ls-files '*.c' '*.h' '*.cu' '*.cuh')
 
 clean:
 	rm -rf $(BUILD)
