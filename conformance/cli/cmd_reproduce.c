@@ -109,9 +109,11 @@ int cmd_reproduce(int argc, char **argv)
     char command_line[1024];
     snprintf(command_line, sizeof command_line, "osib reproduce %s", dir);
     o.command_line = command_line;
+    /* The same cases; the operators chosen with --ops only if the report's
+     * run chose them (otherwise the manifest's, as then). */
     for (int i = 0; i < old.ncases && i < 32; i++) {
         o.case_ids[o.ncases++] = old.cases[i].id;
-        for (int op = 0; op < OSIB_OP_COUNT; op++)
+        for (int op = 0; old.operators_chosen && op < OSIB_OP_COUNT; op++)
             o.ops[op] |= old.cases[i].ops[op];
     }
     int conformant = 0;

@@ -337,6 +337,10 @@ osib_status osib_plot_taylor(const double *h, const double *e1, const double *e2
 /* "set xtics (1, 2, 5, 10, ...)" over [lo, hi]: every 1-2-5 value inside. */
 static void tics_125(osib_text *s, const char *which, double lo, double hi)
 {
+    if (!(lo > 0.0 && isfinite(hi) && hi >= lo)) { /* nothing to place on a log axis: gnuplot's own */
+        osib_text_printf(s, "set %s autofreq\n", which);
+        return;
+    }
     osib_text_printf(s, "set %s (", which);
     int n = 0;
     for (int e = (int)floor(log10(lo)); e <= (int)ceil(log10(hi)) && n < 60; e++)

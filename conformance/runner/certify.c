@@ -281,7 +281,7 @@ static osib_status files_check(osib_runner *rn, const char *whose, const osib_ki
         snprintf(k.message, sizeof k.message, "%d of the %s's files changed while the implementation ran: %s. %s",
                  diffs, whose, what,
                  kit ? "Restore the kit (git status) and certify again"
-                     : "An implementation must not rewrite itself during a run");
+                     : "An implementation's files must be unchanged at the end of its run");
     return osib_report_add_check(rn->report, &k, err);
 }
 

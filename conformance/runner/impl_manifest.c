@@ -130,8 +130,9 @@ static osib_status file_list(const osib_ynode *map, osib_impl *m, osib_err *err)
         struct stat sb;
         if (!realpath(joined, real) || stat(real, &sb) != 0 || !S_ISREG(sb.st_mode) || access(real, R_OK) != 0)
             return osib_yfail(err, &item, "\"%s\" is not a readable file (paths are relative to the manifest)", raw);
-        if (strlen(real) >= sizeof m->files[0])
-            return osib_yfail(err, &item, "\"%s\": path too long", raw);
+        if (strlen(real) >= OSIB_IMPL_PATH_RECORDED)
+            return osib_yfail(err, &item, "\"%s\": its path is %zu characters, reports record at most %d", raw,
+                              strlen(real), OSIB_IMPL_PATH_RECORDED - 1);
         snprintf(m->files[m->nfiles++], sizeof m->files[0], "%s", real);
     }
     return OSIB_OK;
@@ -195,6 +196,12 @@ osib_status osib_impl_load(const char *path, osib_impl *m, osib_err *err)
     if (!resolve_program(m->argv[0], m->executable, sizeof m->executable)) {
         osib_ymap_get(&root, nlaunch ? "launcher" : "command", 1, &n, NULL);
         st = osib_yfail(err, &n, "program \"%s\" not found or not executable", m->argv[0]);
+        goto done;
+    }
+    if (strlen(m->executable) >= OSIB_IMPL_PATH_RECORDED) {
+        osib_ymap_get(&root, nlaunch ? "launcher" : "command", 1, &n, NULL);
+        st = osib_yfail(err, &n, "the program's path is %zu characters, reports record at most %d",
+                        strlen(m->executable), OSIB_IMPL_PATH_RECORDED - 1);
         goto done;
     }
 

@@ -12,7 +12,10 @@
 #include "osib_ops.h"
 #include "request.h"
 
-enum { OSIB_IMPL_MAX_ARGS = 32, OSIB_IMPL_ARG_MAX = 512, OSIB_IMPL_MAX_FILES = 32 };
+/* OSIB_IMPL_PATH_RECORDED: the longest path (with its NUL) a report and the
+ * runner's file snapshots record (kitfiles.h, report.h); longer ones are
+ * refused when the manifest is loaded rather than cut short later. */
+enum { OSIB_IMPL_MAX_ARGS = 32, OSIB_IMPL_ARG_MAX = 512, OSIB_IMPL_MAX_FILES = 32, OSIB_IMPL_PATH_RECORDED = 320 };
 
 typedef struct {
     char path[OSIB_PATH_MAX]; /* the manifest file */

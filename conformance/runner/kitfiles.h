@@ -14,8 +14,10 @@
  *     failed check (kit/files/unchanged), so the report is NON-CONFORMANT.
  *
  * The implementation's own executable and the files its manifest lists are
- * snapshotted the same way (kit/impl-files/unchanged): a program that
- * rewrites itself between tasks could tell them apart.
+ * snapshotted the same way (kit/impl-files/unchanged): they must be
+ * unchanged at the end of the run. A program that edits them and restores
+ * them before the run ends, or keeps state in files it does not list,
+ * passes this check; RULES.md §5 forbids both all the same.
  */
 #ifndef OSIB_KITFILES_H
 #define OSIB_KITFILES_H

@@ -167,6 +167,8 @@ int osib_report_compliant(const osib_report *r, char *why, size_t cap)
     size_t clen = strlen(r->kit_commit);
     if (clen >= 6 && strcmp(r->kit_commit + clen - 6, "-dirty") == 0)
         WHY("a modified kit (commit %s)", r->kit_commit);
+    else if (clen == 0 || strcmp(r->kit_commit, "unknown") == 0)
+        WHY("a kit of unknown commit (built outside git)");
     if (r->seed_chosen)
         WHY("--seed chose the inputs");
     if (r->operators_chosen)
@@ -532,6 +534,19 @@ static osib_status read_ops(const osib_ynode *map, const char *key, int *ops, os
 }
 
 /* The whole file, a regular file of at most OSIB_YAML_MAX_BYTES. */
+/* 64 lowercase hex digits, or "unreadable" (a file that could not be
+ * hashed): nothing else may reach a page as a hash. */
+static int is_sha256(const char *s)
+{
+    if (strcmp(s, "unreadable") == 0)
+        return 1;
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+            return 0;
+    return n == 64;
+}
+
 /* A "files:" list of {path, sha256}; at most max are kept. */
 static osib_status read_files(const osib_ynode *sec, osib_kit_file_record *files, int max, int *count, osib_err *err)
 {
@@ -541,11 +556,14 @@ static osib_status read_files(const osib_ynode *sec, osib_kit_file_record *files
     if (st != OSIB_OK || (st = osib_yseq_len(&list, &n, err)) != OSIB_OK)
         return st;
     *count = 0;
-    for (size_t i = 0; i < n && i < (size_t)max; i++, (*count)++)
+    for (size_t i = 0; i < n && i < (size_t)max; i++, (*count)++) {
         if ((st = osib_yseq_at(&list, i, &item, err)) != OSIB_OK ||
             (st = get_str(&item, "path", files[i].path, sizeof files[i].path, err)) != OSIB_OK ||
             (st = get_str(&item, "sha256", files[i].sha256, sizeof files[i].sha256, err)) != OSIB_OK)
             return st;
+        if (!is_sha256(files[i].sha256))
+            return osib_yfail(err, &item, "sha256 \"%.70s\" is not 64 hex digits", files[i].sha256);
+    }
     return OSIB_OK;
 }
 
@@ -644,6 +662,10 @@ osib_status osib_report_read(osib_report *r, const char *dir, char body_sha256[6
         (st = get_str(&sec, "executable", r->impl_executable, sizeof r->impl_executable, err)) != OSIB_OK ||
         (st = get_str(&sec, "executable_sha256", r->impl_executable_sha256, sizeof r->impl_executable_sha256, err)) !=
             OSIB_OK ||
+        (st = is_sha256(r->impl_executable_sha256) ? OSIB_OK
+                                                   : osib_fail(err, OSIB_E_DATA,
+                                                               "report.yaml: implementation.executable_sha256 is not "
+                                                               "64 hex digits")) != OSIB_OK ||
         (st = get_str(&sec, "precision", r->precision, sizeof r->precision, err)) != OSIB_OK ||
         (st = get_str(&sec, "array_format", r->array_format, sizeof r->array_format, err)) != OSIB_OK ||
         (st = get_str(&sec, "operators", r->operators, sizeof r->operators, err)) != OSIB_OK ||

@@ -1,5 +1,6 @@
 #include "verify.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -388,6 +389,137 @@ static int timing_phase(const osib_check *k)
     return strcmp(k->gate, "timing") == 0 || (strcmp(k->gate, "precision") == 0 && strstr(k->output, "-rep"));
 }
 
+/* 4b. How the run was chosen (RULES.md §6). The facts compliance follows
+ * from must agree with the command line the report records, read as
+ * osib certify's getopt_long reads it (unambiguous prefixes, --name=value);
+ * and a run of suite oracle must account for every oracle case of this kit:
+ * certified, or left out as outside the capabilities it declares. A forger
+ * must then rewrite the command line and the cases too. */
+static const char *certify_option(const char *token, const char **value)
+{
+    static const char *const names[] = {"impl",      "suite", "case", "ops",  "repeat", "seed",
+                                        "bandwidth", "force", "out",  "help", NULL};
+    *value = NULL;
+    if (strncmp(token, "--", 2) != 0)
+        return NULL;
+    const char *name = token + 2, *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    const char *match = NULL;
+    for (int i = 0; names[i] && len > 0; i++) {
+        if (strncmp(names[i], name, len) != 0)
+            continue;
+        if (strlen(names[i]) == len) { /* the whole name, even where it prefixes another */
+            match = names[i];
+            break;
+        }
+        match = match ? "" : names[i]; /* "": ambiguous, as getopt_long finds it */
+    }
+    if (!match || !match[0])
+        return NULL;
+    *value = eq ? eq + 1 : NULL;
+    return match;
+}
+
+/* Whether a manifest's recorded capabilities ("iso, tti; 2D, 3D; space
+ * orders 4, 8") admit case c. */
+static int capable(const char *capabilities, const osib_case *c)
+{
+    char physics[64], dims[8], order[8];
+    snprintf(physics, sizeof physics, "%s", osib_physics_name(c->physics));
+    snprintf(dims, sizeof dims, "%dD", c->ndim);
+    snprintf(order, sizeof order, "%d", c->space_order);
+    const char *orders = strstr(capabilities, "space orders ");
+    int has_physics = strstr(capabilities, physics) != NULL && (!orders || strstr(capabilities, physics) < orders);
+    int has_dims = strstr(capabilities, dims) != NULL;
+    int has_order = 0;
+    for (const char *p = orders ? orders + 13 : NULL; p && *p;) {
+        size_t n = strcspn(p, ", ");
+        has_order |= n == strlen(order) && strncmp(p, order, n) == 0;
+        p += n;
+        p += strspn(p, ", ");
+    }
+    return has_physics && has_dims && has_order;
+}
+
+static int listed(const char *list, const char *id)
+{
+    size_t n = strlen(id);
+    for (const char *p = list; (p = strstr(p, id)) != NULL; p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ','))
+            return 1;
+    return 0;
+}
+
+static void check_conduct(verifier *v, const osib_report *r)
+{
+    char line[sizeof r->command_line];
+    snprintf(line, sizeof line, "%s", r->command_line);
+    if (strncmp(line, "osib certify ", 13) == 0) {
+        int seed = 0, ops = 0;
+        char suite[sizeof r->suite] = "";
+        char *save = NULL;
+        strtok_r(line, " ", &save); /* osib */
+        strtok_r(NULL, " ", &save); /* certify */
+        for (char *tok = strtok_r(NULL, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+            const char *value, *opt = certify_option(tok, &value);
+            if (!opt)
+                continue;
+            seed |= strcmp(opt, "seed") == 0;
+            ops |= strcmp(opt, "ops") == 0;
+            if (strcmp(opt, "suite") == 0) {
+                if (!value)
+                    value = strtok_r(NULL, " ", &save);
+                snprintf(suite, sizeof suite, "%s", value ? value : "");
+            }
+        }
+        if (seed != r->seed_chosen || ops != r->operators_chosen || strcmp(suite, r->suite) != 0)
+            problem(v,
+                    "report.yaml: run says seed_chosen %s, operators_chosen %s, suite \"%s\", its command line "
+                    "says %s, %s, \"%s\"",
+                    r->seed_chosen ? "true" : "false", r->operators_chosen ? "true" : "false", r->suite,
+                    seed ? "true" : "false", ops ? "true" : "false", suite);
+    } else if (strncmp(line, "osib reproduce ", 15) == 0) {
+        if (r->seed_chosen || r->suite[0])
+            problem(v, "report.yaml: a reproduction (osib reproduce) chooses no seed and names no suite");
+    } else if (r->suite[0] || r->seed_chosen || r->operators_chosen)
+        problem(v, "report.yaml: run records choices of a command line it does not record");
+
+    if (strcmp(r->suite, "oracle") != 0 || strcmp(r->spec_version, osib_spec_version()) != 0)
+        return; /* another spec's oracle cases are not this kit's */
+    char dir[OSIB_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/spec/cases", v->kit_root);
+    DIR *d = opendir(dir);
+    if (!d) {
+        problem(v, "%s: cannot list this kit's cases to check suite oracle", dir);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0)
+            continue;
+        char path[OSIB_PATH_MAX + 256];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        osib_case c;
+        osib_err err = {0};
+        if (osib_case_load(path, &c, &err) != OSIB_OK)
+            continue;
+        if (c.oracle) {
+            int certified = 0;
+            for (int i = 0; i < r->ncases && !certified; i++)
+                certified = strcmp(r->cases[i].id, c.id) == 0;
+            int left_out = listed(r->cases_left_out, c.id);
+            if (!certified && !left_out)
+                problem(v, "report.yaml: suite oracle, but oracle case %s is neither certified nor left out", c.id);
+            else if (left_out && capable(r->capabilities, &c))
+                problem(v, "report.yaml: oracle case %s was left out, but the capabilities (%s) admit it", c.id,
+                        r->capabilities);
+        }
+        osib_case_free(&c);
+    }
+    closedir(d);
+}
+
 /* 4. The set of checks is the one the report's cases and operators require. */
 static void check_required(verifier *v, const osib_report *r)
 {
@@ -715,6 +847,7 @@ osib_status osib_verify(const char *dir, const char *kit_root, const osib_yardst
 
     /* 4. the checks are the required ones */
     check_required(&v, &r);
+    check_conduct(&v, &r);
 
     /* 5. every check, recomputed */
     int all_pass = 1;

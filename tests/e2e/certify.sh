@@ -108,7 +108,7 @@ check "osib verify confirms the osib-cpu report" "$OSIB" verify "$TMP/cpu"
 mkdir -p "$TMP/impl2d"
 cat >"$TMP/impl2d/run.sh" <<SH
 #!/bin/sh
-exec "$PWD/$BIN/osib-cpu" protocol "\$1"
+exec "$(cd "$BIN" && pwd)/osib-cpu" protocol "\$1"
 SH
 chmod +x "$TMP/impl2d/run.sh"
 cat >"$TMP/impl2d/impl.yaml" <<YAML
@@ -137,11 +137,15 @@ sha=$(sha256sum "$TMP/impl2d/run.sh" | cut -d' ' -f1)
 if grep -q "path: \"$TMP/impl2d/run.sh\", sha256: $sha" "$TMP/cap/report.yaml" && grep -q "$sha" "$TMP/cap/report.md"; then
     ok "the implementation's script is hashed into report.yaml and report.md"
 else not_ok "the implementation's script is hashed into the report"; fi
-if git diff --quiet HEAD -- 2>/dev/null; then
-    want='| compliance | a compliant run (RULES.md §6) |'
-else want='| compliance | **not compliant**: a modified kit (commit '; fi
-if grep -qF "$want" "$TMP/cap/report.md"; then ok "report.md judges compliance (kit $(git diff --quiet HEAD -- && echo clean || echo modified))"
-else not_ok "report.md judges compliance"; grep compliance "$TMP/cap/report.md" | sed 's/^/#   /'; fi
+# what the kit was when it was built, as the report records it
+commit=$(sed -n 's/^  commit: "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$TMP/cap/report.yaml" | head -1)
+case "$commit" in
+*-dirty) want='| compliance | **not compliant**: a modified kit (commit ' ;;
+unknown | "") want='| compliance | **not compliant**: a kit of unknown commit' ;;
+*) want='| compliance | a compliant run (RULES.md §6) |' ;;
+esac
+if grep -qF "$want" "$TMP/cap/report.md"; then ok "report.md judges compliance (kit commit $commit)"
+else not_ok "report.md judges compliance (kit commit $commit)"; grep compliance "$TMP/cap/report.md" | sed 's/^/#   /'; fi
 check "osib verify confirms the report" "$OSIB" verify "$TMP/cap"
 expect_fail "a case named outside the capabilities is refused" 2 "is 3D, which $TMP/impl2d/impl.yaml does not list under dimensions" \
     "$OSIB" certify --impl "$TMP/impl2d/impl.yaml" --case acoustic-3d-layers-so8 --out "$TMP/x4"
@@ -155,7 +159,7 @@ code=7 # OSIB_E_MISMATCH (conformance/lib/osib_err.h)
 expect_fail "osib reproduce refuses an implementation whose listed file changed since the report" "$code" \
     "is not the file the report's implementation was made of" "$OSIB" reproduce "$TMP/cap" --out "$TMP/x6"
 
-# An implementation that rewrites a file it is made of during the run fails
+# An implementation whose file is changed at the end of its run fails
 # kit/impl-files/unchanged: it could tell its tasks apart.
 sed -i 's|^exec |echo x >>"$(dirname "$0")/state.txt"; exec |' "$TMP/impl2d/run.sh"
 echo start >"$TMP/impl2d/state.txt"
@@ -165,5 +169,16 @@ sed -i 's/^files: \[run.sh\]/files: [run.sh, state.txt]/' "$TMP/impl2d/impl.yaml
 rc=$?
 if [ $rc -eq 1 ] && grep -A8 'id: kit/impl-files/unchanged' "$TMP/selfmod/report.yaml" | grep -q 'passed: false' &&
     grep -q "state.txt changed during the run" "$TMP/selfmod/report.yaml"; then
-    ok "an implementation that rewrites its own files is NON-CONFORMANT (kit/impl-files/unchanged)"
-else not_ok "an implementation that rewrites its own files is NON-CONFORMANT (exit $rc)"; fi
+    ok "an implementation whose files changed during the run is NON-CONFORMANT (kit/impl-files/unchanged)"
+else not_ok "an implementation whose files changed during the run is NON-CONFORMANT (exit $rc)"; fi
+
+# A run of suite oracle accounts for every oracle case: osib verify refutes
+# one that drops a case from those it left out (id recomputed).
+cp -r "$TMP/cap" "$TMP/cap-forged"
+sed -i 's/^  cases_left_out: "acoustic-2d-dipping-so8, /  cases_left_out: "/' "$TMP/cap-forged/report.yaml"
+tail -n +2 "$TMP/cap-forged/report.yaml" >"$TMP/body"
+{ echo "report_id: $(sha256sum "$TMP/body" | cut -c1-16)"; cat "$TMP/body"; } >"$TMP/cap-forged/report.yaml"
+"$OSIB" verify "$TMP/cap-forged" >"$TMP/cap-forged.out" 2>&1
+if grep -q "REFUTED report.yaml: suite oracle, but oracle case acoustic-2d-dipping-so8 is neither certified nor left out" "$TMP/cap-forged.out"; then
+    ok "osib verify refutes a suite oracle run that does not account for an oracle case"
+else not_ok "osib verify refutes a suite oracle run missing a case"; head -3 "$TMP/cap-forged.out" | sed 's/^/#   /'; fi

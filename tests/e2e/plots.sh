@@ -40,6 +40,9 @@ done
 # the oracle gave).
 "$BIN/osib" certify --impl reference/cpu/impl.yaml --case acoustic-2d-layers-so4 --case acoustic-3d-layers-so8 \
     --repeat 1 --out "$TMP/rep" >/dev/null 2>&1
+rc=$?
+if [ $rc -eq 0 ] && [ -f "$TMP/rep/report.yaml" ]; then ok "osib-cpu certifies the two cases the figures are drawn from"
+else not_ok "osib-cpu certifies the two cases the figures are drawn from (exit $rc)"; fi
 svg=$TMP/rep/plots/shot-acoustic-2d-layers-so4.svg
 if grep -q "difference, own scale" "$svg" && grep -q "difference (its own scale)" "$svg" &&
     grep -q "amplitude (clipped at 99th pct of |oracle|)" "$svg" && grep -q "receiver x (m)" "$svg"; then

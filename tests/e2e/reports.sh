@@ -38,7 +38,7 @@ else not_ok "the page shows the declared capabilities"; fi
 # A manifest that names its files: the page lists each with its SHA-256.
 mkdir -p "$TMP/named"
 echo "the implementation's own notes" >"$TMP/named/notes.txt"
-sed -e "s|{impl_dir}/../../build/bin/osib-ref|$PWD/$(dirname "$OSIB")/osib-ref|" \
+sed -e "s|{impl_dir}/../../build/bin/osib-ref|$(cd "$(dirname "$OSIB")" && pwd)/osib-ref|" \
     -e 's/^operators: .*/operators: [forward, adjoint]\nfiles: [notes.txt]/' reference/simple/impl.yaml >"$TMP/named/impl.yaml"
 "$OSIB" certify --impl "$TMP/named/impl.yaml" --case acoustic-2d-layers-so4 --repeat 1 --out "$TMP/named/r" >/dev/null 2>&1
 browse --dump-dom "file://$TMP/named/r/report.html" >"$TMP/named.html"
@@ -121,3 +121,14 @@ rc=$?
 if [ $rc -ne 0 ] && grep -q 'REFUTED report.yaml: run.compliance says "yes", its record says "no: ' "$TMP/forged.out"; then
     ok "osib verify refutes a report that calls itself compliant against its own record"
 else not_ok "osib verify refutes a forged compliance (exit $rc)"; sed 's/^/#   /' "$TMP/forged.out" | head -5; fi
+
+# The facts compliance follows from must agree with the command line: a run
+# made with --ops that claims it chose no operators is refuted, id recomputed.
+cp -r "$TMP/ok" "$TMP/forged2"
+sed -i 's/^  operators_chosen: true/  operators_chosen: false/' "$TMP/forged2/report.yaml"
+tail -n +2 "$TMP/forged2/report.yaml" >"$TMP/body"
+{ echo "report_id: $(sha256sum "$TMP/body" | cut -c1-16)"; cat "$TMP/body"; } >"$TMP/forged2/report.yaml"
+"$OSIB" verify "$TMP/forged2" >"$TMP/forged2.out" 2>&1
+if grep -q 'REFUTED report.yaml: run says seed_chosen false, operators_chosen false, suite "", its command line says false, true, ""' "$TMP/forged2.out"; then
+    ok "osib verify holds seed_chosen, operators_chosen and suite to the recorded command line"
+else not_ok "osib verify holds the compliance facts to the command line"; sed 's/^/#   /' "$TMP/forged2.out" | head -5; fi

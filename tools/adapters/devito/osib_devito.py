@@ -680,6 +680,7 @@ class Problem:
             ops = self.operators(op)
             for o in ops:
                 o.cfunction
+            self.choose_strategy(op)             # after that compile too: fewer, never more
         return ops
 
     def src(self, wavelet):
