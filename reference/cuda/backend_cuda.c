@@ -162,6 +162,16 @@ static osib_status create(void **state, const osib_setup *s, const void *options
             c->grid.w[a][k] = (float)(c->ref.stepper.weights[k] / (g->spacing_m[a] * g->spacing_m[a]));
     }
     c->grid.dt2 = (float)(s->dt_ms * s->dt_ms);
+    /* The step kernel: streaming along x in 3D, where x-neighbours are
+     * planes apart; one thread per point in 2D, where a column of z alone
+     * would leave the GPU idle. OSIB_CUDA_KERNEL=point|stream overrides,
+     * to race them on a GPU; the note says which ran. */
+    const char *kernel = getenv("OSIB_CUDA_KERNEL");
+    if (kernel && strcmp(kernel, "point") != 0 && strcmp(kernel, "stream") != 0) {
+        destroy(c);
+        return osib_fail(err, OSIB_E_USAGE, "OSIB_CUDA_KERNEL=%s: expected point or stream", kernel);
+    }
+    c->grid.stream = kernel ? strcmp(kernel, "stream") == 0 : g->ndim == 3;
     char why[256];
     size_t free_b = 0, total_b = 0;
     int rc = osib_cuda_device(c->device, sizeof c->device, &free_b, &total_b, why, sizeof why);
@@ -368,7 +378,7 @@ static osib_status forward(void *state, const double *q, double *d, osib_err *er
     if (st == OSIB_OK)
         st = get_floats(d, b.traces_out, c->nt * nr, err); /* d^0 and d^{nt-1} stay 0 */
     buffers_free(&b);
-    snprintf(c->note, sizeof c->note, "%s", c->device);
+    snprintf(c->note, sizeof c->note, "%s; %s step kernel", c->device, c->grid.stream ? "streaming" : "point");
     return st;
 }
 
@@ -387,7 +397,7 @@ static osib_status adjoint(void *state, const double *d, double *q, osib_err *er
     if (st == OSIB_OK)
         st = get_floats(q, b.traces_out, c->nt * ns, err);
     buffers_free(&b);
-    snprintf(c->note, sizeof c->note, "%s", c->device);
+    snprintf(c->note, sizeof c->note, "%s; %s step kernel", c->device, c->grid.stream ? "streaming" : "point");
     return st;
 }
 
@@ -430,7 +440,7 @@ static osib_status born(void *state, const double *q, const double *dm, double *
         st = get_floats(d, b.traces_out, c->nt * nr, err);
     free(dm_pad);
     buffers_free(&b);
-    snprintf(c->note, sizeof c->note, "%s", c->device);
+    snprintf(c->note, sizeof c->note, "%s; %s step kernel", c->device, c->grid.stream ? "streaming" : "point");
     return st;
 }
 
@@ -475,7 +485,8 @@ static osib_status born_adjoint_core(cuda_state *c, const double *q, const doubl
     free(resid);
     free(g_pad);
     buffers_free(&b);
-    snprintf(c->note, sizeof c->note, "%s; forward history of %zu levels kept on the device", c->device, c->nt);
+    snprintf(c->note, sizeof c->note, "%s; %s step kernel; forward history of %zu levels kept on the device", c->device,
+             c->grid.stream ? "streaming" : "point", c->nt);
     return st;
 }
 

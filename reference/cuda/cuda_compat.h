@@ -13,6 +13,8 @@
  *                                  every thread of it run one after the
  *                                  other, in index order.
  *   osib_atomic_add(p, v)          atomicAdd on the GPU, += on the host.
+ *   OSIB_UNROLL                    #pragma unroll on the GPU, nothing on
+ *                                  the host.
  *
  * The kernels use no shared memory and no barriers, so running the
  * threads one after the other is a faithful schedule: each thread's
@@ -30,6 +32,7 @@
 #define OSIB_DEVICE __device__ static inline
 #define OSIB_LAUNCH(name, grid, block, ...) name<<<(grid), (block)>>>(__VA_ARGS__)
 #define osib_atomic_add(p, v) atomicAdd((p), (v))
+#define OSIB_UNROLL _Pragma("unroll")
 typedef dim3 osib_dim3;
 static inline osib_dim3 osib_dim3_make(unsigned x, unsigned y, unsigned z) { return dim3(x, y, z); }
 
@@ -58,6 +61,7 @@ static inline osib_dim3 osib_dim3_make(unsigned x, unsigned y, unsigned z)
                                 name(osib_dim3_make(bx_, by_, bz_), osib_dim3_make(tx_, ty_, tz_), b_, __VA_ARGS__);   \
     } while (0)
 #define osib_atomic_add(p, v) (*(p) += (v))
+#define OSIB_UNROLL
 
 #endif
 

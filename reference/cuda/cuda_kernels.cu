@@ -197,9 +197,85 @@ OSIB_STEP_KERNEL(6)
 OSIB_STEP_KERNEL(7)
 OSIB_STEP_KERNEL(8)
 
+/* The same step, each thread marching along x (the slowest axis) over
+ * OSIB_CUDA_STREAM_CHUNK points of one (y, z) column, holding the 2P + 1
+ * values of cur along x in a register queue: each value of cur is read from
+ * memory once per thread for the x derivative instead of 2P + 1 times,
+ * through caches that cannot hold planes 2P apart on large grids. The y
+ * and z neighbours come from memory as in the point kernel (z coalesced).
+ * The sums run in the point kernel's order. */
+#define OSIB_STREAM_KERNEL(P)                                                                                          \
+    OSIB_KERNEL(stream_kernel_##P, const osib_cuda_grid g, const float *m, const float *etadt, const float *cur,       \
+                const float *prev, const float *b, float *next)                                                        \
+    {                                                                                                                  \
+        unsigned long long iz = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x;                             \
+        if (iz >= g.N[2])                                                                                              \
+            return;                                                                                                    \
+        unsigned long long x0 = (unsigned long long)blockIdx.z * OSIB_CUDA_STREAM_CHUNK;                               \
+        unsigned long long x1 = x0 + OSIB_CUDA_STREAM_CHUNK < g.N[0] ? x0 + OSIB_CUDA_STREAM_CHUNK : g.N[0];           \
+        const unsigned long long sx = g.stride[0];                                                                     \
+        const unsigned long long column = g.base + (unsigned long long)blockIdx.y * g.stride[1] + iz * g.stride[2];    \
+        float q[2 * (P) + 1];                                                                                          \
+        /* cur at x0 - P .. x0 + P - 1: the halo holds the zeros before x = 0 */                                       \
+        OSIB_UNROLL for (int k = 0; k < 2 * (P); k++) q[k] = cur[column + (x0 + (unsigned long long)k) * sx - (P)*sx]; \
+        for (unsigned long long ix = x0; ix < x1; ix++) {                                                              \
+            const unsigned long long x = column + ix * sx;                                                             \
+            q[2 * (P)] = cur[x + (P)*sx];                                                                              \
+            float lap = 0.0f;                                                                                          \
+            float d2 = g.w[0][0] * q[P];                                                                               \
+            OSIB_UNROLL for (int k = 1; k <= (P); k++) d2 += g.w[0][k] * (q[(P) + k] + q[(P)-k]);                      \
+            lap += d2;                                                                                                 \
+            for (int a = 1; a < 3; a++) {                                                                              \
+                if (g.w[a][0] == 0.0f)                                                                                 \
+                    continue; /* 2D's y axis */                                                                        \
+                unsigned long long s = g.stride[a];                                                                    \
+                d2 = g.w[a][0] * q[P];                                                                                 \
+                OSIB_UNROLL for (int k = 1; k <= (P); k++) d2 +=                                                       \
+                    g.w[a][k] * (cur[x + (unsigned long long)k * s] + cur[x - (unsigned long long)k * s]);             \
+                lap += d2;                                                                                             \
+            }                                                                                                          \
+            float rhs = g.dt2 * lap + m[x] * (2.0f * q[P] - prev[x]) + etadt[x] * q[P];                                \
+            if (b)                                                                                                     \
+                rhs += b[x];                                                                                           \
+            next[x] = rhs / (m[x] + etadt[x]);                                                                         \
+            OSIB_UNROLL for (int k = 0; k < 2 * (P); k++) q[k] = q[k + 1];                                             \
+        }                                                                                                              \
+    }
+
+OSIB_STREAM_KERNEL(1)
+OSIB_STREAM_KERNEL(2)
+OSIB_STREAM_KERNEL(3)
+OSIB_STREAM_KERNEL(4)
+OSIB_STREAM_KERNEL(5)
+OSIB_STREAM_KERNEL(6)
+OSIB_STREAM_KERNEL(7)
+OSIB_STREAM_KERNEL(8)
+
+static void stream_step(const osib_cuda_grid *g, const float *dev_m, const float *dev_etadt, const float *dev_cur,
+                        const float *dev_prev, const float *dev_b, float *dev_next)
+{
+    const osib_dim3 grid = osib_dim3_make((unsigned)((g->N[2] + BLOCK_Z - 1) / BLOCK_Z), (unsigned)g->N[1],
+                                          (unsigned)((g->N[0] + OSIB_CUDA_STREAM_CHUNK - 1) / OSIB_CUDA_STREAM_CHUNK));
+    const osib_dim3 block = osib_dim3_make(BLOCK_Z, 1, 1);
+    switch (g->p) {
+    case 1: OSIB_LAUNCH(stream_kernel_1, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
+    case 2: OSIB_LAUNCH(stream_kernel_2, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
+    case 3: OSIB_LAUNCH(stream_kernel_3, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
+    case 4: OSIB_LAUNCH(stream_kernel_4, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
+    case 5: OSIB_LAUNCH(stream_kernel_5, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
+    case 6: OSIB_LAUNCH(stream_kernel_6, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
+    case 7: OSIB_LAUNCH(stream_kernel_7, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
+    default: OSIB_LAUNCH(stream_kernel_8, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
+    }
+}
+
 void osib_cuda_step(const osib_cuda_grid *g, const float *dev_m, const float *dev_etadt, const float *dev_cur,
                     const float *dev_prev, const float *dev_b, float *dev_next)
 {
+    if (g->stream) {
+        stream_step(g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next);
+        return;
+    }
     const osib_dim3 grid = point_grid(g), block = osib_dim3_make(BLOCK_Z, 1, 1);
     switch (g->p) {
     case 1: OSIB_LAUNCH(step_kernel_1, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;

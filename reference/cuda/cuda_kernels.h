@@ -31,7 +31,11 @@ typedef struct {
     unsigned long long base;            /* offset of padded point (0, 0, 0) */
     float w[3][OSIB_CUDA_MAX_HALF + 1]; /* w_k / h_a^2 per axis, all 0 on 2D's y axis */
     float dt2;                          /* dt^2, ms^2 */
+    int stream;                         /* the step kernel: 0 one thread per point, 1 each thread marching along x */
 } osib_cuda_grid;
+
+/* Points along x that one thread of the streaming step kernel marches over. */
+enum { OSIB_CUDA_STREAM_CHUNK = 64 };
 
 /* Sources or receivers: each point's support (2^ndim corners), as offsets
  * into a stored field and trilinear weights; device arrays. */
@@ -56,7 +60,9 @@ int osib_cuda_check(int sync, char *why, size_t cap);
 
 /* One step on every padded point:
  *   next = (dt^2 L cur + m (2 cur - prev) + etadt cur + b) / (m + etadt)
- * with etadt = dt eta, b a stored field or NULL. */
+ * with etadt = dt eta, b a stored field or NULL. g->stream chooses the
+ * kernel; both do the same operations in the same order (the same bits in
+ * the host build). */
 void osib_cuda_step(const osib_cuda_grid *g, const float *dev_m, const float *dev_etadt, const float *dev_cur,
                     const float *dev_prev, const float *dev_b, float *dev_next);
 /* b = -dm (next - 2 cur + prev): the Born source. */

@@ -1,7 +1,8 @@
 # osib-cuda (reference/cuda) without a GPU: its CUDA kernels compiled as C
 # and run thread by thread on the CPU (osib-cuda-host) certify CONFORMANT in
 # float32 on 2D oracle cases of space orders 4 and 8, every operator, and
-# agree with the 3D so 16 oracle; where nvcc exists, `make cuda` builds
+# agree with the 3D so 16 oracle; its two step kernels give the same bits;
+# where nvcc exists, `make cuda` builds
 # osib-cuda for the GPU, which without one refuses to run in one line.
 . tests/support/e2e-lib.sh
 OSIB=$BIN/osib
@@ -19,6 +20,22 @@ else not_ok "its tasks say the kernels ran in host emulation"; fi
 if awk '$1 == "/outputs/forward_data" { found = 1; bad = !($2 + 0 < 1e-3 && $3 + 0 < 1e-3) } END { exit !(found && !bad) }' "$TMP/cmp"; then
     ok "3D so 16 forward data within the float32 tolerance of the oracle ($(awk '$1 == "/outputs/forward_data" { print $2 }' "$TMP/cmp"))"
 else not_ok "3D so 16 forward data within the float32 tolerance"; sed 's/^/#   /' "$TMP/cmp"; fi
+
+# The two step kernels (one thread per point; each thread streaming along x
+# with a register queue: the 3D default) do the same operations in the same
+# order: the same bits, in 3D and through a 2D gradient.
+same_bits() { # WHAT CASE OP DATASET
+    OSIB_CUDA_KERNEL=point "$BIN/osib-cuda-host" run --case "$2" --op "$3" --out "$TMP/point.h5" >/dev/null 2>&1
+    OSIB_CUDA_KERNEL=stream "$BIN/osib-cuda-host" run --case "$2" --op "$3" --out "$TMP/stream.h5" >/dev/null 2>&1
+    "$OSIB" compare "$TMP/stream.h5" "$TMP/point.h5" >"$TMP/cmp" 2>&1
+    if awk -v d="/outputs/$4" '$1 == d { found = 1; bad = ($2 != "0.000e+00" || $3 != "0.000e+00") } END { exit !(found && !bad) }' "$TMP/cmp"; then
+        ok "$1: the streaming and the point kernel give the same bits"
+    else not_ok "$1: the streaming and the point kernel give the same bits"; sed 's/^/#   /' "$TMP/cmp"; fi
+}
+same_bits "3D so 16 forward" acoustic-3d-layers-so16 forward forward_data
+same_bits "2D so 8 gradient" acoustic-2d-dipping-so8 gradient gradient
+OSIB_CUDA_KERNEL=fast expect_fail "an unknown OSIB_CUDA_KERNEL is refused in one line" 2 "expected point or stream" \
+    "$BIN/osib-cuda-host" run --case acoustic-2d-layers-so4 --op forward --out "$TMP/x.h5"
 
 expect_fail "a TTI case is refused in one line" 2 "acoustic operators only" \
     "$BIN/osib-cuda-host" run --case tti-2d-layers-so4 --op forward --out "$TMP/x.h5"
