@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "text.h"
 #include "yaml_tree.h"
 
 /* Replace every {impl_dir} in src. */
@@ -311,21 +312,17 @@ int osib_impl_can(const osib_impl *m, const osib_case *c, char *why, size_t cap)
 
 void osib_impl_capabilities(const osib_impl *m, char *out, size_t cap)
 {
-    size_t len = 0;
-    out[0] = '\0';
-#define PUT(...)                                                                                                       \
-    do {                                                                                                               \
-        int n_ = snprintf(out + len, len < cap ? cap - len : 0, __VA_ARGS__);                                          \
-        len += n_ > 0 ? (size_t)n_ : 0;                                                                                \
-    } while (0)
+    osib_text t;
+    osib_text_init(&t);
     for (int p = 0, k = 0; p < OSIB_PHYSICS_COUNT; p++)
         if (m->physics[p])
-            PUT("%s%s", k++ ? ", " : "", osib_physics_name((osib_physics)p));
+            osib_text_printf(&t, "%s%s", k++ ? ", " : "", osib_physics_name((osib_physics)p));
     for (int d = 2, k = 0; d <= 3; d++)
         if (m->dimensions_mask >> d & 1u)
-            PUT("%s%dD", k++ ? ", " : "; ", d);
+            osib_text_printf(&t, "%s%dD", k++ ? ", " : "; ", d);
     for (int so = 2, k = 0; so <= 16; so += 2)
         if (m->space_orders_mask >> so & 1u)
-            PUT("%s%d", k++ ? ", " : "; space orders ", so);
-#undef PUT
+            osib_text_printf(&t, "%s%d", k++ ? ", " : "; space orders ", so);
+    snprintf(out, cap, "%s", t.buf && !t.failed ? t.buf : "");
+    osib_text_free(&t);
 }

@@ -147,40 +147,52 @@ int osib_compliant_suite(const char *suite)
     return 0;
 }
 
+/* Before each reason but the first. */
+static void next_reason(osib_text *t)
+{
+    if (t->len)
+        osib_text_printf(t, "; ");
+}
+
 int osib_report_compliant(const osib_report *r, char *why, size_t cap)
 {
-    size_t len = 0;
-    why[0] = '\0';
-#define WHY(...)                                                                                                       \
-    do {                                                                                                               \
-        if (len < cap) {                                                                                               \
-            int n_ = snprintf(why + len, cap - len, "%s", len ? "; " : "");                                            \
-            len += n_ > 0 ? (size_t)n_ : 0;                                                                            \
-        }                                                                                                              \
-        if (len < cap) {                                                                                               \
-            int n_ = snprintf(why + len, cap - len, __VA_ARGS__);                                                      \
-            len += n_ > 0 ? (size_t)n_ : 0;                                                                            \
-        }                                                                                                              \
-    } while (0)
+    osib_text t;
+    osib_text_init(&t);
     if (!r->conformant)
-        WHY("NON-CONFORMANT");
+        osib_text_printf(&t, "NON-CONFORMANT");
     size_t clen = strlen(r->kit_commit);
-    if (clen >= 6 && strcmp(r->kit_commit + clen - 6, "-dirty") == 0)
-        WHY("a modified kit (commit %s)", r->kit_commit);
-    else if (clen == 0 || strcmp(r->kit_commit, "unknown") == 0)
-        WHY("a kit of unknown commit (built outside git)");
-    if (r->seed_chosen)
-        WHY("--seed chose the inputs");
-    if (r->operators_chosen)
-        WHY("--ops chose the operators");
-    if (r->repeat < OSIB_COMPLIANT_REPEAT)
-        WHY("%d timed repetition%s (at least %d)", r->repeat, r->repeat == 1 ? "" : "s", OSIB_COMPLIANT_REPEAT);
-    if (!r->suite[0])
-        WHY("cases named one by one (a whole suite: oracle, perf, perf-tti or budget)");
-    else if (!osib_compliant_suite(r->suite))
-        WHY("suite %s (a whole suite: oracle, perf, perf-tti or budget)", r->suite);
-#undef WHY
-    return len == 0;
+    if (clen >= 6 && strcmp(r->kit_commit + clen - 6, "-dirty") == 0) {
+        next_reason(&t);
+        osib_text_printf(&t, "a modified kit (commit %s)", r->kit_commit);
+    } else if (clen == 0 || strcmp(r->kit_commit, "unknown") == 0) {
+        next_reason(&t);
+        osib_text_printf(&t, "a kit of unknown commit (built outside git)");
+    }
+    if (r->seed_chosen) {
+        next_reason(&t);
+        osib_text_printf(&t, "--seed chose the inputs");
+    }
+    if (r->operators_chosen) {
+        next_reason(&t);
+        osib_text_printf(&t, "--ops chose the operators");
+    }
+    if (r->repeat < OSIB_COMPLIANT_REPEAT) {
+        next_reason(&t);
+        osib_text_printf(&t, "%d timed repetition%s (at least %d)", r->repeat, r->repeat == 1 ? "" : "s",
+                         OSIB_COMPLIANT_REPEAT);
+    }
+    if (!r->suite[0] || !osib_compliant_suite(r->suite)) {
+        next_reason(&t);
+        if (!r->suite[0])
+            osib_text_printf(&t, "cases named one by one");
+        else
+            osib_text_printf(&t, "suite %s", r->suite);
+        osib_text_printf(&t, " (a whole suite: oracle, perf, perf-tti or budget)");
+    }
+    const int compliant = t.len == 0 && !t.failed;
+    snprintf(why, cap, "%s", t.failed ? "out of memory" : t.buf ? t.buf : "");
+    osib_text_free(&t);
+    return compliant;
 }
 
 int osib_report_has_budgets(const osib_report *r)

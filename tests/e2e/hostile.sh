@@ -71,11 +71,6 @@ else not_ok "poisoned oracles are refused (exit $rc)"; sed 's/^/#   /' "$TMP/poi
 certify good --impl reference/simple/impl.yaml --case $CASE --ops forward,gradient --repeat 3
 rc=$?
 if [ $rc -eq 0 ]; then ok "a conformant report to forge"; else not_ok "a conformant report to forge (exit $rc)"; fi
-reid() { # recompute the id of $1/report.yaml
-    local id
-    id=$(tail -n +2 "$1/report.yaml" | sha256sum | cut -c1-16)
-    sed -i "1s/.*/report_id: $id/" "$1/report.yaml"
-}
 forge() { # name, what the refutation says, sed expression on report.yaml | -md / -html sed expression
     local name=$1 needle=$2 file=report.yaml
     shift 2

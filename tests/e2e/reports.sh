@@ -113,9 +113,7 @@ if grep -q '^  compliance: "no: .*--ops chose the operators; 1 timed repetition 
 else not_ok "report.yaml says the run is not compliant, and why"; grep compliance "$TMP/ok/report.yaml" | sed 's/^/#   /'; fi
 cp -r "$TMP/ok" "$TMP/forged"
 sed -i 's/^  compliance: .*/  compliance: "yes"/' "$TMP/forged/report.yaml"
-tail -n +2 "$TMP/forged/report.yaml" >"$TMP/body"
-id=$(sha256sum "$TMP/body" | cut -c1-16)
-{ echo "report_id: $id"; cat "$TMP/body"; } >"$TMP/forged/report.yaml"
+reid "$TMP/forged"
 "$OSIB" verify "$TMP/forged" >"$TMP/forged.out" 2>&1
 rc=$?
 if [ $rc -ne 0 ] && grep -q 'REFUTED report.yaml: run.compliance says "yes", its record says "no: ' "$TMP/forged.out"; then
@@ -126,8 +124,7 @@ else not_ok "osib verify refutes a forged compliance (exit $rc)"; sed 's/^/#   /
 # made with --ops that claims it chose no operators is refuted, id recomputed.
 cp -r "$TMP/ok" "$TMP/forged2"
 sed -i 's/^  operators_chosen: true/  operators_chosen: false/' "$TMP/forged2/report.yaml"
-tail -n +2 "$TMP/forged2/report.yaml" >"$TMP/body"
-{ echo "report_id: $(sha256sum "$TMP/body" | cut -c1-16)"; cat "$TMP/body"; } >"$TMP/forged2/report.yaml"
+reid "$TMP/forged2"
 "$OSIB" verify "$TMP/forged2" >"$TMP/forged2.out" 2>&1
 if grep -q 'REFUTED report.yaml: run says seed_chosen false, operators_chosen false, suite "", its command line says false, true, ""' "$TMP/forged2.out"; then
     ok "osib verify holds seed_chosen, operators_chosen and suite to the recorded command line"

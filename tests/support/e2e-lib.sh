@@ -14,6 +14,14 @@ not_ok() { echo "not ok - $*"; }
 # (tests/run-tests prints every skip line and counts them).
 skip() { echo "skip - $*"; }
 
+# reid DIR: recompute the id of DIR/report.yaml after an edit, as a forger
+# would (the id is the first 16 hex digits of the body's SHA-256).
+reid() {
+    local id
+    id=$(tail -n +2 "$1/report.yaml" | sha256sum | cut -c1-16)
+    sed -i "1s/.*/report_id: $id/" "$1/report.yaml"
+}
+
 # check WHAT CMD...: the command must succeed.
 check() {
     local what=$1
