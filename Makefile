@@ -100,7 +100,7 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BUILD_INFO := $(BUILD)/gen/osib_build_info.h
 
 .SECONDARY:
-.PHONY: all deps demo test sanitize cuda oracles verify-oracles check-long format clean FORCE ladder-table \
+.PHONY: all deps demo test sanitize cuda cuda-resources oracles verify-oracles check-long format clean FORCE ladder-table \
         devito-venv certify-devito certify-perf certify-budget bench bench-devito
 all: $(PROGRAMS) $(UNIT_BINS) $(FAULTY)
 
@@ -212,6 +212,16 @@ $(BUILD)/bin/osib-cuda-bandwidth: reference/cuda/cuda_bandwidth.cu
 cuda:
 	@if [ -z "$(NVCC)" ]; then echo "cuda: SKIPPED, nvcc not found (osib-cuda needs the CUDA Toolkit)"; \
 	 else $(MAKE) --no-print-directory $(BUILD)/bin/osib-cuda $(BUILD)/bin/osib-cuda-bandwidth; fi
+
+# What ptxas gives each kernel for sm_90: registers, stack frame, spills
+# (a register queue indexed at run time would show as a stack frame).
+# tests/e2e/cuda.sh holds the step kernels to no stack and no spills.
+cuda-resources:
+	@if [ -z "$(NVCC)" ]; then echo "cuda-resources: SKIPPED, nvcc not found"; else \
+	 mkdir -p $(BUILD)/obj/reference/cuda && \
+	 $(NVCC) $(NVCC_FLAGS) -Xptxas -v -c reference/cuda/cuda_kernels.cu -o $(BUILD)/obj/reference/cuda/resources.o \
+	   >$(BUILD)/obj/reference/cuda/resources.log 2>&1 || { cat $(BUILD)/obj/reference/cuda/resources.log; exit 1; }; \
+	 tools/device/ptxas-table <$(BUILD)/obj/reference/cuda/resources.log; fi
 
 # osib links the float64 CPU kernels: the in-process reference that judges
 # benchmark cases (conformance/runner/reference.h).

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cuda_kernels.h"
+#include "damping.h"
 #include "extend.h"
 #include "operators.h"
 
@@ -15,11 +16,12 @@ typedef struct {
     osib_cuda_grid grid;
     osib_cuda_sparse src, rec;
     size_t nstore, nt;
-    float *dev_m, *dev_etadt, *dev_scale; /* stored fields */
-    unsigned long long *dev_offsets;      /* sources' then receivers' supports */
+    float *dev_m, *dev_scale;        /* stored fields */
+    float *dev_etadt;                /* dt eta_a along each axis (osib_cuda_grid) */
+    unsigned long long *dev_offsets; /* sources' then receivers' supports */
     float *dev_weights;
     char device[160];
-    char note[256];
+    char note[320];
     osib_progress_fn progress;
     void *progress_ctx;
 } cuda_state;
@@ -32,11 +34,11 @@ static osib_status cuda_fail(osib_err *err, const char *why) { return osib_fail(
 
 static size_t fields_for(osib_op op, size_t nt)
 {
-    const size_t medium = 3; /* m, dt eta, injection scale */
+    const size_t medium = 2; /* m, injection scale (eta: three axes' terms) */
     switch (op) {
     case OSIB_OP_FORWARD:
     case OSIB_OP_ADJOINT: return medium + 3;
-    case OSIB_OP_BORN: return medium + 3 + 3 + 2; /* u, du, dm, Born source */
+    case OSIB_OP_BORN: return medium + 3 + 3 + 1; /* u, du, dm */
     case OSIB_OP_BORN_ADJOINT:
     case OSIB_OP_GRADIENT: return medium + nt + 3 + 1; /* history, v, image */
     case OSIB_OP_COUNT: break;
@@ -48,8 +50,9 @@ static size_t device_bytes(const ref_grid *g, size_t nt, size_t nsrc, size_t nre
 {
     double fields = (double)fields_for(op, nt) * (double)g->nstore * sizeof(float);
     double sparse = (double)(nsrc + nrec) * (double)(1u << g->ndim) * (sizeof(float) + sizeof(unsigned long long));
+    double damping = (double)(g->N[0] + g->N[1] + g->N[2]) * sizeof(float);
     double traces = (double)nt * (double)(nsrc + 2 * nrec) * sizeof(float);
-    double total = fields + sparse + traces;
+    double total = fields + sparse + damping + traces;
     return total >= (double)SIZE_MAX ? SIZE_MAX : (size_t)total;
 }
 
@@ -172,21 +175,31 @@ static osib_status create(void **state, const osib_setup *s, const void *options
         return osib_fail(err, OSIB_E_USAGE, "OSIB_CUDA_KERNEL=%s: expected point or stream", kernel);
     }
     c->grid.stream = kernel ? strcmp(kernel, "stream") == 0 : g->ndim == 3;
+    for (int a = 0; a < 2; a++)
+        if (g->N[a] > OSIB_CUDA_MAX_BLOCKS_YZ) {
+            destroy(c);
+            return osib_fail(err, OSIB_E_USAGE,
+                             "osib-cuda: the padded %c axis has %zu points, more than the %d a CUDA launch covers",
+                             "xy"[a], g -> N[a], OSIB_CUDA_MAX_BLOCKS_YZ);
+        }
     char why[256];
     size_t free_b = 0, total_b = 0;
     int rc = osib_cuda_device(c->device, sizeof c->device, &free_b, &total_b, why, sizeof why);
     if (rc == 0)
         rc = upload_sparse(c, why, sizeof why);
     if (rc == 0) {
-        double *etadt = malloc(g->nstore * sizeof *etadt);
+        const size_t naxes = g->N[0] + g->N[1] + g->N[2];
+        double *etadt = malloc(naxes * sizeof *etadt);
         rc = etadt ? 0 : -1;
         if (!etadt)
             snprintf(why, sizeof why, "out of memory");
-        for (size_t i = 0; etadt && i < g->nstore; i++)
-            etadt[i] = s->dt_ms * c->ref.eta[i];
+        for (size_t a = 0, k = 0; etadt && a < 3; a++)
+            for (size_t i = 0; i < g->N[a]; i++, k++)
+                etadt[k] = s->dt_ms * ref_damping_axis(g, (int)a, i);
         if (rc == 0)
-            rc = upload_field(&c->dev_etadt, etadt, g->nstore, why, sizeof why);
+            rc = upload_field(&c->dev_etadt, etadt, naxes, why, sizeof why);
         free(etadt);
+        c->grid.dev_etadt = c->dev_etadt;
     }
     if (rc != 0) {
         destroy(c);
@@ -318,6 +331,39 @@ static void report(const cuda_state *c, size_t done, size_t total)
  * The recursions (reference/simple/operators.c, in the same order)
  * ------------------------------------------------------------------------- */
 
+/* The time loop's device time (timer t started before it), in the task's
+ * note with the rate it implies (spec/acoustic.md §12: both sweeps of a
+ * gradient count once). Stopping waits for the device. */
+static osib_status finish(cuda_state *c, osib_cuda_timer *t, const char *extra, osib_err *err)
+{
+    char why[256];
+    double seconds = 0.0;
+    if (osib_cuda_timer_stop(t, &seconds, why, sizeof why) != 0)
+        return cuda_fail(err, why);
+    const ref_grid *g = &c->ref.grid;
+    const double points = (double)g->N[0] * (double)g->N[1] * (double)g->N[2] * (double)(c->nt - 2);
+#ifdef OSIB_CUDA_HOST
+    const char *clock = "host clock";
+#else
+    const char *clock = "CUDA events";
+#endif
+    snprintf(c->note, sizeof c->note, "%s; %s step kernel; time loop %.4f s (%s), %.3f GPts/s%s", c->device,
+             c->grid.stream ? "streaming" : "point", seconds, clock, seconds > 0.0 ? points / seconds / 1e9 : 0.0,
+             extra);
+    return OSIB_OK;
+}
+
+static osib_cuda_step_args step_args(const cuda_state *c, const float *cur, const float *prev, float *next)
+{
+    osib_cuda_step_args a;
+    memset(&a, 0, sizeof a);
+    a.m = c->dev_m;
+    a.cur = cur;
+    a.prev = prev;
+    a.next = next;
+    return a;
+}
+
 /* Forward over levels u (a ring of 3, or the whole history), the wavelets
  * on the device in q, data into d (or NULL). */
 static osib_status forward_pass(cuda_state *c, const call_buffers *b, const float *q, float *d, size_t total,
@@ -325,11 +371,11 @@ static osib_status forward_pass(cuda_state *c, const call_buffers *b, const floa
 {
     const size_t ns = c->src.npoint, nr = c->rec.npoint;
     for (size_t n = 1; n <= c->nt - 2; n++) {
-        osib_cuda_step(&c->grid, c->dev_m, c->dev_etadt, level(c, b, 0, n), level(c, b, 0, n - 1), NULL,
-                       level(c, b, 0, n + 1));
-        osib_cuda_inject(&c->src, q + n * ns, c->dev_scale, level(c, b, 0, n + 1));
+        const osib_cuda_step_args a = step_args(c, level(c, b, 0, n), level(c, b, 0, n - 1), level(c, b, 0, n + 1));
+        osib_cuda_step(&c->grid, &a);
+        osib_cuda_inject(&c->grid, &c->src, q + n * ns, c->dev_scale, a.next, NULL, NULL);
         if (d)
-            osib_cuda_interpolate(&c->rec, level(c, b, 0, n), d + n * nr);
+            osib_cuda_interpolate(&c->rec, a.cur, d + n * nr);
         osib_status st = check(0, err);
         if (st != OSIB_OK)
             return st;
@@ -338,10 +384,11 @@ static osib_status forward_pass(cuda_state *c, const call_buffers *b, const floa
     return OSIB_OK;
 }
 
-/* Adjoint over the ring v (levels from first), driven by data d; the
- * wavelets into q (or NULL); with u (the history) the image into img. */
+/* Adjoint over the ring v (levels from vfirst), driven by data d; the
+ * wavelets into q (or NULL); with img, the imaging condition against the
+ * history u (levels 0..nt-1), fused into the step and the injection. */
 static osib_status adjoint_pass(cuda_state *c, const call_buffers *b, size_t vfirst, const float *d, float *q,
-                                int with_image, float *img, size_t done, size_t total, osib_err *err)
+                                float *img, size_t done, size_t total, osib_err *err)
 {
     const size_t ns = c->src.npoint, nr = c->rec.npoint;
     for (size_t k = 0; k < c->nt - 2; k++) {
@@ -349,12 +396,14 @@ static osib_status adjoint_pass(cuda_state *c, const call_buffers *b, size_t vfi
         float *v_next = b->levels + (vfirst + (n + 1) % 3) * c->nstore,
               *v_cur = b->levels + (vfirst + n % 3) * c->nstore;
         float *v_prev = b->levels + (vfirst + (n - 1) % 3) * c->nstore;
-        osib_cuda_step(&c->grid, c->dev_m, c->dev_etadt, v_cur, v_next, NULL, v_prev);
-        osib_cuda_inject(&c->rec, d + n * nr, c->dev_scale, v_prev);
+        const float *u = img ? b->levels + n * c->nstore : NULL;
+        osib_cuda_step_args a = step_args(c, v_cur, v_next, v_prev);
+        a.u = u;
+        a.image = img;
+        osib_cuda_step(&c->grid, &a);
+        osib_cuda_inject(&c->grid, &c->rec, d + n * nr, c->dev_scale, v_prev, u, img);
         if (q)
             osib_cuda_interpolate(&c->src, v_cur, q + n * ns);
-        if (with_image)
-            osib_cuda_image(&c->grid, b->levels + n * c->nstore, v_next, v_cur, v_prev, img);
         osib_status st = check(0, err);
         if (st != OSIB_OK)
             return st;
@@ -367,18 +416,23 @@ static osib_status forward(void *state, const double *q, double *d, osib_err *er
 {
     cuda_state *c = state;
     call_buffers b;
+    osib_cuda_timer t;
+    char why[256];
     const size_t ns = c->src.npoint, nr = c->rec.npoint;
     osib_status st = buffers_alloc(c, OSIB_OP_FORWARD, 3, ns, nr, 0, &b, err);
     if (st == OSIB_OK)
         st = put_traces(b.traces_in, q, c->nt * ns, err);
+    if (st == OSIB_OK && osib_cuda_timer_start(&t, why, sizeof why) != 0)
+        st = cuda_fail(err, why);
     if (st == OSIB_OK)
         st = forward_pass(c, &b, b.traces_in, b.traces_out, c->nt - 2, err);
+    if (st == OSIB_OK)
+        st = finish(c, &t, "", err);
     if (st == OSIB_OK)
         st = check(1, err);
     if (st == OSIB_OK)
         st = get_floats(d, b.traces_out, c->nt * nr, err); /* d^0 and d^{nt-1} stay 0 */
     buffers_free(&b);
-    snprintf(c->note, sizeof c->note, "%s; %s step kernel", c->device, c->grid.stream ? "streaming" : "point");
     return st;
 }
 
@@ -386,61 +440,73 @@ static osib_status adjoint(void *state, const double *d, double *q, osib_err *er
 {
     cuda_state *c = state;
     call_buffers b;
+    osib_cuda_timer t;
+    char why[256];
     const size_t ns = c->src.npoint, nr = c->rec.npoint;
     osib_status st = buffers_alloc(c, OSIB_OP_ADJOINT, 3, nr, ns, 0, &b, err);
     if (st == OSIB_OK)
         st = put_traces(b.traces_in, d, c->nt * nr, err);
+    if (st == OSIB_OK && osib_cuda_timer_start(&t, why, sizeof why) != 0)
+        st = cuda_fail(err, why);
     if (st == OSIB_OK)
-        st = adjoint_pass(c, &b, 0, b.traces_in, b.traces_out, 0, NULL, 0, c->nt - 2, err);
+        st = adjoint_pass(c, &b, 0, b.traces_in, b.traces_out, NULL, 0, c->nt - 2, err);
+    if (st == OSIB_OK)
+        st = finish(c, &t, "", err);
     if (st == OSIB_OK)
         st = check(1, err);
     if (st == OSIB_OK)
         st = get_floats(q, b.traces_out, c->nt * ns, err);
     buffers_free(&b);
-    snprintf(c->note, sizeof c->note, "%s; %s step kernel", c->device, c->grid.stream ? "streaming" : "point");
     return st;
 }
 
-/* Born: u and du side by side (levels 0-2 and 3-5), dm and the Born source
- * in the extra fields. */
+/* Born: u and du side by side (levels 0-2 and 3-5), dm in the extra field;
+ * the Born source is computed inside du's step from u's three levels. */
 static osib_status born(void *state, const double *q, const double *dm, double *d, osib_err *err)
 {
     cuda_state *c = state;
     const ref_grid *g = &c->ref.grid;
     const size_t ns = c->src.npoint, nr = c->rec.npoint;
     call_buffers b;
-    osib_status st = buffers_alloc(c, OSIB_OP_BORN, 6, ns, nr, 2, &b, err);
+    osib_cuda_timer t;
+    char why[256];
+    osib_status st = buffers_alloc(c, OSIB_OP_BORN, 6, ns, nr, 1, &b, err);
     double *dm_pad = st == OSIB_OK ? ref_field_alloc(g) : NULL;
     if (st == OSIB_OK && !dm_pad)
         st = osib_fail(err, OSIB_E_NOMEM, "out of memory for dm");
     if (st == OSIB_OK) {
         ref_extend(g, dm, dm_pad);
-        char why[256];
-        if (upload_field(&b.extra, dm_pad, c->nstore, why, sizeof why) != 0) /* into extra's first field */
+        if (upload_field(&b.extra, dm_pad, c->nstore, why, sizeof why) != 0)
             st = cuda_fail(err, why);
     }
     if (st == OSIB_OK)
         st = put_traces(b.traces_in, q, c->nt * ns, err);
-    float *dev_dm = b.extra, *dev_b = b.extra + c->nstore;
+    if (st == OSIB_OK && osib_cuda_timer_start(&t, why, sizeof why) != 0)
+        st = cuda_fail(err, why);
     for (size_t n = 1; st == OSIB_OK && n <= c->nt - 2; n++) {
         float *u_next = b.levels + ((n + 1) % 3) * c->nstore, *u_cur = b.levels + (n % 3) * c->nstore;
         float *u_prev = b.levels + ((n - 1) % 3) * c->nstore;
-        float *du_next = u_next + 3 * c->nstore, *du_cur = u_cur + 3 * c->nstore, *du_prev = u_prev + 3 * c->nstore;
-        osib_cuda_step(&c->grid, c->dev_m, c->dev_etadt, u_cur, u_prev, NULL, u_next);
-        osib_cuda_inject(&c->src, b.traces_in + n * ns, c->dev_scale, u_next);
-        osib_cuda_born_source(&c->grid, dev_dm, u_next, u_cur, u_prev, dev_b);
-        osib_cuda_step(&c->grid, c->dev_m, c->dev_etadt, du_cur, du_prev, dev_b, du_next);
-        osib_cuda_interpolate(&c->rec, du_cur, b.traces_out + n * nr);
+        const osib_cuda_step_args a = step_args(c, u_cur, u_prev, u_next);
+        osib_cuda_step(&c->grid, &a);
+        osib_cuda_inject(&c->grid, &c->src, b.traces_in + n * ns, c->dev_scale, u_next, NULL, NULL);
+        osib_cuda_step_args da = step_args(c, u_cur + 3 * c->nstore, u_prev + 3 * c->nstore, u_next + 3 * c->nstore);
+        da.born_dm = b.extra;
+        da.u_next = u_next;
+        da.u_cur = u_cur;
+        da.u_prev = u_prev;
+        osib_cuda_step(&c->grid, &da);
+        osib_cuda_interpolate(&c->rec, da.cur, b.traces_out + n * nr);
         st = check(0, err);
         report(c, n, c->nt - 2);
     }
+    if (st == OSIB_OK)
+        st = finish(c, &t, "", err);
     if (st == OSIB_OK)
         st = check(1, err);
     if (st == OSIB_OK)
         st = get_floats(d, b.traces_out, c->nt * nr, err);
     free(dm_pad);
     buffers_free(&b);
-    snprintf(c->note, sizeof c->note, "%s; %s step kernel", c->device, c->grid.stream ? "streaming" : "point");
     return st;
 }
 
@@ -453,6 +519,8 @@ static osib_status born_adjoint_core(cuda_state *c, const double *q, const doubl
     const ref_grid *g = &c->ref.grid;
     const size_t ns = c->src.npoint, nr = c->rec.npoint, total = 2 * (c->nt - 2);
     call_buffers b;
+    osib_cuda_timer t;
+    char why[256];
     osib_op op = r_is_obs ? OSIB_OP_GRADIENT : OSIB_OP_BORN_ADJOINT;
     osib_status st = buffers_alloc(c, op, c->nt + 3, ns, nr, 1, &b, err);
     double *resid = st == OSIB_OK ? malloc(c->nt * (nr ? nr : 1) * sizeof *resid) : NULL;
@@ -461,8 +529,10 @@ static osib_status born_adjoint_core(cuda_state *c, const double *q, const doubl
         st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the gradient");
     if (st == OSIB_OK)
         st = put_traces(b.traces_in, q, c->nt * ns, err);
+    if (st == OSIB_OK && osib_cuda_timer_start(&t, why, sizeof why) != 0)
+        st = cuda_fail(err, why);
     if (st == OSIB_OK)
-        st = forward_pass(c, &b, b.traces_in, b.traces_out, total, err);
+        st = forward_pass(c, &b, b.traces_in, r_is_obs ? b.traces_out : NULL, total, err);
     if (st == OSIB_OK && r_is_obs) {
         st = get_floats(resid, b.traces_out, c->nt * nr, err);
         double sum = 0.0;
@@ -475,7 +545,11 @@ static osib_status born_adjoint_core(cuda_state *c, const double *q, const doubl
     if (st == OSIB_OK)
         st = put_traces(b.traces_out, r_is_obs ? resid : r_or_dobs, c->nt * nr, err); /* the adjoint's source */
     if (st == OSIB_OK)
-        st = adjoint_pass(c, &b, c->nt, b.traces_out, NULL, 1, b.extra, c->nt - 2, total, err);
+        st = adjoint_pass(c, &b, c->nt, b.traces_out, NULL, b.extra, c->nt - 2, total, err);
+    char extra[96];
+    snprintf(extra, sizeof extra, "; forward history of %zu levels kept on the device", c->nt);
+    if (st == OSIB_OK)
+        st = finish(c, &t, extra, err);
     if (st == OSIB_OK)
         st = check(1, err);
     if (st == OSIB_OK)
@@ -485,8 +559,6 @@ static osib_status born_adjoint_core(cuda_state *c, const double *q, const doubl
     free(resid);
     free(g_pad);
     buffers_free(&b);
-    snprintf(c->note, sizeof c->note, "%s; %s step kernel; forward history of %zu levels kept on the device", c->device,
-             c->grid.stream ? "streaming" : "point", c->nt);
     return st;
 }
 

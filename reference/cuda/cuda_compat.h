@@ -15,6 +15,9 @@
  *   osib_atomic_add(p, v)          atomicAdd on the GPU, += on the host.
  *   OSIB_UNROLL                    #pragma unroll on the GPU, nothing on
  *                                  the host.
+ *   osib_ldg(p)                    *p through the read-only data path
+ *                                  (__ldg) on the GPU: for arrays no
+ *                                  thread writes during the launch.
  *
  * The kernels use no shared memory and no barriers, so running the
  * threads one after the other is a faithful schedule: each thread's
@@ -33,6 +36,7 @@
 #define OSIB_LAUNCH(name, grid, block, ...) name<<<(grid), (block)>>>(__VA_ARGS__)
 #define osib_atomic_add(p, v) atomicAdd((p), (v))
 #define OSIB_UNROLL _Pragma("unroll")
+#define osib_ldg(p) __ldg(p)
 typedef dim3 osib_dim3;
 static inline osib_dim3 osib_dim3_make(unsigned x, unsigned y, unsigned z) { return dim3(x, y, z); }
 
@@ -62,6 +66,7 @@ static inline osib_dim3 osib_dim3_make(unsigned x, unsigned y, unsigned z)
     } while (0)
 #define osib_atomic_add(p, v) (*(p) += (v))
 #define OSIB_UNROLL
+#define osib_ldg(p) (*(p))
 
 #endif
 

@@ -3,13 +3,14 @@
  * Compiled by nvcc for the GPU, and as C with OSIB_CUDA_HOST for the CPU
  * (cuda_compat.h): keep it in the common subset of C11 and CUDA C++.
  *
- * Thread mapping of the per-point kernels: threadIdx.x and blockIdx.x run
- * along z (the fastest axis: consecutive threads read consecutive floats,
- * coalesced), blockIdx.y along y, blockIdx.z along x. The Laplacian reads
- * its neighbours along x and y from global memory through the caches; the
- * step kernel is built once per half order p = 1..8 so that its loops
- * unroll. Injection and interpolation give one thread per point and corner
- * (atomics where sources share a corner) or per point.
+ * Thread mapping of the step kernels: threadIdx.x and blockIdx.x run along
+ * z (the fastest axis: consecutive threads read consecutive floats,
+ * coalesced), blockIdx.y along y, blockIdx.z along x (one point, or a chunk
+ * of points for the streaming kernel). The Laplacian reads its neighbours
+ * along y and z, and along x in the point kernel, from global memory
+ * through the caches; each kernel is built once per half order p = 1..8 so
+ * that its loops unroll. Injection and interpolation give one thread per
+ * point and corner (atomics where sources share a corner) or per point.
  */
 #include "cuda_compat.h"
 #include "cuda_kernels.h"
@@ -21,6 +22,7 @@
 #include <cuda_runtime.h>
 #else
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 #endif
 
@@ -144,48 +146,115 @@ int osib_cuda_check(int sync, char *why, size_t cap)
 }
 
 /* ---------------------------------------------------------------------------
- * Per-point kernels
+ * Timing
  * ------------------------------------------------------------------------- */
 
-static osib_dim3 point_grid(const osib_cuda_grid *g)
+int osib_cuda_timer_start(osib_cuda_timer *t, char *why, size_t cap)
 {
-    return osib_dim3_make((unsigned)((g->N[2] + BLOCK_Z - 1) / BLOCK_Z), (unsigned)g->N[1], (unsigned)g->N[0]);
-}
-
-/* The stored offset of this thread's padded point, or -1 past the grid. */
-OSIB_DEVICE long long point_of(const osib_cuda_grid g, unsigned bx, unsigned by, unsigned bz, unsigned tx, unsigned bdx)
-{
-    unsigned long long iz = (unsigned long long)bx * bdx + tx;
-    if (iz >= g.N[2])
+    memset(t, 0, sizeof *t);
+#ifdef __CUDACC__
+    cudaEvent_t start, stop;
+    if (failed(cudaEventCreate(&start), "cudaEventCreate", why, cap))
         return -1;
-    return (long long)(g.base + (unsigned long long)bz * g.stride[0] + (unsigned long long)by * g.stride[1] +
-                       iz * g.stride[2]);
+    if (failed(cudaEventCreate(&stop), "cudaEventCreate", why, cap)) {
+        cudaEventDestroy(start);
+        return -1;
+    }
+    t->start = start;
+    t->stop = stop;
+    return failed(cudaEventRecord(start, 0), "cudaEventRecord", why, cap);
+#else
+    (void)why;
+    (void)cap;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    t->host_t0_s = (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+    return 0;
+#endif
 }
 
-/* dt^2 L u + m (2u - prev) + etadt u + b, over m + etadt, at x: P the half
- * order, a compile-time constant in each instance. */
+int osib_cuda_timer_stop(osib_cuda_timer *t, double *seconds, char *why, size_t cap)
+{
+#ifdef __CUDACC__
+    cudaEvent_t start = (cudaEvent_t)t->start, stop = (cudaEvent_t)t->stop;
+    float ms = 0.0f;
+    int rc = 0;
+    if (!start || !stop) {
+        snprintf(why, cap, "a CUDA timer stopped before it started");
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = failed(cudaEventRecord(stop, 0), "cudaEventRecord", why, cap);
+    if (rc == 0)
+        rc = failed(cudaEventSynchronize(stop), "cudaEventSynchronize", why, cap);
+    if (rc == 0)
+        rc = failed(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime", why, cap);
+    if (start)
+        cudaEventDestroy(start);
+    if (stop)
+        cudaEventDestroy(stop);
+    memset(t, 0, sizeof *t);
+    if (rc == 0)
+        *seconds = 1e-3 * (double)ms;
+    return rc;
+#else
+    (void)why;
+    (void)cap;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    *seconds = (double)now.tv_sec + 1e-9 * (double)now.tv_nsec - t->host_t0_s;
+    return 0;
+#endif
+}
+
+/* ---------------------------------------------------------------------------
+ * The step kernels
+ * ------------------------------------------------------------------------- */
+
+/* The update at stored offset x, padded point (ix, iy, iz), once the
+ * Laplacian lap and the field's value u there are known, with the fused
+ * Born source or imaging condition (cuda_kernels.h). Shared by both step
+ * kernels, so that they give the same bits. */
+OSIB_DEVICE void update(const osib_cuda_grid g, const osib_cuda_step_args a, unsigned long long x,
+                        unsigned long long ix, unsigned long long iy, unsigned long long iz, float lap, float u)
+{
+    const float *e = g.dev_etadt;
+    const float etadt = osib_ldg(e + ix) + osib_ldg(e + g.N[0] + iy) + osib_ldg(e + g.N[0] + g.N[1] + iz);
+    const float m = osib_ldg(a.m + x), before = osib_ldg(a.prev + x);
+    float rhs = g.dt2 * lap + m * (2.0f * u - before) + etadt * u;
+    if (a.born_dm)
+        rhs +=
+            -osib_ldg(a.born_dm + x) * (osib_ldg(a.u_next + x) - 2.0f * osib_ldg(a.u_cur + x) + osib_ldg(a.u_prev + x));
+    const float after = rhs / (m + etadt);
+    a.next[x] = after;
+    if (a.image)
+        a.image[x] -= osib_ldg(a.u + x) * (before - 2.0f * u + after) / g.dt2;
+}
+
+/* One thread per padded point (cuda_kernels.h), every neighbour from
+ * memory through the caches: P the half order, a compile-time constant in
+ * each instance so that the stencil loops unroll. */
 #define OSIB_STEP_KERNEL(P)                                                                                            \
-    OSIB_KERNEL(step_kernel_##P, const osib_cuda_grid g, const float *m, const float *etadt, const float *cur,         \
-                const float *prev, const float *b, float *next)                                                        \
+    OSIB_KERNEL(step_kernel_##P, const osib_cuda_grid g, const osib_cuda_step_args a)                                  \
     {                                                                                                                  \
-        long long at = point_of(g, blockIdx.x, blockIdx.y, blockIdx.z, threadIdx.x, blockDim.x);                       \
-        if (at < 0)                                                                                                    \
+        const unsigned long long iz = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x;                       \
+        if (iz >= g.N[2])                                                                                              \
             return;                                                                                                    \
-        unsigned long long x = (unsigned long long)at;                                                                 \
+        const unsigned long long ix = blockIdx.z, iy = blockIdx.y;                                                     \
+        const unsigned long long x = g.base + ix * g.stride[0] + iy * g.stride[1] + iz * g.stride[2];                  \
+        const float u = osib_ldg(a.cur + x);                                                                           \
         float lap = 0.0f;                                                                                              \
-        for (int a = 0; a < 3; a++) {                                                                                  \
-            if (g.w[a][0] == 0.0f)                                                                                     \
+        for (int ax = 0; ax < 3; ax++) {                                                                               \
+            if (g.w[ax][0] == 0.0f)                                                                                    \
                 continue; /* 2D's y axis */                                                                            \
-            unsigned long long s = g.stride[a];                                                                        \
-            float d2 = g.w[a][0] * cur[x];                                                                             \
-            for (int k = 1; k <= (P); k++)                                                                             \
-                d2 += g.w[a][k] * (cur[x + (unsigned long long)k * s] + cur[x - (unsigned long long)k * s]);           \
+            const unsigned long long s = g.stride[ax];                                                                 \
+            float d2 = g.w[ax][0] * u;                                                                                 \
+            OSIB_UNROLL for (int k = 1; k <= (P); k++) d2 +=                                                           \
+                g.w[ax][k] *                                                                                           \
+                (osib_ldg(a.cur + x + (unsigned long long)k * s) + osib_ldg(a.cur + x - (unsigned long long)k * s));   \
             lap += d2;                                                                                                 \
         }                                                                                                              \
-        float rhs = g.dt2 * lap + m[x] * (2.0f * cur[x] - prev[x]) + etadt[x] * cur[x];                                \
-        if (b)                                                                                                         \
-            rhs += b[x];                                                                                               \
-        next[x] = rhs / (m[x] + etadt[x]);                                                                             \
+        update(g, a, x, ix, iy, iz, lap, u);                                                                           \
     }
 
 OSIB_STEP_KERNEL(1)
@@ -199,45 +268,44 @@ OSIB_STEP_KERNEL(8)
 
 /* The same step, each thread marching along x (the slowest axis) over
  * OSIB_CUDA_STREAM_CHUNK points of one (y, z) column, holding the 2P + 1
- * values of cur along x in a register queue: each value of cur is read from
- * memory once per thread for the x derivative instead of 2P + 1 times,
- * through caches that cannot hold planes 2P apart on large grids. The y
- * and z neighbours come from memory as in the point kernel (z coalesced).
- * The sums run in the point kernel's order. */
+ * values of cur along x in a register queue (indexed only by constants, so
+ * that it stays in registers): each value of cur is read from memory once
+ * per thread for the x derivative instead of 2P + 1 times, through caches
+ * that cannot hold planes 2P apart on large grids. The y and z neighbours
+ * come from memory as in the point kernel (z coalesced). The sums run in
+ * the point kernel's order. */
 #define OSIB_STREAM_KERNEL(P)                                                                                          \
-    OSIB_KERNEL(stream_kernel_##P, const osib_cuda_grid g, const float *m, const float *etadt, const float *cur,       \
-                const float *prev, const float *b, float *next)                                                        \
+    OSIB_KERNEL(stream_kernel_##P, const osib_cuda_grid g, const osib_cuda_step_args a)                                \
     {                                                                                                                  \
-        unsigned long long iz = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x;                             \
+        const unsigned long long iz = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x, iy = blockIdx.y;      \
         if (iz >= g.N[2])                                                                                              \
             return;                                                                                                    \
-        unsigned long long x0 = (unsigned long long)blockIdx.z * OSIB_CUDA_STREAM_CHUNK;                               \
-        unsigned long long x1 = x0 + OSIB_CUDA_STREAM_CHUNK < g.N[0] ? x0 + OSIB_CUDA_STREAM_CHUNK : g.N[0];           \
+        const unsigned long long x0 = (unsigned long long)blockIdx.z * OSIB_CUDA_STREAM_CHUNK;                         \
+        const unsigned long long x1 = x0 + OSIB_CUDA_STREAM_CHUNK < g.N[0] ? x0 + OSIB_CUDA_STREAM_CHUNK : g.N[0];     \
         const unsigned long long sx = g.stride[0];                                                                     \
-        const unsigned long long column = g.base + (unsigned long long)blockIdx.y * g.stride[1] + iz * g.stride[2];    \
+        const unsigned long long column = g.base + iy * g.stride[1] + iz * g.stride[2];                                \
         float q[2 * (P) + 1];                                                                                          \
         /* cur at x0 - P .. x0 + P - 1: the halo holds the zeros before x = 0 */                                       \
-        OSIB_UNROLL for (int k = 0; k < 2 * (P); k++) q[k] = cur[column + (x0 + (unsigned long long)k) * sx - (P)*sx]; \
+        OSIB_UNROLL for (int k = 0; k < 2 * (P); k++) q[k] =                                                           \
+            osib_ldg(a.cur + column + (x0 + (unsigned long long)k) * sx - (P)*sx);                                     \
         for (unsigned long long ix = x0; ix < x1; ix++) {                                                              \
             const unsigned long long x = column + ix * sx;                                                             \
-            q[2 * (P)] = cur[x + (P)*sx];                                                                              \
+            q[2 * (P)] = osib_ldg(a.cur + x + (P)*sx);                                                                 \
             float lap = 0.0f;                                                                                          \
             float d2 = g.w[0][0] * q[P];                                                                               \
             OSIB_UNROLL for (int k = 1; k <= (P); k++) d2 += g.w[0][k] * (q[(P) + k] + q[(P)-k]);                      \
             lap += d2;                                                                                                 \
-            for (int a = 1; a < 3; a++) {                                                                              \
-                if (g.w[a][0] == 0.0f)                                                                                 \
+            for (int ax = 1; ax < 3; ax++) {                                                                           \
+                if (g.w[ax][0] == 0.0f)                                                                                \
                     continue; /* 2D's y axis */                                                                        \
-                unsigned long long s = g.stride[a];                                                                    \
-                d2 = g.w[a][0] * q[P];                                                                                 \
+                const unsigned long long s = g.stride[ax];                                                             \
+                d2 = g.w[ax][0] * q[P];                                                                                \
                 OSIB_UNROLL for (int k = 1; k <= (P); k++) d2 +=                                                       \
-                    g.w[a][k] * (cur[x + (unsigned long long)k * s] + cur[x - (unsigned long long)k * s]);             \
+                    g.w[ax][k] * (osib_ldg(a.cur + x + (unsigned long long)k * s) +                                    \
+                                  osib_ldg(a.cur + x - (unsigned long long)k * s));                                    \
                 lap += d2;                                                                                             \
             }                                                                                                          \
-            float rhs = g.dt2 * lap + m[x] * (2.0f * q[P] - prev[x]) + etadt[x] * q[P];                                \
-            if (b)                                                                                                     \
-                rhs += b[x];                                                                                           \
-            next[x] = rhs / (m[x] + etadt[x]);                                                                         \
+            update(g, a, x, ix, iy, iz, lap, q[P]);                                                                    \
             OSIB_UNROLL for (int k = 0; k < 2 * (P); k++) q[k] = q[k + 1];                                             \
         }                                                                                                              \
     }
@@ -251,79 +319,38 @@ OSIB_STREAM_KERNEL(6)
 OSIB_STREAM_KERNEL(7)
 OSIB_STREAM_KERNEL(8)
 
-static void stream_step(const osib_cuda_grid *g, const float *dev_m, const float *dev_etadt, const float *dev_cur,
-                        const float *dev_prev, const float *dev_b, float *dev_next)
+#define OSIB_STEP_CASES(KERNEL, grid, block, g, a)                                                                     \
+    switch ((g).p) {                                                                                                   \
+    case 1: OSIB_LAUNCH(KERNEL##_1, grid, block, g, a); break;                                                         \
+    case 2: OSIB_LAUNCH(KERNEL##_2, grid, block, g, a); break;                                                         \
+    case 3: OSIB_LAUNCH(KERNEL##_3, grid, block, g, a); break;                                                         \
+    case 4: OSIB_LAUNCH(KERNEL##_4, grid, block, g, a); break;                                                         \
+    case 5: OSIB_LAUNCH(KERNEL##_5, grid, block, g, a); break;                                                         \
+    case 6: OSIB_LAUNCH(KERNEL##_6, grid, block, g, a); break;                                                         \
+    case 7: OSIB_LAUNCH(KERNEL##_7, grid, block, g, a); break;                                                         \
+    default: OSIB_LAUNCH(KERNEL##_8, grid, block, g, a); break;                                                        \
+    }
+
+void osib_cuda_step(const osib_cuda_grid *g, const osib_cuda_step_args *a)
 {
-    const osib_dim3 grid = osib_dim3_make((unsigned)((g->N[2] + BLOCK_Z - 1) / BLOCK_Z), (unsigned)g->N[1],
-                                          (unsigned)((g->N[0] + OSIB_CUDA_STREAM_CHUNK - 1) / OSIB_CUDA_STREAM_CHUNK));
+    const unsigned blocks_z = (unsigned)((g->N[2] + BLOCK_Z - 1) / BLOCK_Z);
     const osib_dim3 block = osib_dim3_make(BLOCK_Z, 1, 1);
-    switch (g->p) {
-    case 1: OSIB_LAUNCH(stream_kernel_1, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
-    case 2: OSIB_LAUNCH(stream_kernel_2, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
-    case 3: OSIB_LAUNCH(stream_kernel_3, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
-    case 4: OSIB_LAUNCH(stream_kernel_4, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
-    case 5: OSIB_LAUNCH(stream_kernel_5, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
-    case 6: OSIB_LAUNCH(stream_kernel_6, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
-    case 7: OSIB_LAUNCH(stream_kernel_7, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
-    default: OSIB_LAUNCH(stream_kernel_8, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
-    }
-}
-
-void osib_cuda_step(const osib_cuda_grid *g, const float *dev_m, const float *dev_etadt, const float *dev_cur,
-                    const float *dev_prev, const float *dev_b, float *dev_next)
-{
     if (g->stream) {
-        stream_step(g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next);
-        return;
+        const osib_dim3 grid = osib_dim3_make(
+            blocks_z, (unsigned)g->N[1], (unsigned)((g->N[0] + OSIB_CUDA_STREAM_CHUNK - 1) / OSIB_CUDA_STREAM_CHUNK));
+        OSIB_STEP_CASES(stream_kernel, grid, block, *g, *a)
+    } else {
+        const osib_dim3 grid = osib_dim3_make(blocks_z, (unsigned)g->N[1], (unsigned)g->N[0]);
+        OSIB_STEP_CASES(step_kernel, grid, block, *g, *a)
     }
-    const osib_dim3 grid = point_grid(g), block = osib_dim3_make(BLOCK_Z, 1, 1);
-    switch (g->p) {
-    case 1: OSIB_LAUNCH(step_kernel_1, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
-    case 2: OSIB_LAUNCH(step_kernel_2, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
-    case 3: OSIB_LAUNCH(step_kernel_3, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
-    case 4: OSIB_LAUNCH(step_kernel_4, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
-    case 5: OSIB_LAUNCH(step_kernel_5, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
-    case 6: OSIB_LAUNCH(step_kernel_6, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
-    case 7: OSIB_LAUNCH(step_kernel_7, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
-    default: OSIB_LAUNCH(step_kernel_8, grid, block, *g, dev_m, dev_etadt, dev_cur, dev_prev, dev_b, dev_next); break;
-    }
-}
-
-OSIB_KERNEL(born_source_kernel, const osib_cuda_grid g, const float *dm, const float *next, const float *cur,
-            const float *prev, float *b)
-{
-    long long at = point_of(g, blockIdx.x, blockIdx.y, blockIdx.z, threadIdx.x, blockDim.x);
-    if (at >= 0)
-        b[at] = -dm[at] * (next[at] - 2.0f * cur[at] + prev[at]);
-}
-
-void osib_cuda_born_source(const osib_cuda_grid *g, const float *dev_dm, const float *dev_next, const float *dev_cur,
-                           const float *dev_prev, float *dev_b)
-{
-    OSIB_LAUNCH(born_source_kernel, point_grid(g), osib_dim3_make(BLOCK_Z, 1, 1), *g, dev_dm, dev_next, dev_cur,
-                dev_prev, dev_b);
-}
-
-OSIB_KERNEL(image_kernel, const osib_cuda_grid g, const float *u, const float *vnext, const float *vcur,
-            const float *vprev, float *image)
-{
-    long long at = point_of(g, blockIdx.x, blockIdx.y, blockIdx.z, threadIdx.x, blockDim.x);
-    if (at >= 0)
-        image[at] -= u[at] * (vnext[at] - 2.0f * vcur[at] + vprev[at]) / g.dt2;
-}
-
-void osib_cuda_image(const osib_cuda_grid *g, const float *dev_u, const float *dev_vnext, const float *dev_vcur,
-                     const float *dev_vprev, float *dev_image)
-{
-    OSIB_LAUNCH(image_kernel, point_grid(g), osib_dim3_make(BLOCK_Z, 1, 1), *g, dev_u, dev_vnext, dev_vcur, dev_vprev,
-                dev_image);
 }
 
 /* ---------------------------------------------------------------------------
  * Sources and receivers
  * ------------------------------------------------------------------------- */
 
-OSIB_KERNEL(inject_kernel, const osib_cuda_sparse s, const float *values, const float *scale, float *field)
+OSIB_KERNEL(inject_kernel, const osib_cuda_sparse s, const float *values, const float *scale, float *field,
+            const float *u, float *image, float dt2)
 {
     unsigned long long k = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x;
     if (k >= s.npoint * (unsigned long long)s.ncorner)
@@ -332,16 +359,20 @@ OSIB_KERNEL(inject_kernel, const osib_cuda_sparse s, const float *values, const 
     if (w == 0.0f)
         return;
     unsigned long long x = s.dev_offset[k];
-    osib_atomic_add(&field[x], w * scale[x] * values[k / (unsigned long long)s.ncorner]);
+    const float add = w * scale[x] * values[k / (unsigned long long)s.ncorner];
+    osib_atomic_add(&field[x], add);
+    if (image)
+        osib_atomic_add(&image[x], -(u[x] * add / dt2));
 }
 
-void osib_cuda_inject(const osib_cuda_sparse *s, const float *dev_values, const float *dev_scale, float *dev_field)
+void osib_cuda_inject(const osib_cuda_grid *g, const osib_cuda_sparse *s, const float *dev_values,
+                      const float *dev_scale, float *dev_field, const float *dev_u, float *dev_image)
 {
     unsigned long long n = s->npoint * (unsigned long long)s->ncorner;
     if (n == 0)
         return;
     OSIB_LAUNCH(inject_kernel, osib_dim3_make((unsigned)((n + BLOCK_SPARSE - 1) / BLOCK_SPARSE), 1, 1),
-                osib_dim3_make(BLOCK_SPARSE, 1, 1), *s, dev_values, dev_scale, dev_field);
+                osib_dim3_make(BLOCK_SPARSE, 1, 1), *s, dev_values, dev_scale, dev_field, dev_u, dev_image, g->dt2);
 }
 
 OSIB_KERNEL(interpolate_kernel, const osib_cuda_sparse s, const float *field, float *out)

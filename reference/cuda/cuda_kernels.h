@@ -31,8 +31,18 @@ typedef struct {
     unsigned long long base;            /* offset of padded point (0, 0, 0) */
     float w[3][OSIB_CUDA_MAX_HALF + 1]; /* w_k / h_a^2 per axis, all 0 on 2D's y axis */
     float dt2;                          /* dt^2, ms^2 */
-    int stream;                         /* the step kernel: 0 one thread per point, 1 each thread marching along x */
+    /* dt eta_a along each axis, a device array of N[0] + N[1] + N[2]
+     * values (x's, then y's, then z's): the damping is a sum of one-axis
+     * terms (spec/acoustic.md §3), so the kernels add three cached values
+     * instead of reading a stored field, and a step moves the four values
+     * per point the spec's roofline counts. */
+    const float *dev_etadt;
+    int stream; /* the step kernel: 0 one thread per point, 1 each thread marching along x */
 } osib_cuda_grid;
+
+/* The largest padded x and y axes a launch can cover (CUDA's limit on a
+ * grid's y and z dimensions). */
+enum { OSIB_CUDA_MAX_BLOCKS_YZ = 65535 };
 
 /* Points along x that one thread of the streaming step kernel marches over. */
 enum { OSIB_CUDA_STREAM_CHUNK = 64 };
@@ -58,23 +68,44 @@ int osib_cuda_zero(void *dev, size_t bytes, char *why, size_t cap);
 /* Whether the launches so far went well; wait for them with sync. */
 int osib_cuda_check(int sync, char *why, size_t cap);
 
-/* One step on every padded point:
- *   next = (dt^2 L cur + m (2 cur - prev) + etadt cur + b) / (m + etadt)
- * with etadt = dt eta, b a stored field or NULL. g->stream chooses the
- * kernel; both do the same operations in the same order (the same bits in
- * the host build). */
-void osib_cuda_step(const osib_cuda_grid *g, const float *dev_m, const float *dev_etadt, const float *dev_cur,
-                    const float *dev_prev, const float *dev_b, float *dev_next);
-/* b = -dm (next - 2 cur + prev): the Born source. */
-void osib_cuda_born_source(const osib_cuda_grid *g, const float *dev_dm, const float *dev_next, const float *dev_cur,
-                           const float *dev_prev, float *dev_b);
-/* image -= u (v_next - 2 v_cur + v_prev) / dt^2: the imaging condition. */
-void osib_cuda_image(const osib_cuda_grid *g, const float *dev_u, const float *dev_vnext, const float *dev_vcur,
-                     const float *dev_vprev, float *dev_image);
-/* field[support] += weight scale[support] values[point]. */
-void osib_cuda_inject(const osib_cuda_sparse *s, const float *dev_values, const float *dev_scale, float *dev_field);
+/* One step on every padded point of a field u (cur and prev its levels
+ * n and n -+ 1, next the level it writes):
+ *   next = (dt^2 L cur + m (2 cur - prev) + dt eta cur + b) / (m + dt eta)
+ * with, in the same pass (so that no intermediate field crosses memory):
+ *   born_dm set:  b = -dm (u_next - 2 u_cur + u_prev), the Born source of
+ *                 the background levels given (else b = 0);
+ *   image set:    image -= u (prev - 2 cur + next) / dt^2, the imaging
+ *                 condition of an adjoint step (next is v^{n-1}).
+ * g->stream chooses the kernel; both do the same operations in the same
+ * order (the same bits in the host build). */
+typedef struct {
+    const float *m, *cur, *prev;
+    float *next;
+    const float *born_dm, *u_next, *u_cur, *u_prev; /* born_dm NULL: no Born source */
+    const float *u;                                 /* the forward level of the image, */
+    float *image;                                   /* or NULL: no imaging */
+} osib_cuda_step_args;
+
+void osib_cuda_step(const osib_cuda_grid *g, const osib_cuda_step_args *a);
+
+/* field[support] += weight scale[support] values[point]; with image set,
+ * also image[support] -= u[support] (that addition) / dt^2: an adjoint
+ * step's imaging condition (osib_cuda_step) saw field before injection. */
+void osib_cuda_inject(const osib_cuda_grid *g, const osib_cuda_sparse *s, const float *dev_values,
+                      const float *dev_scale, float *dev_field, const float *dev_u, float *dev_image);
 /* out[point] = sum of weight field[support]. */
 void osib_cuda_interpolate(const osib_cuda_sparse *s, const float *dev_field, float *dev_out);
+
+/* Device time between start and stop: CUDA events on the GPU (stop waits
+ * for the work launched before it), the monotonic clock in the host build. */
+typedef struct {
+    void *start, *stop; /* cudaEvent_t */
+    double host_t0_s;
+} osib_cuda_timer;
+
+int osib_cuda_timer_start(osib_cuda_timer *t, char *why, size_t cap);
+/* Always releases the timer's events; seconds set on success. */
+int osib_cuda_timer_stop(osib_cuda_timer *t, double *seconds, char *why, size_t cap);
 
 #ifdef __cplusplus
 }

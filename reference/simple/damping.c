@@ -12,8 +12,7 @@ double ref_damping_profile(int nbl, int j, double spacing_m)
     return a * (r - repro_sin(two_pi * r) / two_pi) / spacing_m;
 }
 
-/* Contribution of axis a at padded index i. */
-static double axis_damping(const ref_grid *g, int a, size_t i)
+double ref_damping_axis(const ref_grid *g, int a, size_t i)
 {
     if (!ref_active_axis(g, a) || g->nbl == 0)
         return 0.0;
@@ -31,9 +30,9 @@ void ref_damping(const ref_grid *g, double *eta)
         for (size_t iy = 0; iy < g->N[1]; iy++)
             for (size_t iz = 0; iz < g->N[2]; iz++) {
                 /* Sum in axis order x, y, z: fixed for reproducibility. */
-                double e = axis_damping(g, 0, ix);
-                e += axis_damping(g, 1, iy);
-                e += axis_damping(g, 2, iz);
+                double e = ref_damping_axis(g, 0, ix);
+                e += ref_damping_axis(g, 1, iy);
+                e += ref_damping_axis(g, 2, iz);
                 eta[ref_at(g, ix, iy, iz)] = e;
             }
 }

@@ -22,6 +22,12 @@
 /* Fill eta (a stored field) on every padded point. */
 void ref_damping(const ref_grid *g, double *eta);
 
+/* Axis a's term eta_a at padded index i along it (0 on an inactive axis,
+ * on the physical grid, and everywhere when nbl = 0): eta at a point is
+ * the sum of its three axes' terms in the order x, y, z. For programs
+ * that compute eta on the fly rather than store it (osib-cuda). */
+double ref_damping_axis(const ref_grid *g, int a, size_t i);
+
 /* The one-axis profile value at layer distance j (0 = outermost), for a
  * layer of nbl points and spacing h. Exposed for the tests. */
 double ref_damping_profile(int nbl, int j, double spacing_m);

@@ -2,8 +2,9 @@
 # and run thread by thread on the CPU (osib-cuda-host) certify CONFORMANT in
 # float32 on 2D oracle cases of space orders 4 and 8, every operator, and
 # agree with the 3D so 16 oracle; its two step kernels give the same bits;
-# where nvcc exists, `make cuda` builds
-# osib-cuda for the GPU, which without one refuses to run in one line.
+# where nvcc exists, `make cuda` builds osib-cuda for the GPU, whose step
+# kernels ptxas compiles without stack or spills, and which without a GPU
+# refuses to run in one line.
 . tests/support/e2e-lib.sh
 OSIB=$BIN/osib
 
@@ -11,9 +12,10 @@ check "osib-cuda-host certifies CONFORMANT (float32) on 2D so 4 and so 8, every 
     --impl reference/cuda/impl-host.yaml --case acoustic-2d-layers-so4 --case acoustic-2d-dipping-so8 --repeat 1 \
     --out "$TMP/host"
 check "osib verify confirms it" "$OSIB" verify "$TMP/host"
-if grep -q 'note: "host emulation of the CUDA kernels (no GPU)' "$TMP/host/report.yaml"; then
-    ok "its tasks say the kernels ran in host emulation"
-else not_ok "its tasks say the kernels ran in host emulation"; fi
+if grep -q 'note: "host emulation of the CUDA kernels (no GPU)' "$TMP/host/report.yaml" &&
+    grep -Eq 'note: ".*; time loop [0-9.]+ s \(host clock\), [0-9.]+ GPts/s' "$TMP/host/report.yaml"; then
+    ok "its tasks say the kernels ran in host emulation, and the time loop's own time (the GPU build: CUDA events)"
+else not_ok "its tasks say the kernels ran in host emulation, and the time loop's own time"; grep note: "$TMP/host/report.yaml" | head -3; fi
 
 "$BIN/osib-cuda-host" run --case acoustic-3d-layers-so16 --op forward --out "$TMP/3d.h5" >/dev/null 2>&1
 "$OSIB" compare "$TMP/3d.h5" oracles/acoustic-3d-layers-so16.h5 >"$TMP/cmp" 2>&1
@@ -50,6 +52,15 @@ build=${BIN%/bin}
 if make -s --no-print-directory BUILD="$build" cuda >"$TMP/cuda.log" 2>&1 && [ -x "$build/bin/osib-cuda" ]; then
     ok "make cuda builds osib-cuda with nvcc (sm_90 and PTX)"
 else not_ok "make cuda builds osib-cuda with nvcc"; sed 's/^/#   /' "$TMP/cuda.log" | tail -20; fi
+# The streaming kernels' register queues are indexed only by constants, so
+# that they stay in registers: ptxas would otherwise give the kernel a stack
+# frame in local memory (a run-time index does), and every value of the
+# queue would cross memory again.
+make -s --no-print-directory BUILD="$build" cuda-resources >"$TMP/resources" 2>&1
+if [ "$(grep -Ec '^(step|stream)_kernel_[1-8] ' "$TMP/resources")" -eq 16 ] &&
+    ! grep -E '^(step|stream)_kernel_' "$TMP/resources" | grep -vq ' 0 bytes stack, 0+0 bytes spilled$'; then
+    ok "the 16 step kernels use no stack frame and spill nothing (ptxas, sm_90; at most $(awk '/_kernel_/ && $2 > r { r = $2 } END { print r }' "$TMP/resources") registers)"
+else not_ok "the 16 step kernels use no stack frame and spill nothing"; sed 's/^/#   /' "$TMP/resources"; fi
 if nvidia-smi -L >/dev/null 2>&1; then
     skip "a GPU is present: osib-cuda is certified by tools/device/cuda-check, not here"
 else
