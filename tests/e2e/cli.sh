@@ -2,7 +2,7 @@
 # with exit code 2 and one line of explanation.
 . tests/support/e2e-lib.sh
 
-for p in osib osib-ref osib-cpu; do
+for p in osib osib-ref osib-cpu osib-cuda-host; do
     check "$p --help" "$BIN/$p" --help
     check "$p --version" "$BIN/$p" --version
     expect_fail "$p with no arguments" 2 "$p" "$BIN/$p"
@@ -12,6 +12,12 @@ check "osib-bench --help" "$BIN/osib-bench" --help
 check "osib-bench --version" "$BIN/osib-bench" --version
 expect_fail "osib-bench with an unknown option" 2 "unknown option, or one without its value: --frobnicate" \
     "$BIN/osib-bench" --frobnicate
+# Every executable script in tools/ explains itself (principle 8), even where
+# what it runs is missing (the Python studies need the Devito venv's numpy).
+for t in $(git ls-files -s tools | awk '$1 == "100755" { print $4 }'); do
+    if "$t" --help >"$TMP/help" 2>&1 && [ -s "$TMP/help" ]; then ok "$t --help"
+    else not_ok "$t --help"; sed 's/^/#   /' "$TMP/help" | head -5; fi
+done
 for c in cases describe validate oracle plot compare certify verify summarize; do
     check "osib $c --help" "$BIN/osib" "$c" --help
 done

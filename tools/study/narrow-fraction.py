@@ -22,8 +22,14 @@ import shlex
 import subprocess
 import sys
 
-import h5py
-import numpy as np
+try:
+    import h5py
+    import numpy as np
+except ImportError as missing:  # --help needs neither
+    if {'-h', '--help'} & set(sys.argv[1:]):
+        print(__doc__.strip())
+        sys.exit(0)
+    sys.exit(f"narrow-fraction.py: no module {missing.name}: run it with build/devito-venv/bin/python")
 
 INPUTS = {
     'forward': ['src_wavelet'],

@@ -21,8 +21,14 @@ import shlex
 import subprocess
 import sys
 
-import h5py
-import numpy as np
+try:
+    import h5py
+    import numpy as np
+except ImportError as missing:  # --help needs neither
+    if {'-h', '--help'} & set(sys.argv[1:]):
+        print(__doc__.strip())
+        sys.exit(0)
+    sys.exit(f"taylor-check-bits.py: no module {missing.name}: run it with build/devito-venv/bin/python")
 
 
 def gate_dot(a, b):
