@@ -78,14 +78,15 @@ PROGRAMS := $(BUILD)/bin/osib-ref $(BUILD)/bin/osib $(BUILD)/bin/osib-cpu $(BUIL
 # part of every build, so that `make test` certifies them without a GPU;
 # `make cuda` builds osib-cuda with nvcc for Hopper (sm_90, and PTX that
 # later GPUs compile), linking the CUDA runtime statically.
-CUDA_HOST_OBJ := $(BUILD)/obj/reference/cuda-host/cuda_kernels.o $(BUILD)/obj/reference/cuda-host/backend_cuda.o \
-                 $(BUILD)/obj/reference/cuda-host/main.o
+CUDA_C_SRC := $(wildcard reference/cuda/*.c)
+CUDA_HOST_OBJ := $(BUILD)/obj/reference/cuda-host/cuda_kernels.o \
+                 $(patsubst reference/cuda/%.c,$(BUILD)/obj/reference/cuda-host/%.o,$(CUDA_C_SRC))
 NVCC       ?= $(or $(shell command -v nvcc 2>/dev/null),$(wildcard /usr/local/cuda/bin/nvcc))
 CUDA_HOME  ?= $(if $(NVCC),$(patsubst %/bin/nvcc,%,$(NVCC)))
 NVCC_FLAGS ?= -O3 -std=c++17 -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90 \
               -Xcompiler -Wall,-Wextra,-Werror -Ireference/cuda
-CUDA_OBJ   := $(BUILD)/obj/reference/cuda/cuda_kernels.o $(BUILD)/obj/reference/cuda/backend_cuda.o \
-              $(BUILD)/obj/reference/cuda/main.o
+CUDA_OBJ   := $(BUILD)/obj/reference/cuda/cuda_kernels.o \
+              $(patsubst reference/cuda/%.c,$(BUILD)/obj/reference/cuda/%.o,$(CUDA_C_SRC))
 
 # The benchmark (tools/bench): osib-cpu's kernels against STREAM triad.
 BENCH_SRC := $(wildcard tools/bench/*.c)

@@ -1,60 +1,14 @@
 #include "backend_cuda.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cuda_kernels.h"
+#include "cuda_call.h"
+#include "cuda_gradient.h"
 #include "damping.h"
 #include "extend.h"
-#include "operators.h"
-
-typedef struct {
-    ref_problem ref; /* the set-up, float64, on the host */
-    osib_cuda_grid grid;
-    osib_cuda_sparse src, rec;
-    size_t nstore, nt;
-    float *dev_m, *dev_scale;        /* stored fields */
-    float *dev_etadt;                /* dt eta_a along each axis (osib_cuda_grid) */
-    unsigned long long *dev_offsets; /* sources' then receivers' supports */
-    float *dev_weights;
-    char device[160];
-    char note[320];
-    osib_progress_fn progress;
-    void *progress_ctx;
-} cuda_state;
-
-static osib_status cuda_fail(osib_err *err, const char *why) { return osib_fail(err, OSIB_E_EXTERNAL, "%s", why); }
-
-/* ---------------------------------------------------------------------------
- * Memory accounting: what the device holds for op.
- * ------------------------------------------------------------------------- */
-
-static size_t fields_for(osib_op op, size_t nt)
-{
-    const size_t medium = 2; /* m, injection scale (eta: three axes' terms) */
-    switch (op) {
-    case OSIB_OP_FORWARD:
-    case OSIB_OP_ADJOINT: return medium + 3;
-    case OSIB_OP_BORN: return medium + 3 + 3 + 1; /* u, du, dm */
-    case OSIB_OP_BORN_ADJOINT:
-    case OSIB_OP_GRADIENT: return medium + nt + 3 + 1; /* history, v, image */
-    case OSIB_OP_COUNT: break;
-    }
-    return medium;
-}
-
-static size_t device_bytes(const ref_grid *g, size_t nt, size_t nsrc, size_t nrec, osib_op op)
-{
-    double fields = (double)fields_for(op, nt) * (double)g->nstore * sizeof(float);
-    double sparse = (double)(nsrc + nrec) * (double)(1u << g->ndim) * (sizeof(float) + sizeof(unsigned long long));
-    double damping = (double)(g->N[0] + g->N[1] + g->N[2]) * sizeof(float);
-    double traces = (double)nt * (double)(nsrc + 2 * nrec) * sizeof(float);
-    double total = fields + sparse + damping + traces;
-    return total >= (double)SIZE_MAX ? SIZE_MAX : (size_t)total;
-}
 
 static size_t memory_bytes(const osib_setup *s, osib_op op)
 {
@@ -68,11 +22,14 @@ static size_t memory_bytes(const osib_setup *s, osib_op op)
                   (double)s->nt * (double)(s->nsrc + 2 * s->nrec) * 3 * sizeof(double);
     double dev = 0.0;
 #ifdef OSIB_CUDA_HOST
-    dev = (double)device_bytes(&g, s->nt, s->nsrc, s->nrec, op); /* the "device" is this host */
-#else
-    (void)op;
+    dev = cuda_device_bytes(&g, s->nt, s->nsrc, s->nrec, cuda_fields_for(op, s->nt)); /* the "device" is this host */
 #endif
-    return host + dev >= (double)SIZE_MAX ? SIZE_MAX : (size_t)(host + dev);
+    double total = host + dev;
+    /* Under a budget the gradient keeps what fits (choose_history). */
+    if ((op == OSIB_OP_BORN_ADJOINT || op == OSIB_OP_GRADIENT) && s->memory_budget_bytes > 0 &&
+        total > s->memory_budget_bytes)
+        total = s->memory_budget_bytes;
+    return total >= (double)SIZE_MAX ? SIZE_MAX : (size_t)total;
 }
 
 /* ---------------------------------------------------------------------------
@@ -156,6 +113,7 @@ static osib_status create(void **state, const osib_setup *s, const void *options
     const ref_grid *g = &c->ref.grid;
     c->nstore = g->nstore;
     c->nt = s->nt;
+    c->budget_bytes = s->memory_budget_bytes;
     c->grid.p = g->space_order / 2;
     c->grid.base = ref_at(g, 0, 0, 0);
     for (int a = 0; a < 3; a++) {
@@ -235,183 +193,6 @@ static void notes(const void *state, char *buf, size_t cap)
     snprintf(buf, cap, "%s", c->note);
 }
 
-/* ---------------------------------------------------------------------------
- * Device buffers of one operator call
- * ------------------------------------------------------------------------- */
-
-typedef struct {
-    float *levels; /* nlevels stored fields, one block */
-    size_t nlevels;
-    float *traces_in, *traces_out; /* nt x npoint each */
-    float *extra;                  /* dm, Born source, image: nextra fields */
-    size_t nextra;
-} call_buffers;
-
-static void buffers_free(call_buffers *b)
-{
-    osib_cuda_free(b->levels);
-    osib_cuda_free(b->traces_in);
-    osib_cuda_free(b->traces_out);
-    osib_cuda_free(b->extra);
-    memset(b, 0, sizeof *b);
-}
-
-/* Allocate, after checking that the device can hold what op needs. */
-static osib_status buffers_alloc(cuda_state *c, osib_op op, size_t nlevels, size_t nin, size_t nout, size_t nextra,
-                                 call_buffers *b, osib_err *err)
-{
-    memset(b, 0, sizeof *b);
-    char name[160], why[256];
-    size_t free_b = 0, total_b = 0;
-    if (osib_cuda_device(name, sizeof name, &free_b, &total_b, why, sizeof why) != 0)
-        return cuda_fail(err, why);
-    const size_t need = device_bytes(&c->ref.grid, c->nt, c->src.npoint, c->rec.npoint, op);
-    if (need > free_b)
-        return osib_fail(err, OSIB_E_NOMEM,
-                         "%s needs %.2f GiB on the device for %s (its forward history kept whole), %s has %.2f GiB "
-                         "free",
-                         "osib-cuda", need / 1073741824.0, osib_op_name(op), name, free_b / 1073741824.0);
-    const size_t field = c->nstore * sizeof(float);
-    b->nlevels = nlevels;
-    b->nextra = nextra;
-    if (osib_cuda_alloc((void **)&b->levels, nlevels * field, why, sizeof why) != 0 ||
-        osib_cuda_alloc((void **)&b->traces_in, c->nt * (nin ? nin : 1) * sizeof(float), why, sizeof why) != 0 ||
-        osib_cuda_alloc((void **)&b->traces_out, c->nt * (nout ? nout : 1) * sizeof(float), why, sizeof why) != 0 ||
-        (nextra && osib_cuda_alloc((void **)&b->extra, nextra * field, why, sizeof why) != 0)) {
-        buffers_free(b);
-        return cuda_fail(err, why);
-    }
-    return OSIB_OK;
-}
-
-static float *level(const cuda_state *c, const call_buffers *b, size_t first, size_t n)
-{
-    return b->levels + (first + (b->nlevels == 3 ? n % 3 : n)) * c->nstore;
-}
-
-static osib_status put_traces(float *dev, const double *host, size_t n, osib_err *err)
-{
-    char why[256];
-    float *f = malloc((n ? n : 1) * sizeof *f);
-    if (!f)
-        return osib_fail(err, OSIB_E_NOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        f[i] = (float)host[i];
-    int rc = osib_cuda_put(dev, f, n * sizeof *f, why, sizeof why);
-    free(f);
-    return rc ? cuda_fail(err, why) : OSIB_OK;
-}
-
-static osib_status get_floats(double *host, const float *dev, size_t n, osib_err *err)
-{
-    char why[256];
-    float *f = malloc((n ? n : 1) * sizeof *f);
-    if (!f)
-        return osib_fail(err, OSIB_E_NOMEM, "out of memory");
-    int rc = osib_cuda_get(f, dev, n * sizeof *f, why, sizeof why);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        host[i] = f[i];
-    free(f);
-    return rc ? cuda_fail(err, why) : OSIB_OK;
-}
-
-static osib_status check(int sync, osib_err *err)
-{
-    char why[256];
-    return osib_cuda_check(sync, why, sizeof why) ? cuda_fail(err, why) : OSIB_OK;
-}
-
-static void report(const cuda_state *c, size_t done, size_t total)
-{
-    if (c->progress)
-        c->progress(c->progress_ctx, done, total);
-}
-
-/* ---------------------------------------------------------------------------
- * The recursions (reference/simple/operators.c, in the same order)
- * ------------------------------------------------------------------------- */
-
-/* The time loop's device time (timer t started before it), in the task's
- * note with the rate it implies (spec/acoustic.md §12: both sweeps of a
- * gradient count once). Stopping waits for the device. */
-static osib_status finish(cuda_state *c, osib_cuda_timer *t, const char *extra, osib_err *err)
-{
-    char why[256];
-    double seconds = 0.0;
-    if (osib_cuda_timer_stop(t, &seconds, why, sizeof why) != 0)
-        return cuda_fail(err, why);
-    const ref_grid *g = &c->ref.grid;
-    const double points = (double)g->N[0] * (double)g->N[1] * (double)g->N[2] * (double)(c->nt - 2);
-#ifdef OSIB_CUDA_HOST
-    const char *clock = "host clock";
-#else
-    const char *clock = "CUDA events";
-#endif
-    snprintf(c->note, sizeof c->note, "%s; %s step kernel; time loop %.4f s (%s), %.3f GPts/s%s", c->device,
-             c->grid.stream ? "streaming" : "point", seconds, clock, seconds > 0.0 ? points / seconds / 1e9 : 0.0,
-             extra);
-    return OSIB_OK;
-}
-
-static osib_cuda_step_args step_args(const cuda_state *c, const float *cur, const float *prev, float *next)
-{
-    osib_cuda_step_args a;
-    memset(&a, 0, sizeof a);
-    a.m = c->dev_m;
-    a.cur = cur;
-    a.prev = prev;
-    a.next = next;
-    return a;
-}
-
-/* Forward over levels u (a ring of 3, or the whole history), the wavelets
- * on the device in q, data into d (or NULL). */
-static osib_status forward_pass(cuda_state *c, const call_buffers *b, const float *q, float *d, size_t total,
-                                osib_err *err)
-{
-    const size_t ns = c->src.npoint, nr = c->rec.npoint;
-    for (size_t n = 1; n <= c->nt - 2; n++) {
-        const osib_cuda_step_args a = step_args(c, level(c, b, 0, n), level(c, b, 0, n - 1), level(c, b, 0, n + 1));
-        osib_cuda_step(&c->grid, &a);
-        osib_cuda_inject(&c->grid, &c->src, q + n * ns, c->dev_scale, a.next, NULL, NULL);
-        if (d)
-            osib_cuda_interpolate(&c->rec, a.cur, d + n * nr);
-        osib_status st = check(0, err);
-        if (st != OSIB_OK)
-            return st;
-        report(c, n, total);
-    }
-    return OSIB_OK;
-}
-
-/* Adjoint over the ring v (levels from vfirst), driven by data d; the
- * wavelets into q (or NULL); with img, the imaging condition against the
- * history u (levels 0..nt-1), fused into the step and the injection. */
-static osib_status adjoint_pass(cuda_state *c, const call_buffers *b, size_t vfirst, const float *d, float *q,
-                                float *img, size_t done, size_t total, osib_err *err)
-{
-    const size_t ns = c->src.npoint, nr = c->rec.npoint;
-    for (size_t k = 0; k < c->nt - 2; k++) {
-        size_t n = c->nt - 2 - k;
-        float *v_next = b->levels + (vfirst + (n + 1) % 3) * c->nstore,
-              *v_cur = b->levels + (vfirst + n % 3) * c->nstore;
-        float *v_prev = b->levels + (vfirst + (n - 1) % 3) * c->nstore;
-        const float *u = img ? b->levels + n * c->nstore : NULL;
-        osib_cuda_step_args a = step_args(c, v_cur, v_next, v_prev);
-        a.u = u;
-        a.image = img;
-        osib_cuda_step(&c->grid, &a);
-        osib_cuda_inject(&c->grid, &c->rec, d + n * nr, c->dev_scale, v_prev, u, img);
-        if (q)
-            osib_cuda_interpolate(&c->src, v_cur, q + n * ns);
-        osib_status st = check(0, err);
-        if (st != OSIB_OK)
-            return st;
-        report(c, done + k + 1, total);
-    }
-    return OSIB_OK;
-}
-
 static osib_status forward(void *state, const double *q, double *d, osib_err *err)
 {
     cuda_state *c = state;
@@ -419,20 +200,20 @@ static osib_status forward(void *state, const double *q, double *d, osib_err *er
     osib_cuda_timer t;
     char why[256];
     const size_t ns = c->src.npoint, nr = c->rec.npoint;
-    osib_status st = buffers_alloc(c, OSIB_OP_FORWARD, 3, ns, nr, 0, &b, err);
+    osib_status st = cuda_buffers_alloc(c, 3, ns, nr, 0, &b, err);
     if (st == OSIB_OK)
-        st = put_traces(b.traces_in, q, c->nt * ns, err);
+        st = cuda_put_traces(b.traces_in, q, c->nt * ns, err);
     if (st == OSIB_OK && osib_cuda_timer_start(&t, why, sizeof why) != 0)
         st = cuda_fail(err, why);
     if (st == OSIB_OK)
-        st = forward_pass(c, &b, b.traces_in, b.traces_out, c->nt - 2, err);
+        st = cuda_forward_pass(c, &b, b.traces_in, b.traces_out, c->nt - 2, err);
     if (st == OSIB_OK)
-        st = finish(c, &t, "", err);
+        st = cuda_finish(c, &t, "", err);
     if (st == OSIB_OK)
-        st = check(1, err);
+        st = cuda_check(1, err);
     if (st == OSIB_OK)
-        st = get_floats(d, b.traces_out, c->nt * nr, err); /* d^0 and d^{nt-1} stay 0 */
-    buffers_free(&b);
+        st = cuda_get_floats(d, b.traces_out, c->nt * nr, err); /* d^0 and d^{nt-1} stay 0 */
+    cuda_buffers_free(&b);
     return st;
 }
 
@@ -443,20 +224,20 @@ static osib_status adjoint(void *state, const double *d, double *q, osib_err *er
     osib_cuda_timer t;
     char why[256];
     const size_t ns = c->src.npoint, nr = c->rec.npoint;
-    osib_status st = buffers_alloc(c, OSIB_OP_ADJOINT, 3, nr, ns, 0, &b, err);
+    osib_status st = cuda_buffers_alloc(c, 3, nr, ns, 0, &b, err);
     if (st == OSIB_OK)
-        st = put_traces(b.traces_in, d, c->nt * nr, err);
+        st = cuda_put_traces(b.traces_in, d, c->nt * nr, err);
     if (st == OSIB_OK && osib_cuda_timer_start(&t, why, sizeof why) != 0)
         st = cuda_fail(err, why);
     if (st == OSIB_OK)
-        st = adjoint_pass(c, &b, 0, b.traces_in, b.traces_out, NULL, 0, c->nt - 2, err);
+        st = cuda_adjoint_pass(c, &b, 0, b.traces_in, b.traces_out, NULL, 0, c->nt - 2, err);
     if (st == OSIB_OK)
-        st = finish(c, &t, "", err);
+        st = cuda_finish(c, &t, "", err);
     if (st == OSIB_OK)
-        st = check(1, err);
+        st = cuda_check(1, err);
     if (st == OSIB_OK)
-        st = get_floats(q, b.traces_out, c->nt * ns, err);
-    buffers_free(&b);
+        st = cuda_get_floats(q, b.traces_out, c->nt * ns, err);
+    cuda_buffers_free(&b);
     return st;
 }
 
@@ -470,7 +251,7 @@ static osib_status born(void *state, const double *q, const double *dm, double *
     call_buffers b;
     osib_cuda_timer t;
     char why[256];
-    osib_status st = buffers_alloc(c, OSIB_OP_BORN, 6, ns, nr, 1, &b, err);
+    osib_status st = cuda_buffers_alloc(c, 6, ns, nr, 1, &b, err);
     double *dm_pad = st == OSIB_OK ? ref_field_alloc(g) : NULL;
     if (st == OSIB_OK && !dm_pad)
         st = osib_fail(err, OSIB_E_NOMEM, "out of memory for dm");
@@ -480,96 +261,45 @@ static osib_status born(void *state, const double *q, const double *dm, double *
             st = cuda_fail(err, why);
     }
     if (st == OSIB_OK)
-        st = put_traces(b.traces_in, q, c->nt * ns, err);
+        st = cuda_put_traces(b.traces_in, q, c->nt * ns, err);
     if (st == OSIB_OK && osib_cuda_timer_start(&t, why, sizeof why) != 0)
         st = cuda_fail(err, why);
     for (size_t n = 1; st == OSIB_OK && n <= c->nt - 2; n++) {
         float *u_next = b.levels + ((n + 1) % 3) * c->nstore, *u_cur = b.levels + (n % 3) * c->nstore;
         float *u_prev = b.levels + ((n - 1) % 3) * c->nstore;
-        const osib_cuda_step_args a = step_args(c, u_cur, u_prev, u_next);
+        const osib_cuda_step_args a = cuda_step_args(c, u_cur, u_prev, u_next);
         osib_cuda_step(&c->grid, &a);
         osib_cuda_inject(&c->grid, &c->src, b.traces_in + n * ns, c->dev_scale, u_next, NULL, NULL);
-        osib_cuda_step_args da = step_args(c, u_cur + 3 * c->nstore, u_prev + 3 * c->nstore, u_next + 3 * c->nstore);
+        osib_cuda_step_args da =
+            cuda_step_args(c, u_cur + 3 * c->nstore, u_prev + 3 * c->nstore, u_next + 3 * c->nstore);
         da.born_dm = b.extra;
         da.u_next = u_next;
         da.u_cur = u_cur;
         da.u_prev = u_prev;
         osib_cuda_step(&c->grid, &da);
         osib_cuda_interpolate(&c->rec, da.cur, b.traces_out + n * nr);
-        st = check(0, err);
-        report(c, n, c->nt - 2);
+        st = cuda_check(0, err);
+        cuda_report(c, n, c->nt - 2);
     }
     if (st == OSIB_OK)
-        st = finish(c, &t, "", err);
+        st = cuda_finish(c, &t, "", err);
     if (st == OSIB_OK)
-        st = check(1, err);
+        st = cuda_check(1, err);
     if (st == OSIB_OK)
-        st = get_floats(d, b.traces_out, c->nt * nr, err);
+        st = cuda_get_floats(d, b.traces_out, c->nt * nr, err);
     free(dm_pad);
-    buffers_free(&b);
-    return st;
-}
-
-/* J^T r and the gradient: the forward history u^0..u^{nt-1} on the device
- * (levels 0..nt-1), v's ring after it, the image in the extra field; the
- * residual F q - d_obs and Phi in float64 on the host. */
-static osib_status born_adjoint_core(cuda_state *c, const double *q, const double *r_or_dobs, int r_is_obs, double *phi,
-                                     double *image, osib_err *err)
-{
-    const ref_grid *g = &c->ref.grid;
-    const size_t ns = c->src.npoint, nr = c->rec.npoint, total = 2 * (c->nt - 2);
-    call_buffers b;
-    osib_cuda_timer t;
-    char why[256];
-    osib_op op = r_is_obs ? OSIB_OP_GRADIENT : OSIB_OP_BORN_ADJOINT;
-    osib_status st = buffers_alloc(c, op, c->nt + 3, ns, nr, 1, &b, err);
-    double *resid = st == OSIB_OK ? malloc(c->nt * (nr ? nr : 1) * sizeof *resid) : NULL;
-    double *g_pad = st == OSIB_OK ? ref_field_alloc(g) : NULL;
-    if (st == OSIB_OK && (!resid || !g_pad))
-        st = osib_fail(err, OSIB_E_NOMEM, "out of memory for the gradient");
-    if (st == OSIB_OK)
-        st = put_traces(b.traces_in, q, c->nt * ns, err);
-    if (st == OSIB_OK && osib_cuda_timer_start(&t, why, sizeof why) != 0)
-        st = cuda_fail(err, why);
-    if (st == OSIB_OK)
-        st = forward_pass(c, &b, b.traces_in, r_is_obs ? b.traces_out : NULL, total, err);
-    if (st == OSIB_OK && r_is_obs) {
-        st = get_floats(resid, b.traces_out, c->nt * nr, err);
-        double sum = 0.0;
-        for (size_t k = 0; st == OSIB_OK && k < c->nt * nr; k++) {
-            resid[k] -= r_or_dobs[k];
-            sum += resid[k] * resid[k];
-        }
-        *phi = 0.5 * sum;
-    }
-    if (st == OSIB_OK)
-        st = put_traces(b.traces_out, r_is_obs ? resid : r_or_dobs, c->nt * nr, err); /* the adjoint's source */
-    if (st == OSIB_OK)
-        st = adjoint_pass(c, &b, c->nt, b.traces_out, NULL, b.extra, c->nt - 2, total, err);
-    char extra[96];
-    snprintf(extra, sizeof extra, "; forward history of %zu levels kept on the device", c->nt);
-    if (st == OSIB_OK)
-        st = finish(c, &t, extra, err);
-    if (st == OSIB_OK)
-        st = check(1, err);
-    if (st == OSIB_OK)
-        st = get_floats(g_pad, b.extra, c->nstore, err);
-    if (st == OSIB_OK)
-        ref_extend_transpose(g, g_pad, image);
-    free(resid);
-    free(g_pad);
-    buffers_free(&b);
+    cuda_buffers_free(&b);
     return st;
 }
 
 static osib_status born_adjoint(void *state, const double *q, const double *r, double *image, osib_err *err)
 {
-    return born_adjoint_core(state, q, r, 0, NULL, image, err);
+    return cuda_born_adjoint_core(state, q, r, 0, NULL, image, err);
 }
 
 static osib_status gradient(void *state, const double *q, const double *d_obs, double *phi, double *grad, osib_err *err)
 {
-    return born_adjoint_core(state, q, d_obs, 1, phi, grad, err);
+    return cuda_born_adjoint_core(state, q, d_obs, 1, phi, grad, err);
 }
 
 const osib_backend osib_backend_cuda = {

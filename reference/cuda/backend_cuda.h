@@ -8,8 +8,9 @@
  * reference/simple), rounded once to float32 and copied to the device;
  * from then on every time step runs on the device, with no host-device
  * copy in the time loop: the wavelets and data cross once each way. The
- * gradient keeps the forward history on the device, after checking that
- * it fits the device's free memory (refused with the figures otherwise).
+ * gradient keeps the forward history on the device, or Revolve
+ * checkpoints of it where it does not fit the device or the case's memory
+ * budget (cuda_gradient.h).
  *
  * Built twice from the same sources: osib-cuda (nvcc, the GPU) and
  * osib-cuda-host (the kernels run thread by thread on the CPU,

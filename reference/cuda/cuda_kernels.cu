@@ -131,6 +131,18 @@ int osib_cuda_zero(void *dev, size_t bytes, char *why, size_t cap)
 #endif
 }
 
+int osib_cuda_copy(void *dev_to, const void *dev_from, size_t bytes, char *why, size_t cap)
+{
+#ifdef __CUDACC__
+    return failed(cudaMemcpy(dev_to, dev_from, bytes, cudaMemcpyDeviceToDevice), "cudaMemcpy on the device", why, cap);
+#else
+    (void)why;
+    (void)cap;
+    memcpy(dev_to, dev_from, bytes);
+    return 0;
+#endif
+}
+
 int osib_cuda_check(int sync, char *why, size_t cap)
 {
 #ifdef __CUDACC__

@@ -65,6 +65,7 @@ void osib_cuda_free(void *dev);
 int osib_cuda_put(void *dev, const void *host, size_t bytes, char *why, size_t cap);
 int osib_cuda_get(void *host, const void *dev, size_t bytes, char *why, size_t cap);
 int osib_cuda_zero(void *dev, size_t bytes, char *why, size_t cap);
+int osib_cuda_copy(void *dev_to, const void *dev_from, size_t bytes, char *why, size_t cap); /* on the device */
 /* Whether the launches so far went well; wait for them with sync. */
 int osib_cuda_check(int sync, char *why, size_t cap);
 

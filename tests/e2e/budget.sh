@@ -25,13 +25,7 @@ if grep -q "^CONFORMANT" "$TMP/cpu.out"; then ok "osib-cpu is CONFORMANT on the 
 else not_ok "osib-cpu is CONFORMANT on the budget case"; tail -5 "$TMP/cpu.out" | sed 's/^/#   /'; fi
 # Every budgeted task's measured peak is within the budget, and its notes
 # say how the gradient fitted.
-peaks=$(grep "case: budget-2d-layers-so4, operator: \(gradient\|born_adjoint\)" "$TMP/cpu/report.yaml" |
-    sed 's/.*peak_memory_bytes: \([0-9.e+]*\),.*/\1/')
-n=0 over=0
-for p in $peaks; do
-    n=$((n + 1))
-    awk -v p="$p" -v b=$BUDGET 'BEGIN { exit !(p > 0 && p <= b) }' || over=$((over + 1))
-done
+read -r n over <<<"$(budgeted_peaks "$TMP/cpu/report.yaml" budget-2d-layers-so4 $BUDGET)"
 if [ $n -ge 2 ] && [ $over -eq 0 ]; then ok "all $n budgeted tasks of osib-cpu peaked within $BUDGET bytes"
 else not_ok "budgeted tasks of osib-cpu within the budget: $n tasks, $over over"; fi
 if grep -lq "notes: \"forward history checkpointed (Revolve[^)]*): [0-9]* snapshots" "$TMP"/cpu/tasks/t*/result.yaml; then

@@ -2,6 +2,7 @@
 # and run thread by thread on the CPU (osib-cuda-host) certify CONFORMANT in
 # float32 on 2D oracle cases of space orders 4 and 8, every operator, and
 # agree with the 3D so 16 oracle; its two step kernels give the same bits;
+# its gradient fits a memory budget with Revolve checkpoints on the device;
 # where nvcc exists, `make cuda` builds osib-cuda for the GPU, whose step
 # kernels ptxas compiles without stack or spills, and which without a GPU
 # refuses to run in one line.
@@ -36,6 +37,28 @@ same_bits() { # WHAT CASE OP DATASET
 }
 same_bits "3D so 16 forward" acoustic-3d-layers-so16 forward forward_data
 same_bits "2D so 8 gradient" acoustic-2d-dipping-so8 gradient gradient
+# The gradient under a memory budget: Revolve checkpoints on the device,
+# the same steps recomputed, so the same bits as the whole history.
+"$BIN/osib-cuda-host" run --case acoustic-2d-layers-so4 --op gradient --out "$TMP/whole.h5" >/dev/null 2>&1
+OSIB_CUDA_SNAPSHOTS=4 "$BIN/osib-cuda-host" run --case acoustic-2d-layers-so4 --op gradient --out "$TMP/revolve.h5" \
+    >/dev/null 2>"$TMP/revolve.err"
+"$OSIB" compare "$TMP/revolve.h5" "$TMP/whole.h5" >"$TMP/cmp" 2>&1
+# 473 states, 5 snapshots counting the initial state: r = 7, t = 7 * 473 - C(12, 6) = 2387 steps.
+if awk '$1 ~ /^\/outputs\/(gradient|objective)$/ { n++; bad += ($2 != "0.000e+00" || $3 != "0.000e+00") } END { exit !(n == 2 && !bad) }' "$TMP/cmp" &&
+    grep -q "checkpointed (Revolve): 4 snapshots of 2 levels on the device, 2387 forward steps taken for 473 states (2387 predicted" "$TMP/revolve.err"; then
+    ok "with 4 snapshots the gradient takes Revolve's 2387 forward steps and gives the whole history's bits"
+else not_ok "the checkpointed gradient against the whole history"; sed 's/^/#   /' "$TMP/cmp" "$TMP/revolve.err"; fi
+OSIB_CUDA_SNAPSHOTS=many expect_fail "an OSIB_CUDA_SNAPSHOTS that is not a count is refused in one line" 2 \
+    "expected a number of snapshots" "$BIN/osib-cuda-host" run --case acoustic-2d-layers-so4 --op gradient --out "$TMP/x.h5"
+BUDGET=41943040
+"$OSIB" certify --impl reference/cuda/impl-host.yaml --case acoustic-2d-layers-so4 \
+    --case tests/data/budget-2d-layers-so4.yaml --repeat 1 --out "$TMP/budget" >"$TMP/budget.out" 2>&1
+read -r n over <<<"$(budgeted_peaks "$TMP/budget/report.yaml" budget-2d-layers-so4 $BUDGET)"
+if grep -q "^CONFORMANT" "$TMP/budget.out" && [ $n -ge 2 ] && [ $over -eq 0 ] &&
+    grep -lq 'notes: ".*forward history checkpointed (Revolve): [0-9]* snapshots of 2 levels on the device' "$TMP"/budget/tasks/t*/result.yaml; then
+    ok "CONFORMANT on the 40 MiB budget case: $n budgeted tasks peaked within it, checkpointed on the device"
+else not_ok "the budget case: $n budgeted tasks, $over over the budget"; tail -5 "$TMP/budget.out" | sed 's/^/#   /'; fi
+
 OSIB_CUDA_KERNEL=fast expect_fail "an unknown OSIB_CUDA_KERNEL is refused in one line" 2 "expected point or stream" \
     "$BIN/osib-cuda-host" run --case acoustic-2d-layers-so4 --op forward --out "$TMP/x.h5"
 

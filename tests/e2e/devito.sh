@@ -70,13 +70,7 @@ else not_ok "the Devito report covers both physics"; fi
 if grep -q 'devito 4\.8\.[0-9]*; float64; safe-math=True' "$TMP"/float64/tasks/t0001/result.yaml; then
     ok "the tasks record Devito's version and safe math"
 else not_ok "the tasks record Devito's version and safe math"; fi
-peaks=$(grep "case: budget-2d-layers-so4, operator: \(gradient\|born_adjoint\)" "$TMP/float32/report.yaml" |
-    sed 's/.*peak_memory_bytes: \([0-9.e+]*\),.*/\1/')
-n=0 over=0
-for p in $peaks; do
-    n=$((n + 1))
-    awk -v p="$p" -v b=$BUDGET 'BEGIN { exit !(p > 0 && p <= b) }' || over=$((over + 1))
-done
+read -r n over <<<"$(budgeted_peaks "$TMP/float32/report.yaml" budget-2d-layers-so4 $BUDGET)"
 if [ $n -ge 2 ] && [ $over -eq 0 ] &&
     [ "$(grep -l '^notes: "forward history checkpointed (Revolve, pyrevolve): [0-9]* checkpoints' \
         "$TMP"/float32/tasks/t*/result.yaml | wc -l)" -ge 2 ]; then

@@ -23,6 +23,19 @@ reid() {
 }
 
 # check WHAT CMD...: the command must succeed.
+# budgeted_peaks REPORT_YAML CASE BUDGET: prints "N OVER", how many of the
+# case's born_adjoint and gradient tasks the report holds, and how many of
+# them recorded no peak or peaked over BUDGET bytes.
+budgeted_peaks() {
+    local n=0 over=0 p
+    for p in $(grep "case: $2, operator: \(gradient\|born_adjoint\)" "$1" |
+        sed 's/.*peak_memory_bytes: \([0-9.e+]*\),.*/\1/'); do
+        n=$((n + 1))
+        awk -v p="$p" -v b="$3" 'BEGIN { exit !(p > 0 && p <= b) }' || over=$((over + 1))
+    done
+    echo "$n $over"
+}
+
 check() {
     local what=$1
     shift
