@@ -197,7 +197,7 @@ static osib_status forward(void *state, const double *q, double *d, osib_err *er
 {
     cuda_state *c = state;
     call_buffers b;
-    osib_cuda_timer t;
+    osib_cuda_timer t = {0};
     char why[256];
     const size_t ns = c->src.npoint, nr = c->rec.npoint;
     osib_status st = cuda_buffers_alloc(c, 3, ns, nr, 0, &b, err);
@@ -207,8 +207,7 @@ static osib_status forward(void *state, const double *q, double *d, osib_err *er
         st = cuda_fail(err, why);
     if (st == OSIB_OK)
         st = cuda_forward_pass(c, &b, b.traces_in, b.traces_out, c->nt - 2, err);
-    if (st == OSIB_OK)
-        st = cuda_finish(c, &t, "", err);
+    st = cuda_finish(c, &t, st, "", err);
     if (st == OSIB_OK)
         st = cuda_check(1, err);
     if (st == OSIB_OK)
@@ -221,7 +220,7 @@ static osib_status adjoint(void *state, const double *d, double *q, osib_err *er
 {
     cuda_state *c = state;
     call_buffers b;
-    osib_cuda_timer t;
+    osib_cuda_timer t = {0};
     char why[256];
     const size_t ns = c->src.npoint, nr = c->rec.npoint;
     osib_status st = cuda_buffers_alloc(c, 3, nr, ns, 0, &b, err);
@@ -231,8 +230,7 @@ static osib_status adjoint(void *state, const double *d, double *q, osib_err *er
         st = cuda_fail(err, why);
     if (st == OSIB_OK)
         st = cuda_adjoint_pass(c, &b, 0, b.traces_in, b.traces_out, NULL, 0, c->nt - 2, err);
-    if (st == OSIB_OK)
-        st = cuda_finish(c, &t, "", err);
+    st = cuda_finish(c, &t, st, "", err);
     if (st == OSIB_OK)
         st = cuda_check(1, err);
     if (st == OSIB_OK)
@@ -249,7 +247,7 @@ static osib_status born(void *state, const double *q, const double *dm, double *
     const ref_grid *g = &c->ref.grid;
     const size_t ns = c->src.npoint, nr = c->rec.npoint;
     call_buffers b;
-    osib_cuda_timer t;
+    osib_cuda_timer t = {0};
     char why[256];
     osib_status st = cuda_buffers_alloc(c, 6, ns, nr, 1, &b, err);
     double *dm_pad = st == OSIB_OK ? ref_field_alloc(g) : NULL;
@@ -281,8 +279,7 @@ static osib_status born(void *state, const double *q, const double *dm, double *
         st = cuda_check(0, err);
         cuda_report(c, n, c->nt - 2);
     }
-    if (st == OSIB_OK)
-        st = cuda_finish(c, &t, "", err);
+    st = cuda_finish(c, &t, st, "", err);
     if (st == OSIB_OK)
         st = cuda_check(1, err);
     if (st == OSIB_OK)

@@ -125,8 +125,12 @@ void cuda_report(const cuda_state *c, size_t done, size_t total)
 
 /* The rate in the note counts both sweeps of a gradient once
  * (spec/acoustic.md §12). */
-osib_status cuda_finish(cuda_state *c, osib_cuda_timer *t, const char *extra, osib_err *err)
+osib_status cuda_finish(cuda_state *c, osib_cuda_timer *t, osib_status st, const char *extra, osib_err *err)
 {
+    if (st != OSIB_OK) {
+        osib_cuda_timer_drop(t);
+        return st;
+    }
     char why[256];
     double seconds = 0.0;
     if (osib_cuda_timer_stop(t, &seconds, why, sizeof why) != 0)

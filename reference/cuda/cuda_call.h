@@ -67,9 +67,11 @@ osib_status cuda_get_floats(double *host, const float *dev, size_t n, osib_err *
 /* Whether the launches so far went well (sync: after waiting for them). */
 osib_status cuda_check(int sync, osib_err *err);
 void cuda_report(const cuda_state *c, size_t done, size_t total);
-/* Stop the time loop's timer t and write the task's note: the device, the
- * kernel, the loop's time and rate, then extra. */
-osib_status cuda_finish(cuda_state *c, osib_cuda_timer *t, const char *extra, osib_err *err);
+/* After the time loop (st its outcome): when it went well, stop its timer
+ * t and write the task's note (the device, the kernel, the loop's time and
+ * rate, then extra); otherwise release the timer. Returns st, or the
+ * timer's failure. */
+osib_status cuda_finish(cuda_state *c, osib_cuda_timer *t, osib_status st, const char *extra, osib_err *err);
 
 /* A step's arguments with no Born source and no imaging. */
 osib_cuda_step_args cuda_step_args(const cuda_state *c, const float *cur, const float *prev, float *next);

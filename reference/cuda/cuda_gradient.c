@@ -76,10 +76,10 @@ static osib_status choose_history(cuda_state *c, int *slots, osib_err *err)
  * ------------------------------------------------------------------------- */
 
 typedef struct {
-    call_buffers b; /* levels as the strategy lays them out; the image in the extra field */
-    double *resid;  /* the gradient's residual, on the host */
-    double *g_pad;  /* the image read back, padded grid */
-    osib_cuda_timer t;
+    call_buffers b;    /* levels as the strategy lays them out; the image in the extra field */
+    double *resid;     /* the gradient's residual, on the host */
+    double *g_pad;     /* the image read back, padded grid */
+    osib_cuda_timer t; /* started by gradient_begin, released by gradient_end */
 } gradient_call;
 
 /* Allocate (nlevels level fields), send the wavelets q and, for J^T, r
@@ -128,8 +128,7 @@ static osib_status residual(cuda_state *c, gradient_call *k, const double *d_obs
 static osib_status gradient_end(cuda_state *c, gradient_call *k, osib_status st, const char *extra, double *image,
                                 osib_err *err)
 {
-    if (st == OSIB_OK)
-        st = cuda_finish(c, &k->t, extra, err);
+    st = cuda_finish(c, &k->t, st, extra, err);
     if (st == OSIB_OK)
         st = cuda_check(1, err);
     if (st == OSIB_OK)

@@ -219,6 +219,17 @@ int osib_cuda_timer_stop(osib_cuda_timer *t, double *seconds, char *why, size_t 
 #endif
 }
 
+void osib_cuda_timer_drop(osib_cuda_timer *t)
+{
+#ifdef __CUDACC__
+    if (t->start)
+        cudaEventDestroy((cudaEvent_t)t->start);
+    if (t->stop)
+        cudaEventDestroy((cudaEvent_t)t->stop);
+#endif
+    memset(t, 0, sizeof *t);
+}
+
 /* ---------------------------------------------------------------------------
  * The step kernels
  * ------------------------------------------------------------------------- */

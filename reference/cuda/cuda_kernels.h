@@ -104,9 +104,12 @@ typedef struct {
     double host_t0_s;
 } osib_cuda_timer;
 
+/* A timer starts zeroed ({0}: nothing to release). */
 int osib_cuda_timer_start(osib_cuda_timer *t, char *why, size_t cap);
 /* Always releases the timer's events; seconds set on success. */
 int osib_cuda_timer_stop(osib_cuda_timer *t, double *seconds, char *why, size_t cap);
+/* Releases the timer's events, if any, without waiting: after a failure. */
+void osib_cuda_timer_drop(osib_cuda_timer *t);
 
 #ifdef __cplusplus
 }
