@@ -29,7 +29,11 @@ static osib_status choose_history(cuda_state *c, int *slots, osib_err *err)
     const double field = (double)c->nstore * sizeof(float);
     const double whole = cuda_device_bytes(g, c->nt, ns, nr, cuda_fields_for(OSIB_OP_GRADIENT, c->nt));
     const double least = cuda_device_bytes(g, c->nt, ns, nr, MEDIUM_FIELDS + 3 + 3 + 1); /* the rings, the image */
-    const int most = nstates > 1 && nstates - 1 < (size_t)INT_MAX ? (int)(nstates - 1) : INT_MAX;
+    /* More than nstates - 1 snapshots would hold every state: never used. */
+    const int most = nstates - 1 < (size_t)INT_MAX ? (int)(nstates - 1) : INT_MAX;
+    *slots = -1;
+    if (nstates < 2) /* nothing to reverse that a snapshot could help */
+        return OSIB_OK;
     const char *forced = getenv("OSIB_CUDA_SNAPSHOTS");
     if (forced) {
         char *end = NULL;
@@ -53,8 +57,7 @@ static osib_status choose_history(cuda_state *c, int *slots, osib_err *err)
         if (c->budget_bytes - held - margin < room)
             room = c->budget_bytes - held - margin;
     }
-    *slots = -1;
-    if (whole <= room || nstates < 2)
+    if (whole <= room)
         return OSIB_OK;
     if (least > room && c->budget_bytes > 0 && least <= (double)free_b)
         return osib_fail(err, OSIB_E_NOMEM,
